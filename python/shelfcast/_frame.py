@@ -1,0 +1,222 @@
+"""Long-format DataFrames <-> the native panel layout (values back to back + offsets).
+
+Validation lives here so every public class reports bad input the same way, naming the
+column, series and date at fault. Nothing the caller passed in is modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from .exceptions import (
+    ColumnTypeError,
+    DuplicateRowError,
+    InvalidInputError,
+    InvalidParameterError,
+    InvalidSeriesError,
+    MissingColumnError,
+)
+
+__all__ = ["Panel", "future_dates", "parse_freq", "require_columns", "to_panel"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A validated panel of regular series, sorted by (id, time).
+
+    Attributes:
+        ids: one id per series, in sorted order (original dtype kept).
+        offsets: int64, length n_series + 1; series i is ``y[offsets[i]:offsets[i + 1]]``.
+        y: float64 values.
+        ds: datetime64[ns] timestamps aligned with ``y``.
+        order: positions in the input frame of each sorted row.
+    """
+
+    ids: np.ndarray
+    offsets: np.ndarray
+    y: np.ndarray
+    ds: np.ndarray
+    order: np.ndarray
+
+    @property
+    def n_series(self) -> int:
+        return len(self.ids)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    @property
+    def first_ds(self) -> np.ndarray:
+        return self.ds[self.offsets[:-1]]
+
+    @property
+    def last_ds(self) -> np.ndarray:
+        return self.ds[self.offsets[1:] - 1]
+
+    def series_ids(self) -> np.ndarray:
+        """The id of every row."""
+        return np.repeat(self.ids, self.lengths)
+
+
+def parse_freq(freq: str | pd.DateOffset) -> pd.DateOffset:
+    """Turn a pandas frequency alias into an offset.
+
+    Args:
+        freq: a pandas alias ("D", "W-SUN", "MS", ...) or a DateOffset.
+
+    Returns:
+        The offset.
+
+    Raises:
+        InvalidParameterError: the alias is not a pandas frequency.
+    """
+    try:
+        return to_offset(freq)
+    except (ValueError, TypeError) as e:
+        raise InvalidParameterError(f"freq={freq!r} is not a pandas frequency: {e}") from None
+
+
+def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.DataFrame:
+    """Check ``df`` is a DataFrame holding ``columns``.
+
+    Raises:
+        ColumnTypeError: ``df`` is not a pandas DataFrame.
+        MissingColumnError: a column is absent (the message lists the ones present).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ColumnTypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{what} is missing column(s) {missing}; it has {list(df.columns)}"
+        )
+    return df
+
+
+def _numeric(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    s = df[col]
+    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        raise ColumnTypeError(f"{what} column {col!r} must be numeric, got dtype {s.dtype}")
+    return s.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _datetimes(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    s = df[col]
+    if not pd.api.types.is_datetime64_any_dtype(s):
+        raise ColumnTypeError(
+            f"{what} column {col!r} must be datetime64, got dtype {s.dtype} "
+            f"(convert it with pd.to_datetime)"
+        )
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    values = s.to_numpy(dtype="datetime64[ns]")
+    if np.isnat(values).any():
+        pos = int(np.flatnonzero(np.isnat(values))[0])
+        raise InvalidInputError(f"{what} column {col!r} has a missing date at row {pos}")
+    return values
+
+
+def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    s = df[col]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype)
+    if s.isna().any():
+        pos = int(np.flatnonzero(s.isna().to_numpy())[0])
+        raise InvalidInputError(f"{what} column {col!r} has a missing id at row {pos}")
+    try:
+        codes, uniques = pd.factorize(s, sort=True)
+    except TypeError:
+        raise ColumnTypeError(
+            f"{what} column {col!r} mixes types that cannot be sorted (use all str or all int)"
+        ) from None
+    return codes.astype(np.int64, copy=False), np.asarray(uniques)
+
+
+def to_panel(
+    df: object,
+    freq: pd.DateOffset,
+    *,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    what: str = "df",
+    check_regular: bool = True,
+) -> Panel:
+    """Validate a long-format frame and lay it out as a panel.
+
+    Args:
+        df: DataFrame with id, time and target columns (other columns are ignored).
+        freq: the series' frequency; every series must step by exactly one period.
+        id_col, time_col, target_col: column names.
+        what: how to refer to the frame in error messages.
+        check_regular: check each series steps by exactly one period.
+
+    Returns:
+        The panel.
+
+    Raises:
+        ColumnTypeError, MissingColumnError, DuplicateRowError, InvalidSeriesError,
+        InvalidInputError: with the column, series and date at fault.
+    """
+    frame = require_columns(df, [id_col, time_col, target_col], what)
+    if len(frame) == 0:
+        raise InvalidInputError(f"{what} has no rows")
+    y = _numeric(frame, target_col, what)
+    ds = _datetimes(frame, time_col, what)
+    codes, uniques = _ids(frame, id_col, what)
+    t = ds.view(np.int64)
+    if np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] > codes[:-1]) | (t[1:] >= t[:-1])):
+        order = np.arange(len(frame))
+    else:
+        order = np.lexsort((t, codes))
+        codes, t, y, ds = codes[order], t[order], y[order], ds[order]
+    bad = ~np.isfinite(y)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise InvalidSeriesError(
+            f"{what} column {target_col!r} is {y[pos]} for series {uniques[codes[pos]]!r} "
+            f"at {pd.Timestamp(ds[pos])}; fill or drop missing values first"
+        )
+    same = codes[1:] == codes[:-1]
+    dup = same & (t[1:] == t[:-1])
+    if dup.any():
+        pos = int(np.flatnonzero(dup)[0])
+        raise DuplicateRowError(
+            f"{what} has more than one row for series {uniques[codes[pos]]!r} at "
+            f"{pd.Timestamp(ds[pos])}; aggregate duplicates (e.g. groupby().sum()) first"
+        )
+    if check_regular and same.any():
+        expected = pd.DatetimeIndex(ds[:-1]) + freq
+        gap = same & (expected.to_numpy(dtype="datetime64[ns]") != ds[1:])
+        if gap.any():
+            pos = int(np.flatnonzero(gap)[0])
+            raise InvalidSeriesError(
+                f"series {uniques[codes[pos]]!r} is not regular at freq={freq.freqstr!r}: "
+                f"{pd.Timestamp(ds[pos])} is followed by {pd.Timestamp(ds[pos + 1])}, expected "
+                f"{pd.Timestamp(expected[pos])}; fill missing periods (e.g. with 0 sales) first"
+            )
+    starts = np.flatnonzero(np.r_[True, ~same])
+    offsets = np.append(starts, len(codes)).astype(np.int64)
+    return Panel(ids=uniques, offsets=offsets, y=np.ascontiguousarray(y), ds=ds, order=order)
+
+
+def future_dates(last: np.ndarray, h: int, freq: pd.DateOffset) -> np.ndarray:
+    """Dates of the next ``h`` periods after each series' last date.
+
+    Args:
+        last: datetime64[ns] last date per series.
+        h: horizon.
+        freq: the offset.
+
+    Returns:
+        datetime64[ns] array of length ``len(last) * h``, series-major.
+    """
+    last_idx = pd.DatetimeIndex(last)
+    steps = [(last_idx + freq * k).to_numpy(dtype="datetime64[ns]") for k in range(1, h + 1)]
+    return np.stack(steps, axis=1).reshape(-1)

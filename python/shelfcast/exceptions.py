@@ -1,0 +1,72 @@
+"""shelfcast's exception hierarchy, defined once.
+
+Every exception shelfcast raises on purpose derives from :class:`ShelfcastError`, and also
+from the built-in that fits (``ValueError`` for bad values, ``TypeError`` for wrong types),
+so ``except ValueError`` keeps working in code that does not know shelfcast. The native core
+raises these same classes (``src/py/errors.rs`` maps each core error variant to one).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnTypeError",
+    "DuplicateRowError",
+    "InvalidInputError",
+    "InvalidItemError",
+    "InvalidParameterError",
+    "InvalidSeriesError",
+    "MissingColumnError",
+    "ModelFormatError",
+    "NotFittedError",
+    "ShapeError",
+    "ShelfcastError",
+    "UnknownModelError",
+]
+
+
+class ShelfcastError(Exception):
+    """Base class of every error shelfcast raises deliberately."""
+
+
+class InvalidInputError(ShelfcastError, ValueError):
+    """Input data has an invalid value (base of the more specific value errors)."""
+
+
+class InvalidParameterError(InvalidInputError):
+    """A constructor argument or method parameter is out of range."""
+
+
+class UnknownModelError(InvalidInputError):
+    """A model name is not one shelfcast knows."""
+
+
+class MissingColumnError(InvalidInputError):
+    """A required DataFrame column is absent."""
+
+
+class ColumnTypeError(ShelfcastError, TypeError):
+    """A DataFrame column (or argument) has the wrong type."""
+
+
+class DuplicateRowError(InvalidInputError):
+    """The same (unique_id, ds) appears more than once."""
+
+
+class InvalidSeriesError(InvalidInputError):
+    """A series holds unusable values (NaN, gaps in its calendar, no observations...)."""
+
+
+class InvalidItemError(InvalidInputError):
+    """An inventory row is invalid; the message names the item and the column."""
+
+
+class ShapeError(InvalidInputError):
+    """Arrays passed to the native core do not line up."""
+
+
+class NotFittedError(ShelfcastError, ValueError, AttributeError):
+    """A method that needs a fitted model was called before ``fit``."""
+
+
+class ModelFormatError(InvalidInputError):
+    """A saved model could not be read (garbage, truncated, or from a newer shelfcast)."""

@@ -1,0 +1,147 @@
+//! Fit many models on many series in parallel (rayon across series) and forecast from the
+//! fitted states. Works on borrowed slices; the caller releases the GIL around it.
+
+use super::fitted::Fitted;
+use super::models;
+use super::spec::ModelSpec;
+use crate::error::{Error, Result};
+use crate::panel::Panel;
+use crate::parallel;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Fitted models for a panel: `fitted[m][i]` is model `m` on series `i`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedPanel {
+    /// The model specifications, in output-column order.
+    pub specs: Vec<ModelSpec>,
+    /// Per model, per series.
+    pub fitted: Vec<Vec<Fitted>>,
+}
+
+/// Fit every spec on every series of `panel`. Every series must be non-empty and finite.
+pub fn fit(panel: &Panel<'_>, specs: &[ModelSpec]) -> Result<FittedPanel> {
+    fit_with_progress(panel, specs, &AtomicUsize::new(0))
+}
+
+/// [`fit`], counting finished series in `progress` (read by a progress bar elsewhere).
+pub fn fit_with_progress(
+    panel: &Panel<'_>,
+    specs: &[ModelSpec],
+    progress: &AtomicUsize,
+) -> Result<FittedPanel> {
+    if specs.is_empty() {
+        return Err(Error::param("models", "at least one model is required"));
+    }
+    panel.require_finite()?;
+    if let Some(i) = (0..panel.len()).find(|&i| panel.series(i).is_empty()) {
+        return Err(Error::InvalidSeries {
+            series: i,
+            reason: "has no observations".into(),
+        });
+    }
+    let per_series: Vec<Vec<Fitted>> = parallel::install(|| {
+        (0..panel.len())
+            .into_par_iter()
+            .map(|i| {
+                let y = panel.series(i);
+                let row: Vec<Fitted> = specs.iter().map(|s| models::fit(s, y)).collect();
+                progress.fetch_add(1, Ordering::Relaxed);
+                row
+            })
+            .collect()
+    });
+    // Transpose to model-major so each output column is contiguous.
+    let mut fitted: Vec<Vec<Fitted>> = specs
+        .iter()
+        .map(|_| Vec::with_capacity(panel.len()))
+        .collect();
+    for row in per_series {
+        for (m, f) in row.into_iter().enumerate() {
+            fitted[m].push(f);
+        }
+    }
+    Ok(FittedPanel {
+        specs: specs.to_vec(),
+        fitted,
+    })
+}
+
+impl FittedPanel {
+    /// Number of series.
+    pub fn n_series(&self) -> usize {
+        self.fitted.first().map_or(0, Vec::len)
+    }
+
+    /// Point forecasts, model-major: `out[m][i * h + k]` is model `m`, series `i`, step `k + 1`.
+    pub fn predict(&self, h: usize) -> Result<Vec<Vec<f64>>> {
+        if h == 0 {
+            return Err(Error::param("h", "must be >= 1, got 0"));
+        }
+        let n = self.n_series();
+        Ok(parallel::install(|| {
+            self.fitted
+                .par_iter()
+                .map(|per_series| {
+                    let mut out = vec![0.0; n * h];
+                    out.par_chunks_mut(h)
+                        .zip(per_series.par_iter())
+                        .for_each(|(chunk, f)| f.forecast_into(chunk));
+                    out
+                })
+                .collect()
+        }))
+    }
+
+    /// One-step residual standard deviations, model-major.
+    pub fn sigmas(&self) -> Vec<Vec<f64>> {
+        self.fitted
+            .iter()
+            .map(|v| v.iter().map(|f| f.sigma).collect())
+            .collect()
+    }
+
+    /// Fallback codes (0 = none), model-major.
+    pub fn fallback_codes(&self) -> Vec<Vec<u8>> {
+        self.fitted
+            .iter()
+            .map(|v| v.iter().map(|f| f.fallback.map_or(0, |fb| fb.code())).collect())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_and_predicts_panel() {
+        let v = [1.0, 2.0, 3.0, 0.0, 4.0, 0.0, 0.0, 2.0];
+        let o = [0, 3, 8];
+        let p = Panel::new(&v, &o).unwrap();
+        let specs = [ModelSpec::Naive, ModelSpec::SeasonalNaive { season_length: 2 }];
+        let fp = fit(&p, &specs).unwrap();
+        assert_eq!(fp.n_series(), 2);
+        let out = fp.predict(3).unwrap();
+        assert_eq!(out[0], vec![3.0, 3.0, 3.0, 2.0, 2.0, 2.0]);
+        assert_eq!(out[1], vec![2.0, 3.0, 2.0, 0.0, 2.0, 0.0]);
+        assert!(fp.predict(0).is_err());
+    }
+
+    #[test]
+    fn rejects_nan_and_empty() {
+        let v = [1.0, f64::NAN];
+        let p = Panel::new(&v, &[0, 1, 2]).unwrap();
+        assert!(matches!(
+            fit(&p, &[ModelSpec::Naive]),
+            Err(Error::InvalidSeries { series: 1, .. })
+        ));
+        let v = [1.0];
+        let p = Panel::new(&v, &[0, 0, 1]).unwrap();
+        assert!(matches!(
+            fit(&p, &[ModelSpec::Naive]),
+            Err(Error::InvalidSeries { series: 0, .. })
+        ));
+        assert!(fit(&p, &[]).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Per-series statistical forecasting: model specifications, the models themselves, the
+//! parallel engine over a panel, and the fitted state.
+
+pub mod engine;
+pub mod fitted;
+pub mod models;
+pub mod persist;
+pub mod spec;
+
+pub use engine::{fit, fit_with_progress, FittedPanel};
+pub use fitted::{Fallback, Fitted};
+pub use spec::{ModelParams, ModelSpec};

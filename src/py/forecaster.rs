@@ -1,0 +1,224 @@
+//! `_core.DemandForecaster`: the native engine behind `shelfcast.DemandForecaster`. It
+//! takes a panel as (values, offsets) arrays, fits with the GIL released, and returns
+//! forecasts as a (series × horizon, models) array. Thread-safe: `frozen` with an `RwLock`.
+
+use super::arrays;
+use crate::error::Error;
+use crate::forecast::{self, persist, FittedPanel, ModelParams, ModelSpec};
+use crate::panel::Panel;
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyType};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Native per-series forecaster.
+#[pyclass(name = "DemandForecaster", module = "shelfcast._core", frozen)]
+pub struct PyDemandForecaster {
+    specs: Vec<ModelSpec>,
+    state: RwLock<Option<Arc<FittedPanel>>>,
+    progress: AtomicUsize,
+}
+
+impl PyDemandForecaster {
+    fn fitted(&self) -> PyResult<Arc<FittedPanel>> {
+        let guard = self
+            .state
+            .read()
+            .map_err(|_| Error::Decode("model state lock poisoned".into()))?;
+        guard
+            .clone()
+            .ok_or_else(|| Error::NotFitted("DemandForecaster").into())
+    }
+}
+
+fn to_matrix(py: Python<'_>, cols: Vec<Vec<f64>>, rows: usize) -> PyResult<Bound<'_, PyArray2<f64>>> {
+    let n_cols = cols.len();
+    let mut flat = Vec::with_capacity(rows * n_cols);
+    for r in 0..rows {
+        for c in &cols {
+            flat.push(c[r]);
+        }
+    }
+    let a = Array2::from_shape_vec((rows, n_cols), flat)
+        .map_err(|e| Error::Shape(e.to_string()))?;
+    Ok(a.into_pyarray(py))
+}
+
+#[pymethods]
+impl PyDemandForecaster {
+    /// Create an unfitted forecaster.
+    ///
+    /// Args:
+    ///     models: list of (name, season_length or None) pairs.
+    ///
+    /// Raises:
+    ///     UnknownModelError: a name is not a known model.
+    ///     InvalidParameterError: a hyperparameter is out of range.
+    #[new]
+    fn new(models: Vec<(String, Option<i64>)>) -> PyResult<Self> {
+        let specs = models
+            .into_iter()
+            .map(|(name, season_length)| ModelParams { name, season_length }.check())
+            .collect::<Result<Vec<_>, _>>()?;
+        if specs.is_empty() {
+            return Err(Error::param("models", "at least one model is required").into());
+        }
+        Ok(PyDemandForecaster {
+            specs,
+            state: RwLock::new(None),
+            progress: AtomicUsize::new(0),
+        })
+    }
+
+    /// Fit every model on every series (rayon across series, GIL released).
+    ///
+    /// Args:
+    ///     y: float64 values of all series back to back.
+    ///     offsets: int64 array of length n_series + 1; series i is y[offsets[i]:offsets[i+1]].
+    ///
+    /// Raises:
+    ///     ShapeError: the offsets do not partition y.
+    ///     InvalidSeriesError: a series is empty or holds a non-finite value.
+    fn fit(
+        &self,
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f64>,
+        offsets: PyReadonlyArray1<'_, i64>,
+    ) -> PyResult<()> {
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let (specs, progress) = (&self.specs, &self.progress);
+        progress.store(0, Ordering::Relaxed);
+        let fitted = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            forecast::fit_with_progress(&panel, specs, progress)
+        })?;
+        let mut guard = self
+            .state
+            .write()
+            .map_err(|_| Error::Decode("model state lock poisoned".into()))?;
+        *guard = Some(Arc::new(fitted));
+        Ok(())
+    }
+
+    /// Point forecasts for `h` steps.
+    ///
+    /// Args:
+    ///     h: forecast horizon (>= 1).
+    ///
+    /// Returns:
+    ///     float64 array of shape (n_series * h, n_models), series-major then step.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: h < 1.
+    fn predict<'py>(&self, py: Python<'py>, h: i64) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let h = usize::try_from(h)
+            .map_err(|_| Error::param("h", format!("must be >= 1, got {h}")))?;
+        let cols = py.detach(|| fp.predict(h))?;
+        to_matrix(py, cols, fp.n_series() * h)
+    }
+
+    /// In-sample one-step residual standard deviation per series and model.
+    ///
+    /// Returns:
+    ///     float64 array of shape (n_series, n_models).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    fn sigmas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        to_matrix(py, fp.sigmas(), fp.n_series())
+    }
+
+    /// Fallback code per series and model (0 = none, 1 = short for the season,
+    /// 2 = no positive demand), as float64 for uniformity.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    fn fallbacks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let cols = fp
+            .fallback_codes()
+            .into_iter()
+            .map(|v| v.into_iter().map(f64::from).collect())
+            .collect();
+        to_matrix(py, cols, fp.n_series())
+    }
+
+    /// Series finished by the fit in progress (or the last fit), for progress bars.
+    #[getter]
+    fn progress(&self) -> usize {
+        self.progress.load(Ordering::Relaxed)
+    }
+
+    /// Whether `fit` has been called.
+    #[getter]
+    fn is_fitted(&self) -> bool {
+        self.state.read().map(|g| g.is_some()).unwrap_or(false)
+    }
+
+    /// The model names, in output-column order.
+    #[getter]
+    fn model_names(&self) -> Vec<&'static str> {
+        self.specs.iter().map(ModelSpec::name).collect()
+    }
+
+    /// Serialize the fitted state (versioned binary format, see `forecast::persist`).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let fp = self.fitted()?;
+        let bytes = py.detach(|| persist::encode(&fp));
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Rebuild a fitted forecaster from `to_bytes` output.
+    ///
+    /// Raises:
+    ///     ModelFormatError: the bytes are not a valid (or are a newer) shelfcast state.
+    #[classmethod]
+    fn from_bytes(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        let fp = py.detach(|| persist::decode(data))?;
+        Ok(PyDemandForecaster {
+            specs: fp.specs.clone(),
+            state: RwLock::new(Some(Arc::new(fp))),
+            progress: AtomicUsize::new(0),
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        let cls = slf.get_type();
+        if this.is_fitted() {
+            let state = this.to_bytes(py)?;
+            let ctor = cls.getattr("from_bytes")?;
+            (ctor, (state,)).into_pyobject(py).map(Bound::into_any)
+        } else {
+            let models: Vec<(&str, Option<usize>)> = this
+                .specs
+                .iter()
+                .map(|s| (s.name(), s.season_length()))
+                .collect();
+            (cls, (models,)).into_pyobject(py).map(Bound::into_any)
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        let n = self
+            .state
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|f| f.n_series()));
+        format!(
+            "DemandForecaster(models={:?}, fitted_series={})",
+            self.model_names(),
+            n.map_or("None".to_string(), |n| n.to_string())
+        )
+    }
+}

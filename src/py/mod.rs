@@ -1,0 +1,40 @@
+//! The Python binding layer (feature `python`): the `shelfcast._core` extension module.
+//! Bindings only convert types, release the GIL (`py.detach`) and map errors.
+
+mod arrays;
+mod errors;
+mod forecaster;
+mod metrics;
+mod planner;
+
+use pyo3::prelude::*;
+
+/// shelfcast's native module.
+#[pymodule(gil_used = false)]
+pub mod _core {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::forecaster::PyDemandForecaster;
+    #[pymodule_export]
+    use super::metrics::PySalesMetrics;
+    #[pymodule_export]
+    use super::planner::PyReorderPlanner;
+
+    /// Module initialisation: version and thread count.
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        Ok(())
+    }
+
+    /// Number of worker threads in shelfcast's pool (set `SHELFCAST_NUM_THREADS` before
+    /// first use to change it).
+    #[pyfunction]
+    fn num_threads() -> usize {
+        crate::parallel::num_threads()
+    }
+}
+
+#[allow(unused_imports)]
+use _core as _;

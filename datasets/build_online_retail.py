@@ -10,7 +10,7 @@ Management 19(3):197-208):
   InvoiceDate, Price, Customer ID, Country).
 * ``online_retail.csv.gz`` -- "Online Retail", 2010-12-01 .. 2011-12-09
   (InvoiceNo, ..., UnitPrice, CustomerID, ...).  The two files overlap on
-  2010-12-01 .. 2010-12-09 (the overlapping rows are identical); the second
+  2010-12-01 .. 2010-12-09 (the same lines, in another order); the second
   file is used only for calendar days *after* the last day of the first file.
 
 Usage::
@@ -100,7 +100,10 @@ PRODUCT_RE = r"^\d{5}[A-Z]{0,2}$"
 # (Invoice, StockCode) of sale lines that are keying errors cancelled in full minutes later.
 KNOWN_KEYING_ERRORS = {
     ("581483", "23843"): "80,995 x PAPER CRAFT , LITTLE BIRDIE, reversed by C581484 (2011-12-09)",
-    ("541431", "23166"): "74,215 x MEDIUM CERAMIC TOP STORAGE JAR, reversed by C541433 (2011-01-18)",
+    (
+        "541431",
+        "23166",
+    ): "74,215 x MEDIUM CERAMIC TOP STORAGE JAR, reversed by C541433 (2011-01-18)",
 }
 # Codes that match PRODUCT_RE but are services, not merchandise.
 NON_PRODUCT_LOOKALIKES = {
@@ -119,13 +122,20 @@ P_OPEN_ORDER = 0.3
 
 def read_transactions(source: Path) -> pd.DataFrame:
     """Read both files, harmonise column names, splice at the overlap."""
-    dtypes = {"Invoice": str, "InvoiceNo": str, "StockCode": str,
-              "Customer ID": str, "CustomerID": str}
+    dtypes = {
+        "Invoice": str,
+        "InvoiceNo": str,
+        "StockCode": str,
+        "Customer ID": str,
+        "CustomerID": str,
+    }
     usecols_ii = ["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price", "Customer ID"]
     usecols_i = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
     a = pd.read_csv(source / FILE_II, usecols=usecols_ii, dtype=dtypes)
     b = pd.read_csv(source / FILE_I, usecols=usecols_i, dtype=dtypes)
-    b = b.rename(columns={"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"})
+    b = b.rename(
+        columns={"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"}
+    )
     for d in (a, b):
         d["InvoiceDate"] = pd.to_datetime(d["InvoiceDate"], format="%Y-%m-%d %H:%M:%S")
     first_end = a["InvoiceDate"].max().normalize()
@@ -143,22 +153,33 @@ def filter_lines(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns the kept product lines and a table of the dropped non-product codes.
     """
     sale = (~df["Invoice"].str.startswith("C")) & (df["Quantity"] > 0) & (df["Price"] > 0)
-    print(f"lines: {len(df):,}; sales lines (not cancelled, Quantity>0, Price>0): {int(sale.sum()):,}")
+    print(
+        f"lines: {len(df):,}; sales lines (not cancelled, Quantity>0, Price>0): {int(sale.sum()):,}"
+    )
     code = df["StockCode"]
     is_product = code.str.match(PRODUCT_RE) & ~code.isin(list(NON_PRODUCT_LOOKALIKES))
     dropped = (
         df.loc[~is_product]
-        .assign(sale_line=sale[~is_product].astype(np.int64),
-                sale_units=df.loc[~is_product, "Quantity"].where(sale[~is_product], 0))
+        .assign(
+            sale_line=sale[~is_product].astype(np.int64),
+            sale_units=df.loc[~is_product, "Quantity"].where(sale[~is_product], 0),
+        )
         .groupby("StockCode")
-        .agg(all_lines=("Quantity", "size"), sale_lines=("sale_line", "sum"),
-             sale_units=("sale_units", "sum"))
+        .agg(
+            all_lines=("Quantity", "size"),
+            sale_lines=("sale_line", "sum"),
+            sale_units=("sale_units", "sum"),
+        )
         .sort_values(["all_lines", "sale_lines"], ascending=False, kind="stable")
     )
-    err = pd.Series(list(zip(df["Invoice"], code)), index=df.index).isin(list(KNOWN_KEYING_ERRORS))
+    pairs = pd.Series(list(zip(df["Invoice"], code, strict=True)), index=df.index)
+    err = pairs.isin(list(KNOWN_KEYING_ERRORS))
     assert int(err.sum()) == len(KNOWN_KEYING_ERRORS), "keying-error lines not found"
-    print(f"known keying-error lines removed: {int(err.sum())} ({int(df.loc[err, 'Quantity'].sum()):,} units)")
-    kept = df.loc[sale & is_product & ~err, ["StockCode", "day", "Quantity", "Price", "Customer ID"]]
+    err_units = int(df.loc[err, "Quantity"].sum())
+    print(f"known keying-error lines removed: {int(err.sum())} ({err_units:,} units)")
+    kept = df.loc[
+        sale & is_product & ~err, ["StockCode", "day", "Quantity", "Price", "Customer ID"]
+    ]
     kept["registered"] = kept.pop("Customer ID").notna()
     return kept.reset_index(drop=True), dropped
 
@@ -209,7 +230,7 @@ def build_panel(kept: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def build_inventory(kept: pd.DataFrame, panel: dict[str, np.ndarray]) -> pd.DataFrame:
     """Derive the synthetic demo inventory snapshot (see module docstring)."""
-    ids, start, lengths, y = panel["ids"], panel["start"], panel["lengths"], panel["y"]
+    ids, lengths, y = panel["ids"], panel["lengths"], panel["y"]
     n = len(ids)
     ends = np.cumsum(lengths.astype(np.int64))
     win = np.minimum(lengths, INV_WINDOW_DAYS).astype(np.int64)
@@ -220,7 +241,9 @@ def build_inventory(kept: pd.DataFrame, panel: dict[str, np.ndarray]) -> pd.Data
     # registered-customer lines when the SKU has any, else all its lines
     has_reg = kept.groupby("StockCode")["registered"].transform("any")
     basis = kept[kept["registered"] | ~has_reg]
-    qty_counts = basis.groupby(["StockCode", "Quantity"], sort=True).size().rename("n").reset_index()
+    qty_counts = (
+        basis.groupby(["StockCode", "Quantity"], sort=True).size().rename("n").reset_index()
+    )
     # most frequent line quantity, ties -> smallest quantity (stable sort keeps ascending Quantity)
     mode = (
         qty_counts.sort_values(["StockCode", "n"], ascending=[True, False], kind="stable")
@@ -229,7 +252,9 @@ def build_inventory(kept: pd.DataFrame, panel: dict[str, np.ndarray]) -> pd.Data
     )
     med_q = g["Quantity"].median()
     med_p = g["Price"].median()
-    assert (mode.index.to_numpy(dtype=str) == ids).all() and (med_p.index.to_numpy(dtype=str) == ids).all()
+    assert (mode.index.to_numpy(dtype=str) == ids).all() and (
+        med_p.index.to_numpy(dtype=str) == ids
+    ).all()
 
     pack = mode.to_numpy(np.int64)
     moq = pack * np.maximum(1, np.round(med_q.to_numpy(np.float64) / pack)).astype(np.int64)
@@ -245,17 +270,19 @@ def build_inventory(kept: pd.DataFrame, panel: dict[str, np.ndarray]) -> pd.Data
     unit_cost = np.round(UNIT_COST_RATIO * med_p.to_numpy(np.float64), 4)
     holding = np.round(unit_cost * HOLDING_RATE_PER_YEAR / 365.0, 8)
 
-    return pd.DataFrame({
-        "unique_id": ids,
-        "on_hand": on_hand,
-        "on_order": on_order,
-        "lead_time": lead.astype(np.int64),
-        "unit_cost": unit_cost,
-        "holding_cost": holding,
-        "order_cost": np.full(n, ORDER_COST),
-        "moq": moq,
-        "pack_size": pack,
-    })
+    return pd.DataFrame(
+        {
+            "unique_id": ids,
+            "on_hand": on_hand,
+            "on_order": on_order,
+            "lead_time": lead.astype(np.int64),
+            "unit_cost": unit_cost,
+            "holding_cost": holding,
+            "order_cost": np.full(n, ORDER_COST),
+            "moq": moq,
+            "pack_size": pack,
+        }
+    )
 
 
 def write_npz_reproducible(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -263,9 +290,10 @@ def write_npz_reproducible(path: Path, arrays: dict[str, np.ndarray]) -> None:
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     buf.seek(0)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(
-        path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
-    ) as dst:
+    with (
+        zipfile.ZipFile(buf) as src,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
         for name in sorted(src.namelist()):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -316,16 +344,25 @@ def main() -> None:
     end = start + pd.Timedelta(days=int(panel["start"][0] + lengths[0] - 1))
     y = panel["y"]
     print()
-    print(f"panel: {len(y):,} rows, {len(panel['ids']):,} SKUs, {start.date()} .. {end.date()} "
-          f"({(end - start).days + 1} calendar days)")
-    print(f"non-zero SKU-days: {int((y > 0).sum()):,} ({(y > 0).mean():.1%}); total units: {int(y.sum()):,}")
+    print(
+        f"panel: {len(y):,} rows, {len(panel['ids']):,} SKUs, {start.date()} .. {end.date()} "
+        f"({(end - start).days + 1} calendar days)"
+    )
+    nz = y > 0
+    print(f"non-zero SKU-days: {int(nz.sum()):,} ({nz.mean():.1%}); total units: {int(y.sum()):,}")
     for k in (30, 100, 200, 365, 500, 700):
         print(f"SKUs with >= {k} days of history: {int((lengths >= k).sum()):,}")
-    print(f"series length: min {lengths.min()}, median {int(np.median(lengths))}, max {lengths.max()}")
-    print(f"{npz_path.relative_to(REPO_ROOT) if npz_path.is_relative_to(REPO_ROOT) else npz_path}: "
-          f"{npz_path.stat().st_size:,} bytes, sha256 {sha256(npz_path)}")
-    print(f"{csv_path.relative_to(REPO_ROOT) if csv_path.is_relative_to(REPO_ROOT) else csv_path}: "
-          f"{csv_path.stat().st_size:,} bytes, sha256 {sha256(csv_path)}")
+    print(
+        f"series length: min {lengths.min()}, median {int(np.median(lengths))}, max {lengths.max()}"
+    )
+    print(
+        f"{npz_path.relative_to(REPO_ROOT) if npz_path.is_relative_to(REPO_ROOT) else npz_path}: "
+        f"{npz_path.stat().st_size:,} bytes, sha256 {sha256(npz_path)}"
+    )
+    print(
+        f"{csv_path.relative_to(REPO_ROOT) if csv_path.is_relative_to(REPO_ROOT) else csv_path}: "
+        f"{csv_path.stat().st_size:,} bytes, sha256 {sha256(csv_path)}"
+    )
     print("inventory summary:")
     print(inv.describe().T[["mean", "min", "50%", "max"]].to_string())
     print("pack_size most common:", inv["pack_size"].value_counts().head(8).to_dict())

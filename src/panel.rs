@@ -15,10 +15,15 @@ impl<'a> Panel<'a> {
     /// (start at 0, non-decreasing, end at `values.len()`).
     pub fn new(values: &'a [f64], offsets: &'a [usize]) -> Result<Self> {
         if offsets.is_empty() {
-            return Err(Error::Shape("offsets must hold at least one element (0)".into()));
+            return Err(Error::Shape(
+                "offsets must hold at least one element (0)".into(),
+            ));
         }
         if offsets[0] != 0 {
-            return Err(Error::Shape(format!("offsets must start at 0, got {}", offsets[0])));
+            return Err(Error::Shape(format!(
+                "offsets must start at 0, got {}",
+                offsets[0]
+            )));
         }
         if let Some(i) = offsets.windows(2).position(|w| w[1] < w[0]) {
             return Err(Error::Shape(format!(
@@ -98,7 +103,10 @@ mod tests {
         let p = Panel::new(&v, &[0, 1, 2]).unwrap();
         assert_eq!(
             p.require_finite().unwrap_err(),
-            Error::InvalidSeries { series: 1, reason: "value at position 0 is not finite".into() }
+            Error::InvalidSeries {
+                series: 1,
+                reason: "value at position 0 is not finite".into()
+            }
         );
     }
 }

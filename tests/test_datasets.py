@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 import shelfcast.datasets
 from shelfcast.datasets import load_online_retail, load_online_retail_inventory
 
@@ -147,8 +146,15 @@ def test_returns_independent_frames():
 def test_inventory(lengths):
     inv = load_online_retail_inventory()
     assert list(inv.columns) == [
-        "unique_id", "on_hand", "on_order", "lead_time", "unit_cost",
-        "holding_cost", "order_cost", "moq", "pack_size",
+        "unique_id",
+        "on_hand",
+        "on_order",
+        "lead_time",
+        "unit_cost",
+        "holding_cost",
+        "order_cost",
+        "moq",
+        "pack_size",
     ]
     assert inv.attrs.get("synthetic") is True
     assert inv["unique_id"].dtype == object
@@ -166,16 +172,21 @@ def test_inventory(lengths):
 
 # --- cross-check against the raw transaction files ---------------------------------
 
+
 @pytest.fixture(scope="module")
 def raw() -> pd.DataFrame:
     if not RAW_DIR.is_dir():
         pytest.skip(f"raw data not available at {RAW_DIR}")
-    a = pd.read_csv(RAW_DIR / "online_retail_ii_2009_2010.csv.gz",
-                    usecols=["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price"],
-                    dtype={"Invoice": str, "StockCode": str})
-    b = pd.read_csv(RAW_DIR / "online_retail.csv.gz",
-                    usecols=["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice"],
-                    dtype={"InvoiceNo": str, "StockCode": str})
+    a = pd.read_csv(
+        RAW_DIR / "online_retail_ii_2009_2010.csv.gz",
+        usecols=["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price"],
+        dtype={"Invoice": str, "StockCode": str},
+    )
+    b = pd.read_csv(
+        RAW_DIR / "online_retail.csv.gz",
+        usecols=["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice"],
+        dtype={"InvoiceNo": str, "StockCode": str},
+    )
     b = b.rename(columns={"InvoiceNo": "Invoice", "UnitPrice": "Price"})
     a["InvoiceDate"] = pd.to_datetime(a["InvoiceDate"])
     b["InvoiceDate"] = pd.to_datetime(b["InvoiceDate"])
@@ -192,9 +203,10 @@ def raw() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("sku", ["85123A", "22423", "84879", "23166"])
-@pytest.mark.parametrize("lo,hi", [("2009-12-01", "2011-12-09"),
-                                   ("2010-11-20", "2010-12-20"),
-                                   ("2011-03-01", "2011-05-31")])
+@pytest.mark.parametrize(
+    "lo,hi",
+    [("2009-12-01", "2011-12-09"), ("2010-11-20", "2010-12-20"), ("2011-03-01", "2011-05-31")],
+)
 def test_totals_match_raw_transactions(raw, panel, sku, lo, hi):
     r = raw[(raw["sku"] == sku) & raw["date"].between(lo, hi)]
     p = panel[(panel["unique_id"] == sku) & panel["ds"].between(lo, hi)]

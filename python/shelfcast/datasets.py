@@ -89,8 +89,10 @@ def _read_panel() -> _Panel:
             panel_start=np.datetime64(str(z["panel_start"]), "D"),
         )
     n_rows = int(panel.lengths.sum())
-    if not (len(panel.ids) == len(panel.start) == len(panel.lengths)
-            and len(panel.y) == len(panel.price) == n_rows):
+    if not (
+        len(panel.ids) == len(panel.start) == len(panel.lengths)
+        and len(panel.y) == len(panel.price) == n_rows
+    ):
         raise ValueError(f"{_PANEL_FILE} is corrupt: array lengths are inconsistent")
     for arr in panel[:5]:
         arr.setflags(write=False)
@@ -145,12 +147,14 @@ def load_online_retail(min_days: int | None = None) -> pd.DataFrame:
     day = np.repeat(start - seg_begin, lengths) + np.arange(n, dtype=np.int64)
     ds = (p.panel_start + day.astype("timedelta64[D]")).astype("datetime64[ns]")
 
-    return pd.DataFrame({
-        "unique_id": pd.Series(np.repeat(ids, lengths), dtype=object),
-        "ds": ds,
-        "y": y.copy(),
-        "price": price.copy(),
-    })
+    return pd.DataFrame(
+        {
+            "unique_id": pd.Series(np.repeat(ids, lengths), dtype=object),
+            "ds": ds,
+            "y": y.copy(),
+            "price": price.copy(),
+        }
+    )
 
 
 def load_online_retail_inventory() -> pd.DataFrame:

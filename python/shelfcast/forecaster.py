@@ -64,9 +64,7 @@ class DemandForecaster:
         self._offset = parse_freq(freq)
         self.season_length = int(season_length)
         self.verbose = bool(verbose)
-        self._core = _core.DemandForecaster(
-            [m._native(self.season_length) for m in self.models]
-        )
+        self._core = _core.DemandForecaster([m._native(self.season_length) for m in self.models])
         self._ids: np.ndarray | None = None
         self._last_ds: np.ndarray | None = None
 

@@ -31,7 +31,9 @@ _SCALED = {"mase", "rmsse"}
 _KNOWN = ("mae", "mse", "rmse", "bias", "mase", "rmsse")
 
 
-def _one(metric: str, y: object, y_hat: object, y_train: object = None, seasonality: int = 1) -> float:
+def _one(
+    metric: str, y: object, y_hat: object, y_train: object = None, seasonality: int = 1
+) -> float:
     a = np.asarray(y, dtype=np.float64).ravel()
     f = np.asarray(y_hat, dtype=np.float64).ravel()
     if a.shape != f.shape:
@@ -192,7 +194,9 @@ class SalesMetrics:
             models = [
                 c
                 for c in df.columns
-                if c not in ("unique_id", "ds", "y", "cutoff") and "-lo-" not in c and "-hi-" not in c
+                if c not in ("unique_id", "ds", "y", "cutoff")
+                and "-lo-" not in c
+                and "-hi-" not in c
             ]
         models = list(models)
         if not models:
@@ -211,7 +215,8 @@ class SalesMetrics:
                 raise InvalidInputError(f"series {missing!r} is in df but not in train_df")
             starts, ends = train.offsets[:-1][pos], train.offsets[1:][pos]
             lengths = ends - starts
-            idx = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
+            new_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            idx = np.arange(lengths.sum()) + np.repeat(starts - new_starts, lengths)
             train_kw = {
                 "train_y": train.y[idx],
                 "train_offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),

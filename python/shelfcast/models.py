@@ -158,9 +158,7 @@ def resolve_models(models: object) -> list[Model]:
         if isinstance(m, str):
             cls = _BY_NAME.get(m)
             if cls is None:
-                raise UnknownModelError(
-                    f"unknown model {m!r}; known models: {sorted(_BY_NAME)}"
-                )
+                raise UnknownModelError(f"unknown model {m!r}; known models: {sorted(_BY_NAME)}")
             out.append(cls())
         elif isinstance(m, Model):
             out.append(m)
@@ -171,5 +169,7 @@ def resolve_models(models: object) -> list[Model]:
     aliases = [m.alias for m in out]
     dupes = sorted({a for a in aliases if aliases.count(a) > 1})
     if dupes:
-        raise InvalidParameterError(f"duplicate model aliases {dupes}; pass alias=... to tell them apart")
+        raise InvalidParameterError(
+            f"duplicate model aliases {dupes}; pass alias=... to tell them apart"
+        )
     return out

@@ -77,7 +77,9 @@ class ReorderPlanner:
         self.model = model
         self._core = _core.ReorderPlanner(service_level=self.service_level)
 
-    def plan(self, forecast: DemandForecaster | pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
+    def plan(
+        self, forecast: DemandForecaster | pd.DataFrame, inventory: pd.DataFrame
+    ) -> pd.DataFrame:
         """Plan the next order of every item in ``inventory``.
 
         Args:

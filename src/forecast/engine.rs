@@ -105,7 +105,11 @@ impl FittedPanel {
     pub fn fallback_codes(&self) -> Vec<Vec<u8>> {
         self.fitted
             .iter()
-            .map(|v| v.iter().map(|f| f.fallback.map_or(0, |fb| fb.code())).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|f| f.fallback.map_or(0, |fb| fb.code()))
+                    .collect()
+            })
             .collect()
     }
 }
@@ -119,7 +123,10 @@ mod tests {
         let v = [1.0, 2.0, 3.0, 0.0, 4.0, 0.0, 0.0, 2.0];
         let o = [0, 3, 8];
         let p = Panel::new(&v, &o).unwrap();
-        let specs = [ModelSpec::Naive, ModelSpec::SeasonalNaive { season_length: 2 }];
+        let specs = [
+            ModelSpec::Naive,
+            ModelSpec::SeasonalNaive { season_length: 2 },
+        ];
         let fp = fit(&p, &specs).unwrap();
         assert_eq!(fp.n_series(), 2);
         let out = fp.predict(3).unwrap();

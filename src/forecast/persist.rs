@@ -88,7 +88,9 @@ impl<'a> Reader<'a> {
 pub fn decode(buf: &[u8]) -> Result<FittedPanel> {
     let mut r = Reader { buf, pos: 0 };
     if r.take(MAGIC.len()).ok() != Some(MAGIC.as_slice()) {
-        return Err(Error::Decode("not a shelfcast model (bad magic bytes)".into()));
+        return Err(Error::Decode(
+            "not a shelfcast model (bad magic bytes)".into(),
+        ));
     }
     let version = r.u32()?;
     if version == 0 || version > FORMAT_VERSION {
@@ -128,7 +130,11 @@ pub fn decode(buf: &[u8]) -> Result<FittedPanel> {
             let code = r.u8()?;
             let fallback = Fallback::from_code(code)
                 .ok_or_else(|| Error::Decode(format!("unknown fallback code {code}")))?;
-            per.push(Fitted { cycle, sigma, fallback });
+            per.push(Fitted {
+                cycle,
+                sigma,
+                fallback,
+            });
         }
         fitted.push(per);
     }

@@ -36,9 +36,9 @@ impl ModelParams {
             "CrostonClassic" => Ok(ModelSpec::CrostonClassic),
             "CrostonSBA" => Ok(ModelSpec::CrostonSba),
             "SeasonalNaive" => {
-                let s = self
-                    .season_length
-                    .ok_or_else(|| Error::param("season_length", "is required for SeasonalNaive"))?;
+                let s = self.season_length.ok_or_else(|| {
+                    Error::param("season_length", "is required for SeasonalNaive")
+                })?;
                 if s < 1 {
                     return Err(Error::param(
                         "season_length",

@@ -65,7 +65,13 @@ fn seasonal_scale(train: &[f64], m: usize, squared: bool) -> f64 {
     train
         .iter()
         .zip(&train[m..])
-        .map(|(a, b)| if squared { (b - a) * (b - a) } else { (b - a).abs() })
+        .map(|(a, b)| {
+            if squared {
+                (b - a) * (b - a)
+            } else {
+                (b - a).abs()
+            }
+        })
         .sum::<f64>()
         / n
 }
@@ -196,7 +202,10 @@ mod tests {
         // squared scale = (4 + 1 + 4) / 3 = 3
         let rmsse = series_metric(Metric::Rmsse, &y, &f, &train, 1);
         assert!((rmsse - (5.0f64 / 9.0).sqrt()).abs() < 1e-15);
-        assert_eq!(series_metric(Metric::Mase, &y, &f, &[2.0, 2.0], 1), f64::INFINITY);
+        assert_eq!(
+            series_metric(Metric::Mase, &y, &f, &[2.0, 2.0], 1),
+            f64::INFINITY
+        );
         assert!(series_metric(Metric::Mase, &y, &y, &[2.0, 2.0], 1).is_nan());
     }
 

@@ -41,7 +41,11 @@ fn summarise(y: &[f64]) -> Row {
     let total: f64 = y.iter().sum();
     let mean = total / n;
     let ss: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
-    let std = if y.len() > 1 { (ss / (n - 1.0)).sqrt() } else { f64::NAN };
+    let std = if y.len() > 1 {
+        (ss / (n - 1.0)).sqrt()
+    } else {
+        f64::NAN
+    };
     let zeros = y.iter().filter(|&&v| v == 0.0).count() as f64;
     let selling = y.iter().filter(|&&v| v > 0.0).count() as f64;
     let first = y.iter().position(|&v| v > 0.0).map_or(-1, |p| p as i64);

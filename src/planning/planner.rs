@@ -126,7 +126,10 @@ fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
     }
     let h = items.holding_cost[i];
     if !(h.is_finite() && h > 0.0) {
-        return Err(bad("holding_cost", format!("must be finite and > 0, got {h}")));
+        return Err(bad(
+            "holding_cost",
+            format!("must be finite and > 0, got {h}"),
+        ));
     }
     let p = items.pack_size[i];
     if !(p.is_finite() && p > 0.0) {
@@ -187,7 +190,11 @@ fn plan_item(i: usize, items: &Items<'_>, z: f64) -> ItemPlan {
         .iter()
         .map(|v| v.max(0.0))
         .collect();
-    let rate = if h == 0 { 0.0 } else { path.iter().sum::<f64>() / h as f64 };
+    let rate = if h == 0 {
+        0.0
+    } else {
+        path.iter().sum::<f64>() / h as f64
+    };
     let l = items.lead_time[i];
     let mu_l = demand_over(&path, l);
     let (sigma, lt_sd) = (items.sigma[i], items.lead_time_sd[i]);
@@ -271,8 +278,12 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
     }
     (0..n).try_for_each(|i| check_item(i, items))?;
     let z = normal::quantile(params.service_level);
-    let rows: Vec<ItemPlan> =
-        parallel::install(|| (0..n).into_par_iter().map(|i| plan_item(i, items, z)).collect());
+    let rows: Vec<ItemPlan> = parallel::install(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| plan_item(i, items, z))
+            .collect()
+    });
     let mut p = Plan::default();
     for r in rows {
         p.lead_time_demand.push(r.mu_l);
@@ -372,7 +383,9 @@ mod tests {
         assert!(PlannerParams::new(1.0).is_err());
         let mut c = one_item(vec![1.0; 5], 5.0, -1.0, 1.0);
         let e = plan(&PlannerParams::new(0.9).unwrap(), &items(&c)).unwrap_err();
-        assert!(matches!(e, Error::InvalidItem { item: 0, ref column, .. } if column == "lead_time"));
+        assert!(
+            matches!(e, Error::InvalidItem { item: 0, ref column, .. } if column == "lead_time")
+        );
         c.v[3][0] = 9.0;
         assert!(plan(&PlannerParams::new(0.9).unwrap(), &items(&c)).is_err());
     }

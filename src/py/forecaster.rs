@@ -33,7 +33,11 @@ impl PyDemandForecaster {
     }
 }
 
-fn to_matrix(py: Python<'_>, cols: Vec<Vec<f64>>, rows: usize) -> PyResult<Bound<'_, PyArray2<f64>>> {
+fn to_matrix(
+    py: Python<'_>,
+    cols: Vec<Vec<f64>>,
+    rows: usize,
+) -> PyResult<Bound<'_, PyArray2<f64>>> {
     let n_cols = cols.len();
     let mut flat = Vec::with_capacity(rows * n_cols);
     for r in 0..rows {
@@ -41,8 +45,8 @@ fn to_matrix(py: Python<'_>, cols: Vec<Vec<f64>>, rows: usize) -> PyResult<Bound
             flat.push(c[r]);
         }
     }
-    let a = Array2::from_shape_vec((rows, n_cols), flat)
-        .map_err(|e| Error::Shape(e.to_string()))?;
+    let a =
+        Array2::from_shape_vec((rows, n_cols), flat).map_err(|e| Error::Shape(e.to_string()))?;
     Ok(a.into_pyarray(py))
 }
 
@@ -60,7 +64,13 @@ impl PyDemandForecaster {
     fn new(models: Vec<(String, Option<i64>)>) -> PyResult<Self> {
         let specs = models
             .into_iter()
-            .map(|(name, season_length)| ModelParams { name, season_length }.check())
+            .map(|(name, season_length)| {
+                ModelParams {
+                    name,
+                    season_length,
+                }
+                .check()
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if specs.is_empty() {
             return Err(Error::param("models", "at least one model is required").into());
@@ -116,8 +126,8 @@ impl PyDemandForecaster {
     ///     InvalidParameterError: h < 1.
     fn predict<'py>(&self, py: Python<'py>, h: i64) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let h = usize::try_from(h)
-            .map_err(|_| Error::param("h", format!("must be >= 1, got {h}")))?;
+        let h =
+            usize::try_from(h).map_err(|_| Error::param("h", format!("must be >= 1, got {h}")))?;
         let cols = py.detach(|| fp.predict(h))?;
         to_matrix(py, cols, fp.n_series() * h)
     }

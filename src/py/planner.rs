@@ -126,6 +126,9 @@ impl PyReorderPlanner {
     }
 
     fn __repr__(&self) -> String {
-        format!("ReorderPlanner(service_level={})", self.params.service_level)
+        format!(
+            "ReorderPlanner(service_level={})",
+            self.params.service_level
+        )
     }
 }

@@ -15,10 +15,7 @@ from .models import Model, resolve_models
 
 __all__ = ["DemandForecaster"]
 
-_FALLBACK_REASONS = {
-    1: "fewer observations than season_length: used Naive",
-    2: "no positive demand in the history: used Naive (forecast 0)",
-}
+_FALLBACK_REASONS = dict(_core.fallback_reasons())
 
 
 class DemandForecaster:

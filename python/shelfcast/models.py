@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .exceptions import InvalidParameterError, UnknownModelError
 
 __all__ = [
+    "TSB",
     "CrostonClassic",
     "CrostonSBA",
     "HistoricAverage",
     "Model",
     "Naive",
     "SeasonalNaive",
+    "SeasonalWindowAverage",
+    "SimpleExponentialSmoothing",
+    "WindowAverage",
     "resolve_models",
 ]
 
@@ -46,8 +52,20 @@ class Model:
     def _params(self) -> dict[str, Any]:
         return {}
 
-    def _native(self, default_season_length: int) -> tuple[str, int | None]:
-        return (self.name, None)
+    def _native(self, default_season_length: int) -> tuple[str, dict[str, float], dict[str, str]]:
+        """The (name, numeric params, text params) triple the native core takes."""
+        num: dict[str, float] = {}
+        text: dict[str, str] = {}
+        for k, v in self._params().items():
+            if k == "season_length" and v is None:
+                v = default_season_length
+            if v is None:
+                continue
+            if isinstance(v, str):
+                text[k] = v
+            else:
+                num[k] = float(v)
+        return (self.name, num, text)
 
     def __repr__(self) -> str:
         args = [f"{k}={v!r}" for k, v in self._params().items()]
@@ -97,20 +115,10 @@ class SeasonalNaive(Model):
 
     def __init__(self, season_length: int | None = None, *, alias: str | None = None) -> None:
         super().__init__(alias=alias)
-        if season_length is not None:
-            if isinstance(season_length, bool) or not isinstance(season_length, int):
-                raise InvalidParameterError(
-                    f"season_length must be an int, got {type(season_length).__name__}"
-                )
-            if season_length < 1:
-                raise InvalidParameterError(f"season_length must be >= 1, got {season_length}")
-        self.season_length = season_length
+        self.season_length = _opt_int("season_length", season_length)
 
     def _params(self) -> dict[str, Any]:
         return {"season_length": self.season_length}
-
-    def _native(self, default_season_length: int) -> tuple[str, int | None]:
-        return (self.name, self.season_length or default_season_length)
 
 
 class CrostonClassic(Model):
@@ -131,8 +139,145 @@ class CrostonSBA(Model):
     name = "CrostonSBA"
 
 
+class WindowAverage(Model):
+    """The mean of the last ``window_size`` observations (flat forecast).
+
+    Deliberate difference from statsforecast: a series shorter than the window averages
+    all its observations (recorded in ``fallbacks_``) instead of forecasting NaN.
+
+    Args:
+        window_size: number of most recent observations to average.
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: window_size is not a positive integer.
+    """
+
+    name = "WindowAverage"
+
+    def __init__(self, window_size: int, *, alias: str | None = None) -> None:
+        super().__init__(alias=alias)
+        self.window_size = _int("window_size", window_size)
+
+    def _params(self) -> dict[str, Any]:
+        return {"window_size": self.window_size}
+
+
+class SeasonalWindowAverage(Model):
+    """Per season position, the mean over the last ``window_size`` seasons.
+
+    Deliberate difference from statsforecast: a series shorter than
+    ``season_length * window_size`` falls back to :class:`SeasonalNaive` (or :class:`Naive`)
+    instead of forecasting NaN.
+
+    Args:
+        window_size: number of seasons to average.
+        season_length: m; defaults to the forecaster's ``season_length``.
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: an argument is not a positive integer.
+    """
+
+    name = "SeasonalWindowAverage"
+    seasonal = True
+
+    def __init__(
+        self, window_size: int, season_length: int | None = None, *, alias: str | None = None
+    ) -> None:
+        super().__init__(alias=alias)
+        self.window_size = _int("window_size", window_size)
+        self.season_length = _opt_int("season_length", season_length)
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": self.season_length, "window_size": self.window_size}
+
+
+class SimpleExponentialSmoothing(Model):
+    """Simple exponential smoothing with a fixed ``alpha``.
+
+    ``ℓ_1 = y_1``, ``ℓ_{t+1} = α·y_t + (1 − α)·ℓ_t``; flat forecast at the last level
+    (statsforecast's recursion).
+
+    Args:
+        alpha: smoothing constant in [0, 1].
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alpha outside [0, 1].
+    """
+
+    name = "SimpleExponentialSmoothing"
+
+    def __init__(self, alpha: float, *, alias: str | None = None) -> None:
+        super().__init__(alias=alias)
+        self.alpha = _unit("alpha", alpha)
+
+    def _params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+
+class TSB(Model):
+    """Teunter–Syntetos–Babai (2011) for intermittent demand and obsolescence.
+
+    SES with ``alpha_p`` on the demand indicator of every period (the probability of a
+    sale) and SES with ``alpha_d`` on the non-zero demand sizes; forecast = probability ×
+    size. Unlike Croston, the probability decays through periods without demand, so a
+    dying item's forecast falls towards 0.
+
+    Args:
+        alpha_d: smoothing constant of the demand sizes, in [0, 1].
+        alpha_p: smoothing constant of the demand probability, in [0, 1].
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: a constant is outside [0, 1].
+    """
+
+    name = "TSB"
+
+    def __init__(self, alpha_d: float, alpha_p: float, *, alias: str | None = None) -> None:
+        super().__init__(alias=alias)
+        self.alpha_d = _unit("alpha_d", alpha_d)
+        self.alpha_p = _unit("alpha_p", alpha_p)
+
+    def _params(self) -> dict[str, Any]:
+        return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p}
+
+
+def _int(name: str, v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise InvalidParameterError(f"{name} must be an int, got {type(v).__name__}")
+    if v < 1:
+        raise InvalidParameterError(f"{name} must be >= 1, got {v}")
+    return int(v)
+
+
+def _opt_int(name: str, v: object) -> int | None:
+    return None if v is None else _int(name, v)
+
+
+def _unit(name: str, v: object) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
+        raise InvalidParameterError(f"{name} must be a number, got {type(v).__name__}")
+    if not 0.0 <= float(v) <= 1.0:
+        raise InvalidParameterError(f"{name} must be in [0, 1], got {v}")
+    return float(v)
+
+
 _BY_NAME: dict[str, type[Model]] = {
-    cls.__name__: cls for cls in (Naive, HistoricAverage, SeasonalNaive, CrostonClassic, CrostonSBA)
+    cls.__name__: cls
+    for cls in (
+        Naive,
+        HistoricAverage,
+        SeasonalNaive,
+        WindowAverage,
+        SeasonalWindowAverage,
+        SimpleExponentialSmoothing,
+        CrostonClassic,
+        CrostonSBA,
+        TSB,
+    )
 }
 
 
@@ -159,7 +304,12 @@ def resolve_models(models: object) -> list[Model]:
             cls = _BY_NAME.get(m)
             if cls is None:
                 raise UnknownModelError(f"unknown model {m!r}; known models: {sorted(_BY_NAME)}")
-            out.append(cls())
+            try:
+                out.append(cls())
+            except TypeError:
+                raise InvalidParameterError(
+                    f"model {m!r} needs hyperparameters: pass shelfcast.models.{m}(...)"
+                ) from None
         elif isinstance(m, Model):
             out.append(m)
         else:

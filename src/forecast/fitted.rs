@@ -1,6 +1,9 @@
 //! What a fitted per-series model keeps: enough to forecast any horizon and to quantify
 //! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
 
+use super::codec::{Reader, Writer};
+use crate::error::{Error, Result};
+
 /// Why a series could not use the requested model and got a simpler one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -9,9 +12,18 @@ pub enum Fallback {
     ShortForSeason = 1,
     /// Never a positive sale: the intermittent model fell back to `Naive` (which forecasts 0).
     NoDemand = 2,
+    /// Fewer observations than the window: the window model used all of them.
+    ShortForWindow = 3,
 }
 
 impl Fallback {
+    /// Every fallback, for listing.
+    pub const ALL: [Fallback; 3] = [
+        Fallback::ShortForSeason,
+        Fallback::NoDemand,
+        Fallback::ShortForWindow,
+    ];
+
     /// Stable numeric code (persisted).
     pub fn code(self) -> u8 {
         self as u8
@@ -23,6 +35,7 @@ impl Fallback {
             0 => Some(None),
             1 => Some(Some(Fallback::ShortForSeason)),
             2 => Some(Some(Fallback::NoDemand)),
+            3 => Some(Some(Fallback::ShortForWindow)),
             _ => None,
         }
     }
@@ -30,17 +43,51 @@ impl Fallback {
     /// A human-readable reason.
     pub fn reason(self) -> &'static str {
         match self {
-            Fallback::ShortForSeason => "fewer observations than season_length: used Naive",
+            Fallback::ShortForSeason => "fewer observations than one season: used Naive",
             Fallback::NoDemand => "no positive demand in the history: used Naive (forecast 0)",
+            Fallback::ShortForWindow => "fewer observations than the window: averaged them all",
         }
     }
 }
 
-/// A fitted model for one series: the forecast repeats `cycle` (length 1 for flat forecasts).
+/// How a fitted model produces its point forecasts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    /// Step k (1-based) is `cycle[(k - 1) % cycle.len()]` (flat forecasts have length 1).
+    Cycle(Vec<f64>),
+}
+
+impl State {
+    const TAG_CYCLE: u8 = 1;
+
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            State::Cycle(c) => {
+                w.u8(Self::TAG_CYCLE);
+                w.f64s(c);
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<State> {
+        match r.u8()? {
+            Self::TAG_CYCLE => {
+                let c = r.f64s()?;
+                if c.is_empty() {
+                    return Err(Error::Decode("empty forecast cycle".into()));
+                }
+                Ok(State::Cycle(c))
+            }
+            t => Err(Error::Decode(format!("unknown model state tag {t}"))),
+        }
+    }
+}
+
+/// A fitted model for one series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fitted {
-    /// Forecast for step k (1-based) is `cycle[(k - 1) % cycle.len()]`.
-    pub cycle: Vec<f64>,
+    /// The forecasting state.
+    pub state: State,
     /// Root mean squared in-sample one-step-ahead error (0 when none can be computed).
     pub sigma: f64,
     /// Set when the series fell back to a simpler model.
@@ -50,18 +97,54 @@ pub struct Fitted {
 impl Fitted {
     /// A flat forecast.
     pub fn constant(value: f64, sigma: f64) -> Self {
+        Fitted::cycle(vec![value], sigma)
+    }
+
+    /// A repeating cycle.
+    pub fn cycle(cycle: Vec<f64>, sigma: f64) -> Self {
         Fitted {
-            cycle: vec![value],
+            state: State::Cycle(cycle),
             sigma,
             fallback: None,
         }
     }
 
+    /// Mark as a fallback.
+    pub fn fell_back(mut self, why: Fallback) -> Self {
+        self.fallback = Some(why);
+        self
+    }
+
     /// Write the forecast for steps 1..=out.len() into `out`.
     pub fn forecast_into(&self, out: &mut [f64]) {
-        let m = self.cycle.len();
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = self.cycle[k % m];
+        match &self.state {
+            State::Cycle(c) => {
+                let m = c.len();
+                for (k, o) in out.iter_mut().enumerate() {
+                    *o = c[k % m];
+                }
+            }
         }
+    }
+
+    /// Append to a persisted blob.
+    pub fn encode(&self, w: &mut Writer) {
+        self.state.encode(w);
+        w.f64(self.sigma);
+        w.u8(self.fallback.map_or(0, Fallback::code));
+    }
+
+    /// Read back what [`Fitted::encode`] wrote.
+    pub fn decode(r: &mut Reader<'_>) -> Result<Fitted> {
+        let state = State::decode(r)?;
+        let sigma = r.f64()?;
+        let code = r.u8()?;
+        let fallback = Fallback::from_code(code)
+            .ok_or_else(|| Error::Decode(format!("unknown fallback code {code}")))?;
+        Ok(Fitted {
+            state,
+            sigma,
+            fallback,
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! Per-series statistical forecasting: model specifications, the models themselves, the
 //! parallel engine over a panel, and the fitted state.
 
+pub mod codec;
 pub mod engine;
 pub mod fitted;
 pub mod models;
@@ -8,5 +9,5 @@ pub mod persist;
 pub mod spec;
 
 pub use engine::{fit, fit_with_progress, FittedPanel};
-pub use fitted::{Fallback, Fitted};
+pub use fitted::{Fallback, Fitted, State};
 pub use spec::{ModelParams, ModelSpec};

@@ -1,149 +1,103 @@
 //! A small, versioned, little-endian binary encoding of [`FittedPanel`]. It executes
 //! nothing on load (unlike pickle) and rejects garbage, truncation and newer versions.
 //!
-//! Layout (version 1): magic `SHELFCST`, u32 version, u32 model count; per model a
-//! length-prefixed UTF-8 name and a u64 season length (0 = none), then a u64 series count
-//! and per series: u32 cycle length, the cycle as f64s, f64 sigma, u8 fallback code.
+//! Layout (version 2): magic `SHELFCST`, u32 version, u32 model count; per model its
+//! canonical parameters (name, then numeric and text parameters as length-prefixed
+//! key/value lists); a u64 series count; then model-major, per series, the fitted state
+//! (a tag byte and its payload, see `fitted.rs`), f64 sigma and a u8 fallback code.
 
+use super::codec::{Reader, Writer};
 use super::engine::FittedPanel;
-use super::fitted::{Fallback, Fitted};
-use super::spec::ModelParams;
+use super::fitted::Fitted;
+use super::spec::{ModelParams, ModelSpec};
 use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"SHELFCST";
 /// The format version this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+fn encode_spec(w: &mut Writer, spec: &ModelSpec) {
+    let p = spec.params();
+    w.str(&p.name);
+    w.u32(p.num.len() as u32);
+    for (k, v) in &p.num {
+        w.str(k);
+        w.f64(*v);
+    }
+    w.u32(p.text.len() as u32);
+    for (k, v) in &p.text {
+        w.str(k);
+        w.str(v);
+    }
+}
+
+fn decode_spec(r: &mut Reader<'_>) -> Result<ModelSpec> {
+    let mut p = ModelParams::named(&r.str()?);
+    let n = r.u32()? as u64;
+    for _ in 0..r.count(n, 12)? {
+        let k = r.str()?;
+        p.num.insert(k, r.f64()?);
+    }
+    let n = r.u32()? as u64;
+    for _ in 0..r.count(n, 8)? {
+        let k = r.str()?;
+        p.text.insert(k, r.str()?);
+    }
+    p.check().map_err(|e| Error::Decode(e.to_string()))
+}
 
 /// Encode a fitted panel.
 pub fn encode(fp: &FittedPanel) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + fp.n_series() * fp.specs.len() * 32);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(fp.specs.len() as u32).to_le_bytes());
+    let mut w = Writer::with_capacity(64 + fp.n_series() * fp.specs.len() * 32);
+    w.bytes(MAGIC);
+    w.u32(FORMAT_VERSION);
+    w.u32(fp.specs.len() as u32);
     for s in &fp.specs {
-        let name = s.name().as_bytes();
-        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        out.extend_from_slice(name);
-        out.extend_from_slice(&(s.season_length().unwrap_or(0) as u64).to_le_bytes());
+        encode_spec(&mut w, s);
     }
-    out.extend_from_slice(&(fp.n_series() as u64).to_le_bytes());
+    w.u64(fp.n_series() as u64);
     for per_series in &fp.fitted {
         for f in per_series {
-            out.extend_from_slice(&(f.cycle.len() as u32).to_le_bytes());
-            for v in &f.cycle {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-            out.extend_from_slice(&f.sigma.to_le_bytes());
-            out.push(f.fallback.map_or(0, Fallback::code));
+            f.encode(&mut w);
         }
     }
-    out
-}
-
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.buf.len())
-            .ok_or_else(|| Error::Decode(format!("truncated at byte {}", self.pos)))?;
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self) -> Result<u64> {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(u64::from_le_bytes(a))
-    }
-    fn f64(&mut self) -> Result<f64> {
-        Ok(f64::from_bits(self.u64()?))
-    }
-    /// A count that must fit in what is left of the buffer at `min_bytes` each.
-    fn count(&mut self, n: u64, min_bytes: usize) -> Result<usize> {
-        let left = (self.buf.len() - self.pos) as u64;
-        if n.saturating_mul(min_bytes as u64) > left {
-            return Err(Error::Decode(format!(
-                "count {n} at byte {} exceeds the data",
-                self.pos
-            )));
-        }
-        Ok(n as usize)
-    }
+    w.buf
 }
 
 /// Decode what [`encode`] wrote.
 pub fn decode(buf: &[u8]) -> Result<FittedPanel> {
-    let mut r = Reader { buf, pos: 0 };
+    let mut r = Reader::new(buf);
     if r.take(MAGIC.len()).ok() != Some(MAGIC.as_slice()) {
         return Err(Error::Decode(
             "not a shelfcast model (bad magic bytes)".into(),
         ));
     }
     let version = r.u32()?;
-    if version == 0 || version > FORMAT_VERSION {
+    if version != FORMAT_VERSION {
+        let hint = if version > FORMAT_VERSION {
+            "it was written by a newer shelfcast; upgrade shelfcast"
+        } else {
+            "it was written by an older development version; refit the model"
+        };
         return Err(Error::Decode(format!(
-            "format version {version} is not supported by this shelfcast (reads 1..={FORMAT_VERSION}); upgrade shelfcast"
+            "format version {version} is not supported (this shelfcast reads {FORMAT_VERSION}): {hint}"
         )));
     }
     let n_models = r.u32()? as u64;
     let n_models = r.count(n_models, 12)?;
-    let mut specs = Vec::with_capacity(n_models);
-    for _ in 0..n_models {
-        let len = r.u32()? as u64;
-        let len = r.count(len, 1)?;
-        let name = std::str::from_utf8(r.take(len)?)
-            .map_err(|_| Error::Decode("model name is not UTF-8".into()))?
-            .to_string();
-        let s = r.u64()?;
-        let params = ModelParams {
-            name,
-            season_length: if s == 0 { None } else { Some(s as i64) },
-        };
-        specs.push(params.check().map_err(|e| Error::Decode(e.to_string()))?);
-    }
+    let specs = (0..n_models)
+        .map(|_| decode_spec(&mut r))
+        .collect::<Result<Vec<_>>>()?;
     let n_series = r.u64()?;
-    let n_series = r.count(n_series, 13usize.saturating_mul(n_models.max(1)))?;
+    let n_series = r.count(n_series, 18usize.saturating_mul(n_models.max(1)))?;
     let mut fitted = Vec::with_capacity(n_models);
     for _ in 0..n_models {
-        let mut per = Vec::with_capacity(n_series);
-        for _ in 0..n_series {
-            let len = r.u32()? as u64;
-            let len = r.count(len, 8)?;
-            if len == 0 {
-                return Err(Error::Decode("empty forecast cycle".into()));
-            }
-            let cycle = (0..len).map(|_| r.f64()).collect::<Result<Vec<_>>>()?;
-            let sigma = r.f64()?;
-            let code = r.u8()?;
-            let fallback = Fallback::from_code(code)
-                .ok_or_else(|| Error::Decode(format!("unknown fallback code {code}")))?;
-            per.push(Fitted {
-                cycle,
-                sigma,
-                fallback,
-            });
-        }
+        let per = (0..n_series)
+            .map(|_| Fitted::decode(&mut r))
+            .collect::<Result<Vec<_>>>()?;
         fitted.push(per);
     }
-    if r.pos != buf.len() {
-        return Err(Error::Decode(format!(
-            "{} unexpected trailing bytes",
-            buf.len() - r.pos
-        )));
-    }
+    r.finish()?;
     Ok(FittedPanel { specs, fitted })
 }
 
@@ -151,7 +105,6 @@ pub fn decode(buf: &[u8]) -> Result<FittedPanel> {
 mod tests {
     use super::*;
     use crate::forecast::engine::fit;
-    use crate::forecast::spec::ModelSpec;
     use crate::panel::Panel;
 
     fn sample() -> FittedPanel {
@@ -162,6 +115,10 @@ mod tests {
             &[
                 ModelSpec::SeasonalNaive { season_length: 4 },
                 ModelSpec::CrostonClassic,
+                ModelSpec::Tsb {
+                    alpha_d: 0.2,
+                    alpha_p: 0.3,
+                },
             ],
         )
         .unwrap()

@@ -1,7 +1,10 @@
-//! Model specifications: which model, with which hyperparameters, validated on construction
-//! (linfa's params pattern: an unchecked spec is turned into a valid one by `check`).
+//! Model specifications: which model, with which hyperparameters, validated on
+//! construction (linfa's params pattern: unchecked [`ModelParams`] become a valid
+//! [`ModelSpec`] through `check`). `ModelSpec::params` gives the canonical parameters
+//! back, which is what the persisted format stores.
 
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 
 /// A validated model specification.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,65 +15,172 @@ pub enum ModelSpec {
     SeasonalNaive { season_length: usize },
     /// The mean of the whole history.
     HistoricAverage,
+    /// The mean of the last `window_size` observations.
+    WindowAverage { window_size: usize },
+    /// Per season position, the mean over the last `window_size` seasons.
+    SeasonalWindowAverage {
+        season_length: usize,
+        window_size: usize,
+    },
+    /// Simple exponential smoothing with a fixed `alpha`, level started at the first value.
+    Ses { alpha: f64 },
     /// Croston (1972): SES (alpha 0.1) on demand sizes and on inter-demand intervals.
     CrostonClassic,
     /// Syntetos–Boylan approximation: Croston's ratio times (1 - alpha / 2) = 0.95.
     CrostonSba,
+    /// Teunter–Syntetos–Babai: SES on the demand probability and on demand sizes.
+    Tsb { alpha_d: f64, alpha_p: f64 },
 }
 
 /// Unvalidated parameters as they arrive from a caller (e.g. Python keyword arguments).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelParams {
     /// Model name, e.g. "SeasonalNaive".
     pub name: String,
-    /// Season length where the model takes one.
-    pub season_length: Option<i64>,
+    /// Numeric hyperparameters by name.
+    pub num: BTreeMap<String, f64>,
+    /// Text hyperparameters by name (e.g. an ETS model string).
+    pub text: BTreeMap<String, String>,
 }
 
-impl ModelParams {
-    /// Validate into a [`ModelSpec`].
-    pub fn check(&self) -> Result<ModelSpec> {
-        match self.name.as_str() {
-            "Naive" => Ok(ModelSpec::Naive),
-            "HistoricAverage" => Ok(ModelSpec::HistoricAverage),
-            "CrostonClassic" => Ok(ModelSpec::CrostonClassic),
-            "CrostonSBA" => Ok(ModelSpec::CrostonSba),
-            "SeasonalNaive" => {
-                let s = self.season_length.ok_or_else(|| {
-                    Error::param("season_length", "is required for SeasonalNaive")
-                })?;
-                if s < 1 {
-                    return Err(Error::param(
-                        "season_length",
-                        format!("must be >= 1, got {s}"),
-                    ));
-                }
-                Ok(ModelSpec::SeasonalNaive {
-                    season_length: s as usize,
-                })
-            }
-            other => Err(Error::UnknownModel(other.to_string())),
+/// Reads parameters off a [`ModelParams`], rejecting unknown names.
+struct Fields<'a> {
+    p: &'a ModelParams,
+    used: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(p: &'a ModelParams) -> Self {
+        Fields { p, used: vec![] }
+    }
+
+    fn int(&mut self, key: &'static str, min: i64) -> Result<usize> {
+        self.used.push(key);
+        let v = *self
+            .p
+            .num
+            .get(key)
+            .ok_or_else(|| Error::param(key, format!("is required for {}", self.p.name)))?;
+        if !(v.is_finite() && v.fract() == 0.0 && v >= min as f64) {
+            return Err(Error::param(
+                key,
+                format!("must be an integer >= {min}, got {v}"),
+            ));
+        }
+        Ok(v as usize)
+    }
+
+    fn unit(&mut self, key: &'static str) -> Result<f64> {
+        self.used.push(key);
+        let v = *self
+            .p
+            .num
+            .get(key)
+            .ok_or_else(|| Error::param(key, format!("is required for {}", self.p.name)))?;
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            return Err(Error::param(key, format!("must be in [0, 1], got {v}")));
+        }
+        Ok(v)
+    }
+
+    fn done(self, spec: ModelSpec) -> Result<ModelSpec> {
+        let unknown = self
+            .p
+            .num
+            .keys()
+            .chain(self.p.text.keys())
+            .find(|k| !self.used.contains(&k.as_str()));
+        match unknown {
+            Some(k) => Err(Error::param(
+                k,
+                format!("is not a parameter of {}", self.p.name),
+            )),
+            None => Ok(spec),
         }
     }
 }
 
+impl ModelParams {
+    /// Parameters with only a name.
+    pub fn named(name: &str) -> Self {
+        ModelParams {
+            name: name.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Add a numeric parameter.
+    pub fn with(mut self, key: &str, v: f64) -> Self {
+        self.num.insert(key.to_string(), v);
+        self
+    }
+
+    /// Validate into a [`ModelSpec`].
+    pub fn check(&self) -> Result<ModelSpec> {
+        let mut f = Fields::new(self);
+        let spec = match self.name.as_str() {
+            "Naive" => ModelSpec::Naive,
+            "HistoricAverage" => ModelSpec::HistoricAverage,
+            "CrostonClassic" => ModelSpec::CrostonClassic,
+            "CrostonSBA" => ModelSpec::CrostonSba,
+            "SeasonalNaive" => ModelSpec::SeasonalNaive {
+                season_length: f.int("season_length", 1)?,
+            },
+            "WindowAverage" => ModelSpec::WindowAverage {
+                window_size: f.int("window_size", 1)?,
+            },
+            "SeasonalWindowAverage" => ModelSpec::SeasonalWindowAverage {
+                season_length: f.int("season_length", 1)?,
+                window_size: f.int("window_size", 1)?,
+            },
+            "SimpleExponentialSmoothing" => ModelSpec::Ses {
+                alpha: f.unit("alpha")?,
+            },
+            "TSB" => ModelSpec::Tsb {
+                alpha_d: f.unit("alpha_d")?,
+                alpha_p: f.unit("alpha_p")?,
+            },
+            other => return Err(Error::UnknownModel(other.to_string())),
+        };
+        f.done(spec)
+    }
+}
+
 impl ModelSpec {
-    /// The model's canonical name (used in persisted state).
+    /// The model's canonical name.
     pub fn name(&self) -> &'static str {
         match self {
             ModelSpec::Naive => "Naive",
             ModelSpec::SeasonalNaive { .. } => "SeasonalNaive",
             ModelSpec::HistoricAverage => "HistoricAverage",
+            ModelSpec::WindowAverage { .. } => "WindowAverage",
+            ModelSpec::SeasonalWindowAverage { .. } => "SeasonalWindowAverage",
+            ModelSpec::Ses { .. } => "SimpleExponentialSmoothing",
             ModelSpec::CrostonClassic => "CrostonClassic",
             ModelSpec::CrostonSba => "CrostonSBA",
+            ModelSpec::Tsb { .. } => "TSB",
         }
     }
 
-    /// The season length, for models that have one.
-    pub fn season_length(&self) -> Option<usize> {
-        match self {
-            ModelSpec::SeasonalNaive { season_length } => Some(*season_length),
-            _ => None,
+    /// The canonical parameters (`params().check()` gives `self` back).
+    pub fn params(&self) -> ModelParams {
+        let p = ModelParams::named(self.name());
+        match *self {
+            ModelSpec::SeasonalNaive { season_length } => {
+                p.with("season_length", season_length as f64)
+            }
+            ModelSpec::WindowAverage { window_size } => p.with("window_size", window_size as f64),
+            ModelSpec::SeasonalWindowAverage {
+                season_length,
+                window_size,
+            } => p
+                .with("season_length", season_length as f64)
+                .with("window_size", window_size as f64),
+            ModelSpec::Ses { alpha } => p.with("alpha", alpha),
+            ModelSpec::Tsb { alpha_d, alpha_p } => {
+                p.with("alpha_d", alpha_d).with("alpha_p", alpha_p)
+            }
+            _ => p,
         }
     }
 }
@@ -79,27 +189,56 @@ impl ModelSpec {
 mod tests {
     use super::*;
 
-    fn p(name: &str, s: Option<i64>) -> ModelParams {
-        ModelParams {
-            name: name.into(),
-            season_length: s,
-        }
+    #[test]
+    fn validates() {
+        let sn = ModelParams::named("SeasonalNaive").with("season_length", 7.0);
+        assert_eq!(
+            sn.check().unwrap(),
+            ModelSpec::SeasonalNaive { season_length: 7 }
+        );
+        assert!(ModelParams::named("SeasonalNaive")
+            .with("season_length", 0.0)
+            .check()
+            .is_err());
+        assert!(ModelParams::named("SeasonalNaive")
+            .with("season_length", 2.5)
+            .check()
+            .is_err());
+        assert!(ModelParams::named("SeasonalNaive").check().is_err());
+        assert_eq!(
+            ModelParams::named("Prophet").check().unwrap_err(),
+            Error::UnknownModel("Prophet".into())
+        );
+        let extra = ModelParams::named("Naive").with("alpha", 0.1).check();
+        assert!(extra.unwrap_err().to_string().contains("alpha"));
+        assert!(ModelParams::named("TSB")
+            .with("alpha_d", 0.1)
+            .with("alpha_p", 1.5)
+            .check()
+            .is_err());
     }
 
     #[test]
-    fn validates() {
-        assert_eq!(
-            p("SeasonalNaive", Some(7)).check().unwrap(),
-            ModelSpec::SeasonalNaive { season_length: 7 }
-        );
-        assert!(p("SeasonalNaive", Some(0)).check().is_err());
-        assert!(p("SeasonalNaive", None).check().is_err());
-        assert_eq!(
-            p("Prophet", None).check().unwrap_err(),
-            Error::UnknownModel("Prophet".into())
-        );
-        for name in ["Naive", "HistoricAverage", "CrostonClassic", "CrostonSBA"] {
-            assert_eq!(p(name, None).check().unwrap().name(), name);
+    fn params_round_trip() {
+        let specs = [
+            ModelSpec::Naive,
+            ModelSpec::SeasonalNaive { season_length: 7 },
+            ModelSpec::HistoricAverage,
+            ModelSpec::WindowAverage { window_size: 3 },
+            ModelSpec::SeasonalWindowAverage {
+                season_length: 7,
+                window_size: 2,
+            },
+            ModelSpec::Ses { alpha: 0.3 },
+            ModelSpec::CrostonClassic,
+            ModelSpec::CrostonSba,
+            ModelSpec::Tsb {
+                alpha_d: 0.2,
+                alpha_p: 0.1,
+            },
+        ];
+        for s in specs {
+            assert_eq!(s.params().check().unwrap(), s);
         }
     }
 }

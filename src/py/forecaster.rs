@@ -10,8 +10,12 @@ use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+
+/// A model as Python passes it: name, numeric and text hyperparameters.
+type ModelTriple = (String, BTreeMap<String, f64>, BTreeMap<String, String>);
 
 /// Native per-series forecaster.
 #[pyclass(name = "DemandForecaster", module = "shelfcast._core", frozen)]
@@ -55,22 +59,17 @@ impl PyDemandForecaster {
     /// Create an unfitted forecaster.
     ///
     /// Args:
-    ///     models: list of (name, season_length or None) pairs.
+    ///     models: list of (name, numeric parameters, text parameters) triples, e.g.
+    ///         ("SeasonalNaive", {"season_length": 7}, {}).
     ///
     /// Raises:
     ///     UnknownModelError: a name is not a known model.
     ///     InvalidParameterError: a hyperparameter is out of range.
     #[new]
-    fn new(models: Vec<(String, Option<i64>)>) -> PyResult<Self> {
+    fn new(models: Vec<ModelTriple>) -> PyResult<Self> {
         let specs = models
             .into_iter()
-            .map(|(name, season_length)| {
-                ModelParams {
-                    name,
-                    season_length,
-                }
-                .check()
-            })
+            .map(|(name, num, text)| ModelParams { name, num, text }.check())
             .collect::<Result<Vec<_>, _>>()?;
         if specs.is_empty() {
             return Err(Error::param("models", "at least one model is required").into());
@@ -210,10 +209,13 @@ impl PyDemandForecaster {
             let ctor = cls.getattr("from_bytes")?;
             (ctor, (state,)).into_pyobject(py).map(Bound::into_any)
         } else {
-            let models: Vec<(&str, Option<usize>)> = this
+            let models: Vec<ModelTriple> = this
                 .specs
                 .iter()
-                .map(|s| (s.name(), s.season_length()))
+                .map(|s| {
+                    let p = s.params();
+                    (p.name, p.num, p.text)
+                })
                 .collect();
             (cls, (models,)).into_pyobject(py).map(Bound::into_any)
         }

@@ -34,6 +34,15 @@ pub mod _core {
     fn num_threads() -> usize {
         crate::parallel::num_threads()
     }
+
+    /// The fallback codes reported by `DemandForecaster.fallbacks()` and their reasons.
+    #[pyfunction]
+    fn fallback_reasons() -> Vec<(u8, &'static str)> {
+        crate::forecast::Fallback::ALL
+            .iter()
+            .map(|f| (f.code(), f.reason()))
+            .collect()
+    }
 }
 
 #[allow(unused_imports)]

@@ -1,0 +1,47 @@
+//! The per-series models. Each takes one clean series (finite, non-empty) and returns its
+//! [`Fitted`] state. Definitions follow statsforecast's so numbers agree (tests in
+//! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
+
+mod intermittent;
+mod naive;
+pub(crate) mod ses;
+
+use super::fitted::Fitted;
+use super::spec::ModelSpec;
+
+/// Fit `spec` on `y` (non-empty, finite).
+pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
+    match *spec {
+        ModelSpec::Naive => naive::naive(y),
+        ModelSpec::SeasonalNaive { season_length } => naive::seasonal_naive(y, season_length),
+        ModelSpec::HistoricAverage => naive::historic_average(y),
+        ModelSpec::WindowAverage { window_size } => naive::window_average(y, window_size),
+        ModelSpec::SeasonalWindowAverage {
+            season_length,
+            window_size,
+        } => naive::seasonal_window_average(y, season_length, window_size),
+        ModelSpec::Ses { alpha } => ses::fit_fixed(y, alpha),
+        ModelSpec::CrostonClassic => intermittent::croston(y, 1.0),
+        ModelSpec::CrostonSba => intermittent::croston(y, 1.0 - intermittent::CROSTON_ALPHA / 2.0),
+        ModelSpec::Tsb { alpha_d, alpha_p } => intermittent::tsb(y, alpha_d, alpha_p),
+    }
+}
+
+/// Root mean square of `errors` (0 for none).
+pub(crate) fn rms(errors: impl Iterator<Item = f64>) -> f64 {
+    let (mut ss, mut n) = (0.0, 0usize);
+    for e in errors {
+        ss += e * e;
+        n += 1;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        (ss / n as f64).sqrt()
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}

@@ -6,8 +6,10 @@ pub mod engine;
 pub mod fitted;
 pub mod models;
 pub mod persist;
+pub mod rolling;
 pub mod spec;
 
 pub use engine::{fit, fit_with_progress, FittedPanel};
 pub use fitted::{Fallback, Fitted, State};
+pub use rolling::{rolling, Rolling};
 pub use spec::{ModelParams, ModelSpec};

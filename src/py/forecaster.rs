@@ -158,6 +158,44 @@ impl PyDemandForecaster {
         to_matrix(py, cols, fp.n_series())
     }
 
+    /// Rolling-origin forecast errors (actual - forecast) of every model, refitting at
+    /// `n_windows` cutoffs `step` periods apart, the last window ending at each series' end.
+    ///
+    /// Args:
+    ///     y, offsets: the panel.
+    ///     h: horizon of each window; n_windows: windows per series; step: periods between cutoffs.
+    ///
+    /// Returns:
+    ///     float64 array (n_models, n_series * n_windows * h); NaN for windows a series is
+    ///     too short for.
+    ///
+    /// Raises:
+    ///     InvalidParameterError: h, n_windows or step < 1.
+    ///     ShapeError, InvalidSeriesError: invalid panel.
+    fn rolling_errors<'py>(
+        &self,
+        py: Python<'py>,
+        y: PyReadonlyArray1<'py, f64>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        h: usize,
+        n_windows: usize,
+        step: usize,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let specs = &self.specs;
+        let errors = py.detach(|| -> Result<_, Error> {
+            let panel = Panel::new(&values, &offsets)?;
+            let r = forecast::rolling(&panel, specs, h, n_windows, step)?;
+            Ok(r.errors(&panel))
+        })?;
+        let cols = errors.first().map_or(0, Vec::len);
+        let flat: Vec<f64> = errors.into_iter().flatten().collect();
+        let a = Array2::from_shape_vec((self.specs.len(), cols), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?;
+        Ok(a.into_pyarray(py))
+    }
+
     /// Series finished by the fit in progress (or the last fit), for progress bars.
     #[getter]
     fn progress(&self) -> usize {

@@ -345,12 +345,6 @@ def test_nan_actual_names_series(evaluation):
         SalesMetrics.evaluate(bad, ["mae"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a non-finite forecast value is reported by the native core as "
-    "'series 1' (its position), not by the series id",
-)
 def test_nan_forecast_names_series_id():
     df = pd.DataFrame(
         {

@@ -372,12 +372,6 @@ def test_negative_lead_time_is_invalid_item():
     assert isinstance(info.value, ValueError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: errors from the native planner name the item by its row index "
-    "('item 1'), not by its unique_id ('SKU-B') as the docs promise",
-)
 @pytest.mark.parametrize(
     "column",
     ["lead_time", "order_cost", "holding_cost", "pack_size", "on_order", "moq"],
@@ -391,23 +385,11 @@ def test_invalid_value_message_names_item_id_and_column(column):
     assert "SKU-B" in msg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="bug: an infinite lead_time raises OverflowError (int(ceil(inf)) in "
-    "ReorderPlanner.plan) instead of InvalidItemError",
-)
 def test_infinite_lead_time_is_invalid_item():
     with pytest.raises(InvalidItemError, match="lead_time"):
         ReorderPlanner().plan(TWO_FC, two_items(lead_time=[3.0, np.inf]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: order_qty is cast to int64, truncating orders of fractional pack sizes "
-    "(3.5 becomes 3, below what the reorder point needs)",
-)
 def test_fractional_pack_size_order_is_not_truncated():
     fc = constant_forecast({"SKU-A": 1.0}, {"SKU-A": 0.5})
     inv = pd.DataFrame(

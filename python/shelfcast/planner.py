@@ -9,11 +9,11 @@ from . import _core
 from ._frame import require_columns
 from .exceptions import (
     ColumnTypeError,
-    _rename_culprit,
     DuplicateRowError,
     InvalidItemError,
     InvalidParameterError,
     MissingColumnError,
+    _rename_culprit,
 )
 from .forecaster import DemandForecaster
 

@@ -53,11 +53,32 @@ class DuplicateRowError(InvalidInputError):
 
 
 class InvalidSeriesError(InvalidInputError):
-    """A series holds unusable values (NaN, gaps in its calendar, no observations...)."""
+    """A series holds unusable values (NaN, gaps in its calendar, no observations...).
+
+    When raised by the native core, ``index`` is the series' position and ``detail`` the
+    message without it; the Python layer re-raises naming the series by its id.
+    """
 
 
 class InvalidItemError(InvalidInputError):
-    """An inventory row is invalid; the message names the item and the column."""
+    """An inventory row is invalid; the message names the item and the column.
+
+    When raised by the native core, ``index`` is the item's position and ``detail`` the
+    message without it; the Python layer re-raises naming the item by its id.
+    """
+
+
+def _rename_culprit(err: ShelfcastError, ids: object, what: str) -> ShelfcastError:
+    """Return ``err`` re-worded to name the series/item by id (``ids[err.index]``)."""
+    index = getattr(err, "index", None)
+    detail = getattr(err, "detail", None)
+    try:
+        name = ids[index]  # type: ignore[index]
+    except (TypeError, IndexError, KeyError):
+        return err
+    new = type(err)(f"{what} {name!r}: {detail}")
+    new.index, new.detail = index, detail  # type: ignore[attr-defined]
+    return new
 
 
 class ShapeError(InvalidInputError):

@@ -23,7 +23,13 @@ import pandas as pd
 
 from . import _core
 from ._frame import parse_freq, require_columns, to_panel
-from .exceptions import InvalidInputError, InvalidParameterError, ShapeError
+from .exceptions import (
+    InvalidInputError,
+    InvalidParameterError,
+    InvalidSeriesError,
+    ShapeError,
+    _rename_culprit,
+)
 
 __all__ = ["SalesMetrics", "bias", "mae", "mase", "mse", "rmse", "rmsse"]
 
@@ -224,9 +230,12 @@ class SalesMetrics:
         per_model = {}
         for m in models:
             f = _numeric_column(df, m)[panel.order]
-            per_model[m] = _core.SalesMetrics.evaluate(
-                panel.y, panel.offsets, f, metrics, seasonality=seasonality, **train_kw
-            )
+            try:
+                per_model[m] = _core.SalesMetrics.evaluate(
+                    panel.y, panel.offsets, f, metrics, seasonality=seasonality, **train_kw
+                )
+            except InvalidSeriesError as e:
+                raise _rename_culprit(e, panel.ids, f"model {m!r}, series") from None
         n = panel.n_series
         out = pd.DataFrame(
             {

@@ -13,6 +13,7 @@ from .exceptions import (
     InvalidItemError,
     InvalidParameterError,
     MissingColumnError,
+    _rename_culprit,
 )
 from .forecaster import DemandForecaster
 
@@ -107,26 +108,41 @@ class ReorderPlanner:
         """
         inv = _inventory_columns(inventory)
         ids = inv.pop("unique_id")
-        needed = int(np.ceil(inv["lead_time"].max())) if len(ids) else 0
+        lead = inv["lead_time"]
+        bad = ~np.isfinite(lead) | (lead < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InvalidItemError(
+                f"item {ids[i]!r}: column `lead_time` must be finite and >= 0, got {lead[i]}"
+            )
+        needed = int(np.ceil(lead.max())) if len(ids) else 0
         h = max(self.horizon, needed, 1)
-        mean, sigma, dates = self._demand(forecast, ids, h)
-        raw = self._core.plan(
-            mean,
-            sigma,
-            inv["on_hand"],
-            inv["on_order"],
-            inv["lead_time"],
-            inv["lead_time_sd"],
-            inv["holding_cost"],
-            inv["order_cost"],
-            inv["moq"],
-            inv["pack_size"],
-            inv["max_qty"],
-        )
+        longest = ids[int(np.argmax(lead))] if len(ids) else None
+        mean, sigma, dates = self._demand(forecast, ids, h, longest)
+        try:
+            raw = self._core.plan(
+                mean,
+                sigma,
+                inv["on_hand"],
+                inv["on_order"],
+                lead,
+                inv["lead_time_sd"],
+                inv["holding_cost"],
+                inv["order_cost"],
+                inv["moq"],
+                inv["pack_size"],
+                inv["max_qty"],
+            )
+        except InvalidItemError as e:
+            raise _rename_culprit(e, ids, "item") from None
         return _assemble(ids, inv, raw, dates)
 
     def _demand(
-        self, forecast: DemandForecaster | pd.DataFrame, ids: np.ndarray, h: int
+        self,
+        forecast: DemandForecaster | pd.DataFrame,
+        ids: np.ndarray,
+        h: int,
+        longest: object = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if isinstance(forecast, DemandForecaster):
             col = self.model or forecast.model_names[0]
@@ -161,7 +177,8 @@ class ReorderPlanner:
         if len(short):
             raise InvalidItemError(
                 f"item {short.index[0]!r}: forecast has {short.iloc[0]} periods, the plan "
-                f"needs {h} (the horizon and the longest lead time)"
+                f"needs {h} (the planning horizon {self.horizon}, or the longest lead time, "
+                f"of item {longest!r})"
             )
         pos = pd.Index(frame["unique_id"].unique()).get_indexer(ids)
         mean = frame["mean"].to_numpy(dtype=np.float64).reshape(-1, h)[pos]
@@ -216,6 +233,11 @@ def _inventory_columns(inventory: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def _units(q: np.ndarray) -> np.ndarray:
+    """Order quantities as int64 when they are whole units (the usual case), else float."""
+    return q.astype(np.int64) if np.all(q == np.round(q)) else q
+
+
 def _assemble(
     ids: np.ndarray, inv: dict[str, np.ndarray], raw: dict[str, np.ndarray], dates: np.ndarray
 ) -> pd.DataFrame:
@@ -242,7 +264,7 @@ def _assemble(
             "safety_stock": raw["safety_stock"],
             "reorder_point": raw["reorder_point"],
             "eoq": raw["eoq"],
-            "order_qty": raw["order_qty"].astype(np.int64),
+            "order_qty": _units(raw["order_qty"]),
             "order_up_to": raw["order_up_to"],
             "reorder_date": date_at(reorder),
             "order_now": reorder == 0,

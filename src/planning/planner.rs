@@ -163,7 +163,7 @@ fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
 fn demand_over(path: &[f64], l: f64) -> f64 {
     let whole = l.floor() as usize;
     let frac = l - whole as f64;
-    let mut s: f64 = path[..whole].iter().sum();
+    let mut s: f64 = 0.0 + path[..whole].iter().sum::<f64>(); // empty sums are -0.0
     if frac > 0.0 {
         s += frac * path[whole];
     }

@@ -23,12 +23,31 @@ fn class_name(e: &Error) -> &'static str {
     }
 }
 
+/// For errors about one series or item: its position in the input and the message
+/// without the position, so the Python layer can name it by its id instead.
+fn culprit(e: &Error) -> Option<(usize, String)> {
+    match e {
+        Error::InvalidSeries { series, reason } => Some((*series, reason.clone())),
+        Error::InvalidItem {
+            item,
+            column,
+            reason,
+        } => Some((*item, format!("column `{column}` {reason}"))),
+        _ => None,
+    }
+}
+
 fn raise(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let module = EXCEPTIONS.get_or_try_init(py, || {
         PyModule::import(py, "shelfcast.exceptions").map(Bound::unbind)
     })?;
     let cls = module.bind(py).getattr(class_name(e))?;
-    Ok(PyErr::from_value(cls.call1((e.to_string(),))?))
+    let exc = cls.call1((e.to_string(),))?;
+    if let Some((index, detail)) = culprit(e) {
+        exc.setattr("index", index)?;
+        exc.setattr("detail", detail)?;
+    }
+    Ok(PyErr::from_value(exc))
 }
 
 impl From<Error> for PyErr {

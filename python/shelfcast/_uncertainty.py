@@ -1,0 +1,95 @@
+"""Probabilistic output for models without a likelihood: conformal intervals, quantiles
+and sample paths from rolling-origin forecast errors (computed natively).
+
+Definitions (per series, model and horizon step ``k``; ``f_k`` is the point forecast and
+``e_{w,k} = y − ŷ`` the error of rolling-origin window ``w``, refitted at each cutoff):
+
+* **Conformal distribution** (as statsforecast's ``ConformalIntervals``): the 2·W values
+  ``f_k ± |e_{w,k}|``. The level-``L`` interval is its ``(1 − L/100)/2`` and
+  ``1 − (1 − L/100)/2`` quantiles (linear interpolation); quantile ``q`` is its
+  ``q``-quantile. Windows are ``h`` periods apart (non-overlapping).
+* **Fallback** for a series too short for any window: a normal distribution with the
+  in-sample one-step RMSE ``σ`` growing like a random walk, ``f_k ± z·σ·√k``.
+* **Sample paths**: ``max(0, f_k + e_{w,k})`` for a window ``w`` drawn at random among the
+  series' valid windows, keeping each window's whole error trajectory so that demand over
+  a lead time keeps its serial dependence. Path windows are 1 period apart.
+
+Demand is never negative: every lower bound, quantile and path is clipped at 0.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+
+__all__ = ["conformal_quantiles", "level_cuts", "sample_paths"]
+
+
+def level_cuts(levels: list[float]) -> list[float]:
+    """Quantile levels of the lower and upper bounds, lows (widest first) then highs."""
+    lows = [(1 - lv / 100) / 2 for lv in sorted(levels, reverse=True)]
+    highs = [1 - (1 - lv / 100) / 2 for lv in sorted(levels)]
+    return lows + highs
+
+
+def conformal_quantiles(
+    mean: np.ndarray, errors: np.ndarray, sigma: np.ndarray, probs: list[float]
+) -> np.ndarray:
+    """Quantiles of the conformal distribution, clipped at 0.
+
+    Args:
+        mean: (n_series, h) point forecasts.
+        errors: (n_series, n_windows, h) rolling-origin errors, NaN for invalid windows.
+        sigma: (n_series,) in-sample one-step RMSE, for series without a valid window.
+        probs: quantile levels in (0, 1).
+
+    Returns:
+        (len(probs), n_series, h) array.
+    """
+    n, h = mean.shape
+    out = np.empty((len(probs), n, h))
+    valid = ~np.isnan(errors).all(axis=(1, 2))
+    if valid.any():
+        scores = np.abs(errors[valid])  # (nv, W, h)
+        m = mean[valid][:, None, :]
+        dist = np.concatenate([m - scores, m + scores], axis=1)  # (nv, 2W, h)
+        out[:, valid, :] = np.nanquantile(dist, probs, axis=1)
+    if (~valid).any():
+        steps = np.sqrt(np.arange(1, h + 1))
+        for j, p in enumerate(probs):
+            z = NormalDist().inv_cdf(p)
+            out[j, ~valid, :] = mean[~valid] + z * sigma[~valid, None] * steps
+    return np.maximum(out, 0.0)
+
+
+def sample_paths(
+    mean: np.ndarray, errors: np.ndarray, n_paths: int, rng: np.random.Generator, sigma: np.ndarray
+) -> np.ndarray:
+    """Residual-trajectory bootstrap paths, clipped at 0.
+
+    Args:
+        mean: (n_series, h) point forecasts.
+        errors: (n_series, n_windows, h) rolling-origin errors, NaN for invalid windows.
+        n_paths: paths per series.
+        rng: random generator.
+        sigma: (n_series,) fallback one-step RMSE for series without a valid window
+            (then paths are normal with a random-walk-like accumulating error).
+
+    Returns:
+        (n_series, n_paths, h) array.
+    """
+    n, h = mean.shape
+    valid = ~np.isnan(errors).any(axis=2)  # (n, W)
+    counts = valid.sum(axis=1)
+    # Order each series' windows valid-first, then draw among the first `count`.
+    order = np.argsort(~valid, axis=1, kind="stable")
+    draws = (rng.random((n, n_paths)) * np.maximum(counts, 1)[:, None]).astype(np.int64)
+    chosen = np.take_along_axis(order, draws, axis=1)  # (n, n_paths)
+    paths = mean[:, None, :] + errors[np.arange(n)[:, None], chosen, :]
+    none = counts == 0
+    if none.any():
+        shocks = rng.standard_normal((int(none.sum()), n_paths, h))
+        walk = np.cumsum(shocks, axis=2) * sigma[none, None, None]
+        paths[none] = mean[none][:, None, :] + walk
+    return np.maximum(paths, 0.0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import Tick
 
 from .exceptions import (
     ColumnTypeError,
@@ -34,14 +35,19 @@ class Panel:
         offsets: int64, length n_series + 1; series i is ``y[offsets[i]:offsets[i + 1]]``.
         y: float64 values.
         ds: datetime64[ns] timestamps aligned with ``y``.
-        order: positions in the input frame of each sorted row.
+        order: positions in the input frame of each sorted row, or None when the input
+            was already sorted.
     """
 
     ids: np.ndarray
     offsets: np.ndarray
     y: np.ndarray
     ds: np.ndarray
-    order: np.ndarray
+    order: np.ndarray | None
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """Reorder a column of the input frame into panel order."""
+        return values if self.order is None else values[self.order]
 
     @property
     def n_series(self) -> int:
@@ -126,15 +132,15 @@ def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]
     s = df[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
-    if s.isna().any():
-        pos = int(np.flatnonzero(s.isna().to_numpy())[0])
-        raise InvalidInputError(f"{what} column {col!r} has a missing id at row {pos}")
     try:
         codes, uniques = pd.factorize(s, sort=True)
     except TypeError:
         raise ColumnTypeError(
             f"{what} column {col!r} mixes types that cannot be sorted (use all str or all int)"
         ) from None
+    if len(codes) and codes.min() < 0:  # factorize marks missing ids with -1
+        pos = int(np.flatnonzero(codes < 0)[0])
+        raise InvalidInputError(f"{what} column {col!r} has a missing id at row {pos}")
     return codes.astype(np.int64, copy=False), np.asarray(uniques)
 
 
@@ -171,9 +177,10 @@ def to_panel(
     ds = _datetimes(frame, time_col, what)
     codes, uniques = _ids(frame, id_col, what)
     t = ds.view(np.int64)
-    if np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] > codes[:-1]) | (t[1:] >= t[:-1])):
-        order = np.arange(len(frame))
-    else:
+    order: np.ndarray | None = None
+    if not (
+        np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] > codes[:-1]) | (t[1:] >= t[:-1]))
+    ):
         order = np.lexsort((t, codes))
         codes, t, y, ds = codes[order], t[order], y[order], ds[order]
     bad = ~np.isfinite(y)
@@ -192,14 +199,19 @@ def to_panel(
             f"{pd.Timestamp(ds[pos])}; aggregate duplicates (e.g. groupby().sum()) first"
         )
     if check_regular and same.any():
-        expected = pd.DatetimeIndex(ds[:-1]) + freq
-        gap = same & (expected.to_numpy(dtype="datetime64[ns]") != ds[1:])
+        if isinstance(freq, Tick):  # fixed-length periods: compare integer steps
+            gap = same & (np.diff(t) != freq.nanos)
+        else:
+            gap = same & (
+                (pd.DatetimeIndex(ds[:-1]) + freq).to_numpy(dtype="datetime64[ns]") != ds[1:]
+            )
         if gap.any():
+            expected = pd.Timestamp(ds[np.flatnonzero(gap)[0]]) + freq
             pos = int(np.flatnonzero(gap)[0])
             raise InvalidSeriesError(
                 f"series {uniques[codes[pos]]!r} is not regular at freq={freq.freqstr!r}: "
                 f"{pd.Timestamp(ds[pos])} is followed by {pd.Timestamp(ds[pos + 1])}, expected "
-                f"{pd.Timestamp(expected[pos])}; fill missing periods (e.g. with 0 sales) first"
+                f"{expected}; fill missing periods (e.g. with 0 sales) first"
             )
     starts = np.flatnonzero(np.r_[True, ~same])
     offsets = np.append(starts, len(codes)).astype(np.int64)

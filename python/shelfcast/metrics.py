@@ -229,7 +229,7 @@ class SalesMetrics:
             }
         per_model = {}
         for m in models:
-            f = _numeric_column(df, m)[panel.order]
+            f = panel.take(_numeric_column(df, m))
             try:
                 per_model[m] = _core.SalesMetrics.evaluate(
                     panel.y, panel.offsets, f, metrics, seasonality=seasonality, **train_kw

@@ -80,7 +80,9 @@ def test_exceptions_pickle(name):
 
 # ------------------------------------------------------------- from the native core
 def _fitted_core() -> _core.DemandForecaster:
-    core = _core.DemandForecaster([("SeasonalNaive", 3), ("CrostonClassic", None)])
+    core = _core.DemandForecaster(
+        [("SeasonalNaive", {"season_length": 3}, {}), ("CrostonClassic", {}, {})]
+    )
     core.fit(
         np.array([1.0, 0.0, 3.0, 0.0, 0.0, 2.0, 5.0, 1.0]),
         np.array([0, 3, 8], dtype=np.int64),
@@ -90,13 +92,19 @@ def _fitted_core() -> _core.DemandForecaster:
 
 def test_unknown_model_from_core():
     with pytest.raises(UnknownModelError, match="Nope") as info:
-        _core.DemandForecaster([("Nope", None)])
+        _core.DemandForecaster([("Nope", {}, {})])
     assert type(info.value) is UnknownModelError
     assert isinstance(info.value, ValueError)
 
 
 @pytest.mark.parametrize(
-    "models", [[], [("SeasonalNaive", 0)], [("SeasonalNaive", None)], [("SeasonalNaive", -3)]]
+    "models",
+    [
+        [],
+        [("SeasonalNaive", {"season_length": 0}, {})],
+        [("SeasonalNaive", {}, {})],
+        [("SeasonalNaive", {"season_length": -3}, {})],
+    ],
 )
 def test_invalid_parameters_from_core(models):
     with pytest.raises(InvalidParameterError):
@@ -104,7 +112,7 @@ def test_invalid_parameters_from_core(models):
 
 
 def test_not_fitted_from_core():
-    core = _core.DemandForecaster([("Naive", None)])
+    core = _core.DemandForecaster([("Naive", {}, {})])
     for call in (lambda: core.predict(2), core.sigmas, core.fallbacks, core.to_bytes):
         with pytest.raises(NotFittedError):
             call()
@@ -130,7 +138,8 @@ def test_trailing_bytes_and_newer_version():
     blob = _fitted_core().to_bytes()
     with pytest.raises(ModelFormatError, match="trailing"):
         _core.DemandForecaster.from_bytes(blob + b"\x00")
-    newer = blob[:8] + (2).to_bytes(4, "little") + blob[12:]
+    version = int.from_bytes(blob[8:12], "little")
+    newer = blob[:8] + (version + 1).to_bytes(4, "little") + blob[12:]
     with pytest.raises(ModelFormatError, match="upgrade"):
         _core.DemandForecaster.from_bytes(newer)
 
@@ -153,7 +162,7 @@ def test_random_corruption_never_panics():
 
 
 def test_core_fit_errors():
-    core = _core.DemandForecaster([("Naive", None)])
+    core = _core.DemandForecaster([("Naive", {}, {})])
     with pytest.raises(ShapeError):
         core.fit(np.ones(4), np.array([0, 3, 2, 4], dtype=np.int64))
     with pytest.raises(ShapeError):
@@ -192,7 +201,9 @@ def test_core_pickle_round_trip():
     core = _fitted_core()
     clone = pickle.loads(pickle.dumps(core))
     np.testing.assert_array_equal(clone.predict(5), core.predict(5))
-    unfitted = pickle.loads(pickle.dumps(_core.DemandForecaster([("SeasonalNaive", 4)])))
+    unfitted = pickle.loads(
+        pickle.dumps(_core.DemandForecaster([("SeasonalNaive", {"season_length": 4}, {})]))
+    )
     assert not unfitted.is_fitted
     assert unfitted.model_names == ["SeasonalNaive"]
     planner = pickle.loads(pickle.dumps(_core.ReorderPlanner(service_level=0.8)))

@@ -326,8 +326,12 @@ def test_non_contiguous_arrays_in_the_core():
     offsets = np.array([0, 8, 20], dtype=np.int64)
     strided = np.repeat(y[:20], 2)[::2]
     assert not strided.flags["C_CONTIGUOUS"]
-    a = _core.DemandForecaster([("SeasonalNaive", 7), ("CrostonSBA", None)])
-    b = _core.DemandForecaster([("SeasonalNaive", 7), ("CrostonSBA", None)])
+    a = _core.DemandForecaster(
+        [("SeasonalNaive", {"season_length": 7}, {}), ("CrostonSBA", {}, {})]
+    )
+    b = _core.DemandForecaster(
+        [("SeasonalNaive", {"season_length": 7}, {}), ("CrostonSBA", {}, {})]
+    )
     a.fit(strided, offsets)
     b.fit(np.ascontiguousarray(strided), offsets)
     np.testing.assert_array_equal(a.predict(9), b.predict(9))

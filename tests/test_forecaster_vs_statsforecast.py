@@ -151,7 +151,7 @@ def test_short_series_seasonal_naive_falls_back_to_naive(small_panel):
     assert list(fb.columns) == ["unique_id", "model", "reason"]
     assert fb["unique_id"].tolist() == ["c"]
     assert fb["model"].tolist() == ["SeasonalNaive"]
-    assert "season_length" in fb["reason"].iloc[0]
+    assert "season" in fb["reason"].iloc[0]
 
 
 def test_no_fallbacks_when_every_series_is_long_enough(small_panel):

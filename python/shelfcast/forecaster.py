@@ -310,7 +310,9 @@ class DemandForecaster:
             if not keep.all():
                 log.info(
                     "cross_validation window %d: %d series shorter than %d periods left out",
-                    w, int((~keep).sum()), back + 1,
+                    w,
+                    int((~keep).sum()),
+                    back + 1,
                 )
             if not keep.any():
                 continue

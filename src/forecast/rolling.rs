@@ -28,6 +28,9 @@ pub struct Rolling {
     pub forecasts: Vec<Vec<f64>>,
 }
 
+/// One series' cutoffs (None where too short) and per-model forecasts.
+type SeriesWindows = (Vec<Option<usize>>, Vec<Vec<f64>>);
+
 /// The cutoff of window `w` for a series of length `n`, if the series is long enough
 /// (the model must see at least one observation).
 pub fn cutoff(n: usize, h: usize, n_windows: usize, step: usize, w: usize) -> Option<usize> {
@@ -53,7 +56,7 @@ pub fn rolling(
     }
     panel.require_finite()?;
     let n_series = panel.len();
-    let per_series: Vec<(Vec<Option<usize>>, Vec<Vec<f64>>)> = parallel::install(|| {
+    let per_series: Vec<SeriesWindows> = parallel::install(|| {
         (0..n_series)
             .into_par_iter()
             .map(|i| {

@@ -19,7 +19,7 @@ import pandas as pd
 from . import __version__, datasets
 from .exceptions import ShelfcastError
 from .forecaster import DemandForecaster
-from .models import CrostonSBA, HistoricAverage, SeasonalNaive
+from .models import TSB, CrostonSBA, SeasonalNaive, WindowAverage
 from .planner import ReorderPlanner
 
 __all__ = ["fill_missing_periods", "main", "read_table"]
@@ -88,9 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--service-level", type=float, default=0.95, help="cycle service level")
     plan.add_argument(
         "--model",
-        default="CrostonSBA",
-        choices=["CrostonSBA", "SeasonalNaive", "HistoricAverage"],
-        help="model the plan uses (all three are forecast); default CrostonSBA",
+        default="TSB",
+        choices=["TSB", "CrostonSBA", "WindowAverage", "SeasonalNaive"],
+        help="model the plan uses (all four are forecast); default TSB (alpha_d = alpha_p = "
+        "0.1), whose demand probability decays for items that stopped selling",
     )
     plan.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -149,7 +150,12 @@ def _plan(args: argparse.Namespace) -> int:
         sales = fill_missing_periods(sales, args.freq)
         source = f"{args.sales} + {args.inventory}"
     print(f"shelfcast {__version__}: {source}", file=sys.stderr)
-    models = [CrostonSBA(), SeasonalNaive(args.season_length), HistoricAverage()]
+    models = [
+        TSB(alpha_d=0.1, alpha_p=0.1),
+        CrostonSBA(),
+        WindowAverage(28),
+        SeasonalNaive(args.season_length),
+    ]
     forecaster = DemandForecaster(
         models, freq=args.freq, season_length=args.season_length, verbose=not args.quiet
     )

@@ -15,8 +15,11 @@ import numpy as np
 from .exceptions import InvalidParameterError, UnknownModelError
 
 __all__ = [
+    "ADIDA",
+    "IMAPA",
     "TSB",
     "CrostonClassic",
+    "CrostonOptimized",
     "CrostonSBA",
     "HistoricAverage",
     "Model",
@@ -24,6 +27,7 @@ __all__ = [
     "SeasonalNaive",
     "SeasonalWindowAverage",
     "SimpleExponentialSmoothing",
+    "SimpleExponentialSmoothingOptimized",
     "WindowAverage",
     "resolve_models",
 ]
@@ -245,6 +249,97 @@ class TSB(Model):
         return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p}
 
 
+class SimpleExponentialSmoothingOptimized(Model):
+    """Simple exponential smoothing with ``alpha`` fitted by least squares (statsforecast's
+    ``SimpleExponentialSmoothingOptimized``, alias ``SESOpt``).
+
+    ``f_1 = y_1``, ``f_{t+1} = α·y_t + (1 − α)·f_t``; ``α`` minimises the in-sample
+    ``SSE(α) = Σ_{t≥2} (y_t − f_t)²`` over ``[0.01, 0.99]`` by golden-section search
+    (bracket shrinks by 1/φ per step until narrower than 1e-12, stops early on an exact tie,
+    returns the bracket's midpoint: a constant series gets α = 0.5). Flat forecast
+    ``ŷ_{T+k} = f_{T+1}``. Matches statsforecast bit for bit in α.
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "SimpleExponentialSmoothingOptimized"
+
+
+class CrostonOptimized(Model):
+    """Croston's method with optimised smoothing constants (statsforecast's
+    ``CrostonOptimized``).
+
+    The positive demand sizes ``z`` and the intervals ``p`` between non-zero periods (the
+    first counted from the start of the series) are each smoothed by SES whose ``α`` is
+    chosen separately in ``[0.1, 0.3]`` by the golden-section least-squares search of
+    :class:`SimpleExponentialSmoothingOptimized`; forecast ``ŷ = ẑ / p̂`` (flat). A series
+    without a positive value falls back to :class:`Naive` (as statsforecast; recorded in
+    ``fallbacks_``).
+
+    Deliberate difference from statsforecast: ``residual_std`` uses the one-step errors of
+    the Croston recursion at the final alphas (statsforecast re-optimises on every prefix
+    for its fitted values, which takes quadratic time).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "CrostonOptimized"
+
+
+class ADIDA(Model):
+    """Aggregate–Disaggregate Intermittent Demand Approach (Nikolopoulos et al. 2011).
+
+    Aggregation level ``k = round(mean inter-demand interval)`` with Python's
+    round-half-to-even (intervals as in :class:`CrostonOptimized`). The series is summed
+    into non-overlapping buckets of ``k`` periods, dropping the incomplete bucket at the
+    start (the oldest ``n mod k`` periods); optimised SES (``α ∈ [0.1, 0.3]``, see
+    :class:`CrostonOptimized`) forecasts the next bucket sum ``S``; the flat per-period
+    forecast is ``ŷ = S / k``. An all-zero series forecasts 0 (as statsforecast; recorded
+    in ``fallbacks_`` as no demand).
+
+    ``residual_std`` (statsforecast has no equivalent by default): RMS over periods of
+    ``y_t − S_j / k``, where ``S_j`` is the SES forecast of the bucket containing ``t``
+    (the first bucket has none).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "ADIDA"
+
+
+class IMAPA(Model):
+    """Intermittent Multiple Aggregation Prediction Algorithm (statsforecast's ``IMAPA``).
+
+    ``ŷ = (1/K) Σ_{k=1..K} S_k / k`` with ``K = round(mean inter-demand interval)``
+    (half-to-even) and ``S_k`` the optimised-SES (``α ∈ [0.1, 0.3]``) forecast of the sums
+    of non-overlapping buckets of ``k`` periods, the incomplete bucket dropped at the start
+    (see :class:`ADIDA`). An all-zero series forecasts 0 (recorded in ``fallbacks_``).
+
+    ``residual_std``: RMS over periods of ``y_t`` minus the mean, over the levels that
+    already have one, of the per-period bucket forecasts (see :class:`ADIDA`).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "IMAPA"
+
+
 def _int(name: str, v: object) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise InvalidParameterError(f"{name} must be an int, got {type(v).__name__}")
@@ -277,6 +372,10 @@ _BY_NAME: dict[str, type[Model]] = {
         CrostonClassic,
         CrostonSBA,
         TSB,
+        SimpleExponentialSmoothingOptimized,
+        CrostonOptimized,
+        ADIDA,
+        IMAPA,
     )
 }
 

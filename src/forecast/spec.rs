@@ -30,6 +30,14 @@ pub enum ModelSpec {
     CrostonSba,
     /// Teunter–Syntetos–Babai: SES on the demand probability and on demand sizes.
     Tsb { alpha_d: f64, alpha_p: f64 },
+    /// SES with alpha in [0.01, 0.99] minimising the in-sample SSE (golden section).
+    SesOptimized,
+    /// Croston with the sizes' and intervals' alphas each optimised in [0.1, 0.3].
+    CrostonOptimized,
+    /// Aggregate–disaggregate: optimised SES on buckets of round(mean interval) periods.
+    Adida,
+    /// Mean of the ADIDA-style forecasts over levels 1..=round(mean interval).
+    Imapa,
 }
 
 /// Unvalidated parameters as they arrive from a caller (e.g. Python keyword arguments).
@@ -123,6 +131,10 @@ impl ModelParams {
             "HistoricAverage" => ModelSpec::HistoricAverage,
             "CrostonClassic" => ModelSpec::CrostonClassic,
             "CrostonSBA" => ModelSpec::CrostonSba,
+            "SimpleExponentialSmoothingOptimized" => ModelSpec::SesOptimized,
+            "CrostonOptimized" => ModelSpec::CrostonOptimized,
+            "ADIDA" => ModelSpec::Adida,
+            "IMAPA" => ModelSpec::Imapa,
             "SeasonalNaive" => ModelSpec::SeasonalNaive {
                 season_length: f.int("season_length", 1)?,
             },
@@ -159,6 +171,10 @@ impl ModelSpec {
             ModelSpec::CrostonClassic => "CrostonClassic",
             ModelSpec::CrostonSba => "CrostonSBA",
             ModelSpec::Tsb { .. } => "TSB",
+            ModelSpec::SesOptimized => "SimpleExponentialSmoothingOptimized",
+            ModelSpec::CrostonOptimized => "CrostonOptimized",
+            ModelSpec::Adida => "ADIDA",
+            ModelSpec::Imapa => "IMAPA",
         }
     }
 
@@ -236,6 +252,10 @@ mod tests {
                 alpha_d: 0.2,
                 alpha_p: 0.1,
             },
+            ModelSpec::SesOptimized,
+            ModelSpec::CrostonOptimized,
+            ModelSpec::Adida,
+            ModelSpec::Imapa,
         ];
         for s in specs {
             assert_eq!(s.params().check().unwrap(), s);

@@ -18,16 +18,21 @@ __all__ = [
     "ADIDA",
     "IMAPA",
     "TSB",
+    "AutoTheta",
     "CrostonClassic",
     "CrostonOptimized",
     "CrostonSBA",
+    "DynamicOptimizedTheta",
+    "DynamicTheta",
     "HistoricAverage",
     "Model",
     "Naive",
+    "OptimizedTheta",
     "SeasonalNaive",
     "SeasonalWindowAverage",
     "SimpleExponentialSmoothing",
     "SimpleExponentialSmoothingOptimized",
+    "Theta",
     "WindowAverage",
     "resolve_models",
 ]
@@ -340,6 +345,117 @@ class IMAPA(Model):
     name = "IMAPA"
 
 
+_THETA_COMMON = """
+    Seasonal adjustment (statsforecast's ``auto_theta``): when ``m = season_length >= 4``,
+    the series spans two seasons and the lag-``m`` autocorrelation is significant
+    (``|r_m| > 1.645·sqrt((1 + 2·Σ_{k<m} r_k²) / n)``), the series is divided by (or, for
+    ``decomposition_type="additive"``, data with zeros or negatives, or any index below
+    0.01, has subtracted) the seasonal indices of a classical decomposition (centred
+    moving-average trend); forecasts get the last season's indices back.
+
+    State-space theta model (Fiorucci et al. 2016) on the adjusted series ``y``:
+    ``μ_{t+1} = ℓ_t + (1 − 1/θ)·(A_t(1−α)^t + B_t(1 − (1−α)^{t+1})/α)``,
+    ``ℓ_{t+1} = α·y_{t+1} + (1−α)·ℓ_t``, with ``A + B·t`` the least-squares line of the
+    whole series (standard models) or updated online from the running mean (dynamic
+    models). ``ℓ_0`` and ``α ∈ [0.1, 0.99]`` (and ``θ ≥ 1`` for the optimised models;
+    otherwise ``θ = 2``) minimise ``Σ_{t≥3} (y_t − μ_t)² / mean|y|`` by statsforecast's
+    bounded Nelder–Mead, reproduced step for step. Forecasts roll the recursion forward
+    with ``y = μ``. ``residual_std``: RMS of the one-step errors from ``t = 3`` on the
+    original scale.
+
+    Deliberate differences from statsforecast (which raises): fewer than 4 observations
+    fall back to :class:`Naive`, as does a series whose objective is not finite (both
+    recorded in ``fallbacks_``).
+
+    Args:
+        season_length: m; defaults to the forecaster's ``season_length`` (1 disables the
+            seasonal adjustment).
+        decomposition_type: "multiplicative" (default) or "additive".
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: season_length is not a positive integer, or
+            decomposition_type is not one of the two names.
+    """
+
+
+class _ThetaModel(Model):
+    seasonal = True
+
+    def __init__(
+        self,
+        season_length: int | None = None,
+        decomposition_type: str = "multiplicative",
+        *,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias=alias)
+        self.season_length = _opt_int("season_length", season_length)
+        if decomposition_type not in ("multiplicative", "additive"):
+            raise InvalidParameterError(
+                "decomposition_type must be 'multiplicative' or 'additive', "
+                f"got {decomposition_type!r}"
+            )
+        self.decomposition_type = decomposition_type
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "season_length": self.season_length,
+            "decomposition_type": self.decomposition_type,
+        }
+
+
+class Theta(_ThetaModel):
+    __doc__ = (
+        """Standard theta model (STM, statsforecast's ``Theta``): ``θ = 2``, fixed line.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "Theta"
+
+
+class OptimizedTheta(_ThetaModel):
+    __doc__ = (
+        """Optimised theta model (OTM, statsforecast's ``OptimizedTheta``): ``θ`` estimated.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "OptimizedTheta"
+
+
+class DynamicTheta(_ThetaModel):
+    __doc__ = (
+        """Dynamic standard theta model (DSTM): ``θ = 2``, line updated online.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "DynamicTheta"
+
+
+class DynamicOptimizedTheta(_ThetaModel):
+    __doc__ = (
+        """Dynamic optimised theta model (DOTM): ``θ`` estimated, line updated online.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "DynamicOptimizedTheta"
+
+
+class AutoTheta(_ThetaModel):
+    __doc__ = (
+        """Fits STM, OTM, DSTM and DOTM (in that order) and keeps the one with the lowest
+    objective (statsforecast's ``AutoTheta``; the first wins ties).
+"""
+        + _THETA_COMMON
+    )
+
+    name = "AutoTheta"
+
+
 def _int(name: str, v: object) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise InvalidParameterError(f"{name} must be an int, got {type(v).__name__}")
@@ -376,6 +492,11 @@ _BY_NAME: dict[str, type[Model]] = {
         CrostonOptimized,
         ADIDA,
         IMAPA,
+        Theta,
+        OptimizedTheta,
+        DynamicTheta,
+        DynamicOptimizedTheta,
+        AutoTheta,
     )
 }
 

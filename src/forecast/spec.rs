@@ -3,6 +3,7 @@
 //! [`ModelSpec`] through `check`). `ModelSpec::params` gives the canonical parameters
 //! back, which is what the persisted format stores.
 
+use super::models::theta::Kind as ThetaKind;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -38,7 +39,23 @@ pub enum ModelSpec {
     Adida,
     /// Mean of the ADIDA-style forecasts over levels 1..=round(mean interval).
     Imapa,
+    /// A state-space theta model (`kind`; None: AutoTheta picks the best of the four) on
+    /// the series deseasonalised at `season_length` when a seasonality test says so.
+    Theta {
+        kind: Option<ThetaKind>,
+        season_length: usize,
+        multiplicative: bool,
+    },
 }
+
+/// Theta model names, by kind (None: AutoTheta).
+const THETA_NAMES: [(Option<ThetaKind>, &str); 5] = [
+    (Some(ThetaKind::Stm), "Theta"),
+    (Some(ThetaKind::Otm), "OptimizedTheta"),
+    (Some(ThetaKind::Dstm), "DynamicTheta"),
+    (Some(ThetaKind::Dotm), "DynamicOptimizedTheta"),
+    (None, "AutoTheta"),
+];
 
 /// Unvalidated parameters as they arrive from a caller (e.g. Python keyword arguments).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,6 +108,19 @@ impl<'a> Fields<'a> {
         Ok(v)
     }
 
+    /// A text parameter from `options`, `options[0]` when absent.
+    fn choice(&mut self, key: &'static str, options: &[&'static str]) -> Result<&'static str> {
+        self.used.push(key);
+        match self.p.text.get(key) {
+            None => Ok(options[0]),
+            Some(v) => {
+                options.iter().find(|o| **o == v).copied().ok_or_else(|| {
+                    Error::param(key, format!("must be one of {options:?}, got {v:?}"))
+                })
+            }
+        }
+    }
+
     fn done(self, spec: ModelSpec) -> Result<ModelSpec> {
         let unknown = self
             .p
@@ -108,6 +138,9 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Seasonal decomposition types (the first is the default).
+const DECOMPOSITIONS: [&str; 2] = ["multiplicative", "additive"];
+
 impl ModelParams {
     /// Parameters with only a name.
     pub fn named(name: &str) -> Self {
@@ -115,6 +148,12 @@ impl ModelParams {
             name: name.to_string(),
             ..Default::default()
         }
+    }
+
+    /// Add a text parameter.
+    pub fn with_text(mut self, key: &str, v: &str) -> Self {
+        self.text.insert(key.to_string(), v.to_string());
+        self
     }
 
     /// Add a numeric parameter.
@@ -152,6 +191,15 @@ impl ModelParams {
                 alpha_d: f.unit("alpha_d")?,
                 alpha_p: f.unit("alpha_p")?,
             },
+            name if THETA_NAMES.iter().any(|(_, n)| *n == name) => ModelSpec::Theta {
+                kind: THETA_NAMES
+                    .iter()
+                    .find(|(_, n)| *n == name)
+                    .and_then(|(k, _)| *k),
+                season_length: f.int("season_length", 1)?,
+                multiplicative: f.choice("decomposition_type", &DECOMPOSITIONS)?
+                    == "multiplicative",
+            },
             other => return Err(Error::UnknownModel(other.to_string())),
         };
         f.done(spec)
@@ -175,6 +223,10 @@ impl ModelSpec {
             ModelSpec::CrostonOptimized => "CrostonOptimized",
             ModelSpec::Adida => "ADIDA",
             ModelSpec::Imapa => "IMAPA",
+            ModelSpec::Theta { kind, .. } => THETA_NAMES
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or("AutoTheta", |(_, n)| n),
         }
     }
 
@@ -196,6 +248,14 @@ impl ModelSpec {
             ModelSpec::Tsb { alpha_d, alpha_p } => {
                 p.with("alpha_d", alpha_d).with("alpha_p", alpha_p)
             }
+            ModelSpec::Theta {
+                season_length,
+                multiplicative,
+                ..
+            } => p.with("season_length", season_length as f64).with_text(
+                "decomposition_type",
+                DECOMPOSITIONS[usize::from(!multiplicative)],
+            ),
             _ => p,
         }
     }
@@ -225,6 +285,17 @@ mod tests {
             ModelParams::named("Prophet").check().unwrap_err(),
             Error::UnknownModel("Prophet".into())
         );
+        let theta = ModelParams::named("OptimizedTheta").with("season_length", 12.0);
+        assert_eq!(
+            theta.check().unwrap(),
+            ModelSpec::Theta {
+                kind: Some(ThetaKind::Otm),
+                season_length: 12,
+                multiplicative: true
+            }
+        );
+        let bad = theta.with_text("decomposition_type", "mul").check();
+        assert!(bad.unwrap_err().to_string().contains("decomposition_type"));
         let extra = ModelParams::named("Naive").with("alpha", 0.1).check();
         assert!(extra.unwrap_err().to_string().contains("alpha"));
         assert!(ModelParams::named("TSB")
@@ -256,6 +327,16 @@ mod tests {
             ModelSpec::CrostonOptimized,
             ModelSpec::Adida,
             ModelSpec::Imapa,
+            ModelSpec::Theta {
+                kind: Some(ThetaKind::Dotm),
+                season_length: 7,
+                multiplicative: false,
+            },
+            ModelSpec::Theta {
+                kind: None,
+                season_length: 1,
+                multiplicative: true,
+            },
         ];
         for s in specs {
             assert_eq!(s.params().check().unwrap(), s);

@@ -5,8 +5,10 @@
 mod aggregation;
 mod intermittent;
 mod naive;
+pub(crate) mod nelder_mead;
 pub(crate) mod ses;
 pub(crate) mod ses_opt;
+pub mod theta;
 
 use super::fitted::Fitted;
 use super::spec::ModelSpec;
@@ -30,6 +32,11 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
         ModelSpec::CrostonOptimized => intermittent::croston_optimized(y),
         ModelSpec::Adida => aggregation::adida(y),
         ModelSpec::Imapa => aggregation::imapa(y),
+        ModelSpec::Theta {
+            kind,
+            season_length,
+            multiplicative,
+        } => theta::fit(y, kind, season_length, multiplicative),
     }
 }
 

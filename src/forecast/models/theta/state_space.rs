@@ -18,9 +18,6 @@ use crate::forecast::codec::{Reader, Writer};
 /// statsforecast's missing-value marker and the tolerance it is compared with.
 const NA: f64 = -99999.0;
 const TOL: f64 = 1e-10;
-/// Steps ahead averaged by statsforecast's (unused here) `amse`; the forecast of step 1 is
-/// what the errors use, but all `NMSE` steps are computed so overflow behaves the same.
-const NMSE: usize = 3;
 
 /// Which theta model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,14 +68,17 @@ fn init_state(y: &[f64], dynamic: bool, level0: f64, alpha: f64, theta: f64) -> 
     [alpha * y[0] + (1.0 - alpha) * level0, y[0], an, bn, mu]
 }
 
-/// One transition from `prev` (time `i - 1`) with observation `y` (or `μ` when `y` is None).
-fn step(prev: &Row, i: usize, dynamic: bool, alpha: f64, theta: f64, y: Option<f64>) -> Row {
+/// The one-step forecast `μ` from `prev` (time `i - 1`), with `pow_i = (1-α)^i` and
+/// `pow_i1 = (1-α)^(i+1)` as `std::pow` gives them.
+fn mu(prev: &Row, alpha: f64, theta: f64, pow_i: f64, pow_i1: f64) -> f64 {
+    let [level, _, an, bn, _] = *prev;
+    level + (1.0 - 1.0 / theta) * (an * pow_i + bn * (1.0 - pow_i1) / alpha)
+}
+
+/// The state at time `i` from `prev` (time `i - 1`), its forecast `mu` and observation `y`.
+fn advance(prev: &Row, i: usize, dynamic: bool, alpha: f64, mu: f64, y: f64) -> Row {
     let [level, meany, an, bn, _] = *prev;
     let fi = i as f64;
-    let mu = level
-        + (1.0 - 1.0 / theta)
-            * (an * (1.0 - alpha).powf(fi) + bn * (1.0 - (1.0 - alpha).powf(fi + 1.0)) / alpha);
-    let y = y.unwrap_or(mu);
     let new_level = alpha * y + (1.0 - alpha) * level;
     let new_meany = (fi * meany + y) / (fi + 1.0);
     let (new_an, new_bn) = if dynamic {
@@ -88,6 +88,19 @@ fn step(prev: &Row, i: usize, dynamic: bool, alpha: f64, theta: f64, y: Option<f
         (an, bn)
     };
     [new_level, new_meany, new_an, new_bn, mu]
+}
+
+/// One forecasting step: the forecast is fed back as the observation.
+fn step_ahead(prev: &Row, i: usize, dynamic: bool, alpha: f64, theta: f64) -> Row {
+    let fi = i as f64;
+    let m = mu(
+        prev,
+        alpha,
+        theta,
+        (1.0 - alpha).powf(fi),
+        (1.0 - alpha).powf(fi + 1.0),
+    );
+    advance(prev, i, dynamic, alpha, m, m)
 }
 
 /// A run of the model over `y`: objective, one-step errors and the last state.
@@ -101,32 +114,28 @@ pub struct Run {
 }
 
 /// Run the model with parameters (`level0`, `alpha`, `theta`) over `y` (len >= 4).
+///
+/// statsforecast also forecasts steps 2 and 3 at every point for an accuracy measure it
+/// does not use; they cannot change the result and are skipped. The powers `(1-α)^k` are
+/// tabulated once (the same `pow` calls, so the same bits).
 pub fn run(y: &[f64], kind: Kind, level0: f64, alpha: f64, theta: f64) -> Run {
     let dynamic = kind.dynamic();
     let n = y.len();
+    let pows: Vec<f64> = (0..=n).map(|k| (1.0 - alpha).powf(k as f64)).collect();
     let mut state = init_state(y, dynamic, level0, alpha, theta);
     let mut errors = vec![0.0; n];
     errors[0] = y[0] - state[4];
     for i in 1..n {
-        // statsforecast forecasts NMSE steps at every point; only step 1 is used.
-        let mut prev = state;
-        let mut first = f64::NAN;
-        for j in 0..NMSE {
-            let cur = step(&prev, i + j, dynamic, alpha, theta, None);
-            if j == 0 {
-                first = cur[4];
-            }
-            prev = cur;
-        }
-        if (first - NA).abs() < TOL {
+        let forecast = mu(&state, alpha, theta, pows[i], pows[i + 1]);
+        if (forecast - NA).abs() < TOL {
             return Run {
                 mse: f64::NAN,
                 errors,
                 last: state,
             };
         }
-        errors[i] = y[i] - first;
-        state = step(&state, i, dynamic, alpha, theta, Some(y[i]));
+        errors[i] = y[i] - forecast;
+        state = advance(&state, i, dynamic, alpha, forecast, y[i]);
     }
     let abs: Vec<f64> = y.iter().map(|v| v.abs()).collect();
     let mean_abs = (eigen_sum(&abs) / n as f64).max(TOL);
@@ -202,14 +211,7 @@ impl ThetaState {
     pub fn forecast_into(&self, out: &mut [f64]) {
         let mut prev = self.last;
         for (j, o) in out.iter_mut().enumerate() {
-            prev = step(
-                &prev,
-                self.n + j,
-                self.dynamic,
-                self.alpha,
-                self.theta,
-                None,
-            );
+            prev = step_ahead(&prev, self.n + j, self.dynamic, self.alpha, self.theta);
             *o = prev[4];
             if !self.season.is_empty() {
                 let s = self.season[j % self.season.len()];

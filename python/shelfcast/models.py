@@ -15,15 +15,24 @@ import numpy as np
 from .exceptions import InvalidParameterError, UnknownModelError
 
 __all__ = [
+    "ADIDA",
+    "IMAPA",
     "TSB",
+    "AutoTheta",
     "CrostonClassic",
+    "CrostonOptimized",
     "CrostonSBA",
+    "DynamicOptimizedTheta",
+    "DynamicTheta",
     "HistoricAverage",
     "Model",
     "Naive",
+    "OptimizedTheta",
     "SeasonalNaive",
     "SeasonalWindowAverage",
     "SimpleExponentialSmoothing",
+    "SimpleExponentialSmoothingOptimized",
+    "Theta",
     "WindowAverage",
     "resolve_models",
 ]
@@ -245,6 +254,208 @@ class TSB(Model):
         return {"alpha_d": self.alpha_d, "alpha_p": self.alpha_p}
 
 
+class SimpleExponentialSmoothingOptimized(Model):
+    """Simple exponential smoothing with ``alpha`` fitted by least squares (statsforecast's
+    ``SimpleExponentialSmoothingOptimized``, alias ``SESOpt``).
+
+    ``f_1 = y_1``, ``f_{t+1} = α·y_t + (1 − α)·f_t``; ``α`` minimises the in-sample
+    ``SSE(α) = Σ_{t≥2} (y_t − f_t)²`` over ``[0.01, 0.99]`` by golden-section search
+    (bracket shrinks by 1/φ per step until narrower than 1e-12, stops early on an exact tie,
+    returns the bracket's midpoint: a constant series gets α = 0.5). Flat forecast
+    ``ŷ_{T+k} = f_{T+1}``. Matches statsforecast bit for bit in α.
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "SimpleExponentialSmoothingOptimized"
+
+
+class CrostonOptimized(Model):
+    """Croston's method with optimised smoothing constants (statsforecast's
+    ``CrostonOptimized``).
+
+    The positive demand sizes ``z`` and the intervals ``p`` between non-zero periods (the
+    first counted from the start of the series) are each smoothed by SES whose ``α`` is
+    chosen separately in ``[0.1, 0.3]`` by the golden-section least-squares search of
+    :class:`SimpleExponentialSmoothingOptimized`; forecast ``ŷ = ẑ / p̂`` (flat). A series
+    without a positive value falls back to :class:`Naive` (as statsforecast; recorded in
+    ``fallbacks_``).
+
+    Deliberate difference from statsforecast: ``residual_std`` uses the one-step errors of
+    the Croston recursion at the final alphas (statsforecast re-optimises on every prefix
+    for its fitted values, which takes quadratic time).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "CrostonOptimized"
+
+
+class ADIDA(Model):
+    """Aggregate–Disaggregate Intermittent Demand Approach (Nikolopoulos et al. 2011).
+
+    Aggregation level ``k = round(mean inter-demand interval)`` with Python's
+    round-half-to-even (intervals as in :class:`CrostonOptimized`). The series is summed
+    into non-overlapping buckets of ``k`` periods, dropping the incomplete bucket at the
+    start (the oldest ``n mod k`` periods); optimised SES (``α ∈ [0.1, 0.3]``, see
+    :class:`CrostonOptimized`) forecasts the next bucket sum ``S``; the flat per-period
+    forecast is ``ŷ = S / k``. An all-zero series forecasts 0 (as statsforecast; recorded
+    in ``fallbacks_`` as no demand).
+
+    ``residual_std`` (statsforecast has no equivalent by default): RMS over periods of
+    ``y_t − S_j / k``, where ``S_j`` is the SES forecast of the bucket containing ``t``
+    (the first bucket has none).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "ADIDA"
+
+
+class IMAPA(Model):
+    """Intermittent Multiple Aggregation Prediction Algorithm (statsforecast's ``IMAPA``).
+
+    ``ŷ = (1/K) Σ_{k=1..K} S_k / k`` with ``K = round(mean inter-demand interval)``
+    (half-to-even) and ``S_k`` the optimised-SES (``α ∈ [0.1, 0.3]``) forecast of the sums
+    of non-overlapping buckets of ``k`` periods, the incomplete bucket dropped at the start
+    (see :class:`ADIDA`). An all-zero series forecasts 0 (recorded in ``fallbacks_``).
+
+    ``residual_std``: RMS over periods of ``y_t`` minus the mean, over the levels that
+    already have one, of the per-period bucket forecasts (see :class:`ADIDA`).
+
+    Args:
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: alias is not a non-empty string.
+    """
+
+    name = "IMAPA"
+
+
+_THETA_COMMON = """
+    Seasonal adjustment (statsforecast's ``auto_theta``): when ``m = season_length >= 4``,
+    the series spans two seasons and the lag-``m`` autocorrelation is significant
+    (``|r_m| > 1.645·sqrt((1 + 2·Σ_{k<m} r_k²) / n)``), the series is divided by (or, for
+    ``decomposition_type="additive"``, data with zeros or negatives, or any index below
+    0.01, has subtracted) the seasonal indices of a classical decomposition (centred
+    moving-average trend); forecasts get the last season's indices back.
+
+    State-space theta model (Fiorucci et al. 2016) on the adjusted series ``y``:
+    ``μ_{t+1} = ℓ_t + (1 − 1/θ)·(A_t(1−α)^t + B_t(1 − (1−α)^{t+1})/α)``,
+    ``ℓ_{t+1} = α·y_{t+1} + (1−α)·ℓ_t``, with ``A + B·t`` the least-squares line of the
+    whole series (standard models) or updated online from the running mean (dynamic
+    models). ``ℓ_0`` and ``α ∈ [0.1, 0.99]`` (and ``θ ≥ 1`` for the optimised models;
+    otherwise ``θ = 2``) minimise ``Σ_{t≥3} (y_t − μ_t)² / mean|y|`` by statsforecast's
+    bounded Nelder–Mead, reproduced step for step. Forecasts roll the recursion forward
+    with ``y = μ``. ``residual_std``: RMS of the one-step errors from ``t = 3`` on the
+    original scale.
+
+    Deliberate differences from statsforecast (which raises): fewer than 4 observations
+    fall back to :class:`Naive`, as does a series whose objective is not finite (both
+    recorded in ``fallbacks_``).
+
+    Args:
+        season_length: m; defaults to the forecaster's ``season_length`` (1 disables the
+            seasonal adjustment).
+        decomposition_type: "multiplicative" (default) or "additive".
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: season_length is not a positive integer, or
+            decomposition_type is not one of the two names.
+    """
+
+
+class _ThetaModel(Model):
+    seasonal = True
+
+    def __init__(
+        self,
+        season_length: int | None = None,
+        decomposition_type: str = "multiplicative",
+        *,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias=alias)
+        self.season_length = _opt_int("season_length", season_length)
+        if decomposition_type not in ("multiplicative", "additive"):
+            raise InvalidParameterError(
+                "decomposition_type must be 'multiplicative' or 'additive', "
+                f"got {decomposition_type!r}"
+            )
+        self.decomposition_type = decomposition_type
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "season_length": self.season_length,
+            "decomposition_type": self.decomposition_type,
+        }
+
+
+class Theta(_ThetaModel):
+    __doc__ = (
+        """Standard theta model (STM, statsforecast's ``Theta``): ``θ = 2``, fixed line.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "Theta"
+
+
+class OptimizedTheta(_ThetaModel):
+    __doc__ = (
+        """Optimised theta model (OTM, statsforecast's ``OptimizedTheta``): ``θ`` estimated.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "OptimizedTheta"
+
+
+class DynamicTheta(_ThetaModel):
+    __doc__ = (
+        """Dynamic standard theta model (DSTM): ``θ = 2``, line updated online.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "DynamicTheta"
+
+
+class DynamicOptimizedTheta(_ThetaModel):
+    __doc__ = (
+        """Dynamic optimised theta model (DOTM): ``θ`` estimated, line updated online.
+"""
+        + _THETA_COMMON
+    )
+
+    name = "DynamicOptimizedTheta"
+
+
+class AutoTheta(_ThetaModel):
+    __doc__ = (
+        """Fits STM, OTM, DSTM and DOTM (in that order) and keeps the one with the lowest
+    objective (statsforecast's ``AutoTheta``; the first wins ties).
+"""
+        + _THETA_COMMON
+    )
+
+    name = "AutoTheta"
+
+
 def _int(name: str, v: object) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise InvalidParameterError(f"{name} must be an int, got {type(v).__name__}")
@@ -277,6 +488,15 @@ _BY_NAME: dict[str, type[Model]] = {
         CrostonClassic,
         CrostonSBA,
         TSB,
+        SimpleExponentialSmoothingOptimized,
+        CrostonOptimized,
+        ADIDA,
+        IMAPA,
+        Theta,
+        OptimizedTheta,
+        DynamicTheta,
+        DynamicOptimizedTheta,
+        AutoTheta,
     )
 }
 

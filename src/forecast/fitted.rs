@@ -2,6 +2,7 @@
 //! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
 
 use super::codec::{Reader, Writer};
+use super::models::theta::ThetaState;
 use crate::error::{Error, Result};
 
 /// Why a series could not use the requested model and got a simpler one.
@@ -14,14 +15,20 @@ pub enum Fallback {
     NoDemand = 2,
     /// Fewer observations than the window: the window model used all of them.
     ShortForWindow = 3,
+    /// Too few observations for the model (theta needs 4): used `Naive`.
+    TooShort = 4,
+    /// The model could not be fitted (non-finite objective or forecast): used `Naive`.
+    FitFailed = 5,
 }
 
 impl Fallback {
     /// Every fallback, for listing.
-    pub const ALL: [Fallback; 3] = [
+    pub const ALL: [Fallback; 5] = [
         Fallback::ShortForSeason,
         Fallback::NoDemand,
         Fallback::ShortForWindow,
+        Fallback::TooShort,
+        Fallback::FitFailed,
     ];
 
     /// Stable numeric code (persisted).
@@ -36,6 +43,8 @@ impl Fallback {
             1 => Some(Some(Fallback::ShortForSeason)),
             2 => Some(Some(Fallback::NoDemand)),
             3 => Some(Some(Fallback::ShortForWindow)),
+            4 => Some(Some(Fallback::TooShort)),
+            5 => Some(Some(Fallback::FitFailed)),
             _ => None,
         }
     }
@@ -46,6 +55,12 @@ impl Fallback {
             Fallback::ShortForSeason => "fewer observations than one season: used Naive",
             Fallback::NoDemand => "no positive demand in the history: used Naive (forecast 0)",
             Fallback::ShortForWindow => "fewer observations than the window: averaged them all",
+            Fallback::TooShort => {
+                "fewer observations than the model needs (4 for theta): used Naive"
+            }
+            Fallback::FitFailed => {
+                "the model could not be fitted (objective not finite): used Naive"
+            }
         }
     }
 }
@@ -55,16 +70,23 @@ impl Fallback {
 pub enum State {
     /// Step k (1-based) is `cycle[(k - 1) % cycle.len()]` (flat forecasts have length 1).
     Cycle(Vec<f64>),
+    /// A theta model's last state, rolled forward step by step.
+    Theta(ThetaState),
 }
 
 impl State {
     const TAG_CYCLE: u8 = 1;
+    const TAG_THETA: u8 = 2;
 
     fn encode(&self, w: &mut Writer) {
         match self {
             State::Cycle(c) => {
                 w.u8(Self::TAG_CYCLE);
                 w.f64s(c);
+            }
+            State::Theta(t) => {
+                w.u8(Self::TAG_THETA);
+                t.encode(w);
             }
         }
     }
@@ -78,6 +100,7 @@ impl State {
                 }
                 Ok(State::Cycle(c))
             }
+            Self::TAG_THETA => Ok(State::Theta(ThetaState::decode(r)?)),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -124,6 +147,7 @@ impl Fitted {
                     *o = c[k % m];
                 }
             }
+            State::Theta(t) => t.forecast_into(out),
         }
     }
 

@@ -3,6 +3,7 @@
 //! [`ModelSpec`] through `check`). `ModelSpec::params` gives the canonical parameters
 //! back, which is what the persisted format stores.
 
+use super::models::theta::Kind as ThetaKind;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -30,7 +31,31 @@ pub enum ModelSpec {
     CrostonSba,
     /// Teunter–Syntetos–Babai: SES on the demand probability and on demand sizes.
     Tsb { alpha_d: f64, alpha_p: f64 },
+    /// SES with alpha in [0.01, 0.99] minimising the in-sample SSE (golden section).
+    SesOptimized,
+    /// Croston with the sizes' and intervals' alphas each optimised in [0.1, 0.3].
+    CrostonOptimized,
+    /// Aggregate–disaggregate: optimised SES on buckets of round(mean interval) periods.
+    Adida,
+    /// Mean of the ADIDA-style forecasts over levels 1..=round(mean interval).
+    Imapa,
+    /// A state-space theta model (`kind`; None: AutoTheta picks the best of the four) on
+    /// the series deseasonalised at `season_length` when a seasonality test says so.
+    Theta {
+        kind: Option<ThetaKind>,
+        season_length: usize,
+        multiplicative: bool,
+    },
 }
+
+/// Theta model names, by kind (None: AutoTheta).
+const THETA_NAMES: [(Option<ThetaKind>, &str); 5] = [
+    (Some(ThetaKind::Stm), "Theta"),
+    (Some(ThetaKind::Otm), "OptimizedTheta"),
+    (Some(ThetaKind::Dstm), "DynamicTheta"),
+    (Some(ThetaKind::Dotm), "DynamicOptimizedTheta"),
+    (None, "AutoTheta"),
+];
 
 /// Unvalidated parameters as they arrive from a caller (e.g. Python keyword arguments).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,6 +108,19 @@ impl<'a> Fields<'a> {
         Ok(v)
     }
 
+    /// A text parameter from `options`, `options[0]` when absent.
+    fn choice(&mut self, key: &'static str, options: &[&'static str]) -> Result<&'static str> {
+        self.used.push(key);
+        match self.p.text.get(key) {
+            None => Ok(options[0]),
+            Some(v) => {
+                options.iter().find(|o| **o == v).copied().ok_or_else(|| {
+                    Error::param(key, format!("must be one of {options:?}, got {v:?}"))
+                })
+            }
+        }
+    }
+
     fn done(self, spec: ModelSpec) -> Result<ModelSpec> {
         let unknown = self
             .p
@@ -100,6 +138,9 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Seasonal decomposition types (the first is the default).
+const DECOMPOSITIONS: [&str; 2] = ["multiplicative", "additive"];
+
 impl ModelParams {
     /// Parameters with only a name.
     pub fn named(name: &str) -> Self {
@@ -107,6 +148,12 @@ impl ModelParams {
             name: name.to_string(),
             ..Default::default()
         }
+    }
+
+    /// Add a text parameter.
+    pub fn with_text(mut self, key: &str, v: &str) -> Self {
+        self.text.insert(key.to_string(), v.to_string());
+        self
     }
 
     /// Add a numeric parameter.
@@ -123,6 +170,10 @@ impl ModelParams {
             "HistoricAverage" => ModelSpec::HistoricAverage,
             "CrostonClassic" => ModelSpec::CrostonClassic,
             "CrostonSBA" => ModelSpec::CrostonSba,
+            "SimpleExponentialSmoothingOptimized" => ModelSpec::SesOptimized,
+            "CrostonOptimized" => ModelSpec::CrostonOptimized,
+            "ADIDA" => ModelSpec::Adida,
+            "IMAPA" => ModelSpec::Imapa,
             "SeasonalNaive" => ModelSpec::SeasonalNaive {
                 season_length: f.int("season_length", 1)?,
             },
@@ -139,6 +190,15 @@ impl ModelParams {
             "TSB" => ModelSpec::Tsb {
                 alpha_d: f.unit("alpha_d")?,
                 alpha_p: f.unit("alpha_p")?,
+            },
+            name if THETA_NAMES.iter().any(|(_, n)| *n == name) => ModelSpec::Theta {
+                kind: THETA_NAMES
+                    .iter()
+                    .find(|(_, n)| *n == name)
+                    .and_then(|(k, _)| *k),
+                season_length: f.int("season_length", 1)?,
+                multiplicative: f.choice("decomposition_type", &DECOMPOSITIONS)?
+                    == "multiplicative",
             },
             other => return Err(Error::UnknownModel(other.to_string())),
         };
@@ -159,6 +219,14 @@ impl ModelSpec {
             ModelSpec::CrostonClassic => "CrostonClassic",
             ModelSpec::CrostonSba => "CrostonSBA",
             ModelSpec::Tsb { .. } => "TSB",
+            ModelSpec::SesOptimized => "SimpleExponentialSmoothingOptimized",
+            ModelSpec::CrostonOptimized => "CrostonOptimized",
+            ModelSpec::Adida => "ADIDA",
+            ModelSpec::Imapa => "IMAPA",
+            ModelSpec::Theta { kind, .. } => THETA_NAMES
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or("AutoTheta", |(_, n)| n),
         }
     }
 
@@ -180,6 +248,14 @@ impl ModelSpec {
             ModelSpec::Tsb { alpha_d, alpha_p } => {
                 p.with("alpha_d", alpha_d).with("alpha_p", alpha_p)
             }
+            ModelSpec::Theta {
+                season_length,
+                multiplicative,
+                ..
+            } => p.with("season_length", season_length as f64).with_text(
+                "decomposition_type",
+                DECOMPOSITIONS[usize::from(!multiplicative)],
+            ),
             _ => p,
         }
     }
@@ -209,6 +285,17 @@ mod tests {
             ModelParams::named("Prophet").check().unwrap_err(),
             Error::UnknownModel("Prophet".into())
         );
+        let theta = ModelParams::named("OptimizedTheta").with("season_length", 12.0);
+        assert_eq!(
+            theta.check().unwrap(),
+            ModelSpec::Theta {
+                kind: Some(ThetaKind::Otm),
+                season_length: 12,
+                multiplicative: true
+            }
+        );
+        let bad = theta.with_text("decomposition_type", "mul").check();
+        assert!(bad.unwrap_err().to_string().contains("decomposition_type"));
         let extra = ModelParams::named("Naive").with("alpha", 0.1).check();
         assert!(extra.unwrap_err().to_string().contains("alpha"));
         assert!(ModelParams::named("TSB")
@@ -235,6 +322,20 @@ mod tests {
             ModelSpec::Tsb {
                 alpha_d: 0.2,
                 alpha_p: 0.1,
+            },
+            ModelSpec::SesOptimized,
+            ModelSpec::CrostonOptimized,
+            ModelSpec::Adida,
+            ModelSpec::Imapa,
+            ModelSpec::Theta {
+                kind: Some(ThetaKind::Dotm),
+                season_length: 7,
+                multiplicative: false,
+            },
+            ModelSpec::Theta {
+                kind: None,
+                season_length: 1,
+                multiplicative: true,
             },
         ];
         for s in specs {

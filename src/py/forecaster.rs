@@ -143,8 +143,8 @@ impl PyDemandForecaster {
         to_matrix(py, fp.sigmas(), fp.n_series())
     }
 
-    /// Fallback code per series and model (0 = none, 1 = short for the season,
-    /// 2 = no positive demand), as float64 for uniformity.
+    /// Fallback code per series and model (0 = none; `fallback_reasons()` lists the
+    /// others), as float64 for uniformity.
     ///
     /// Raises:
     ///     NotFittedError: `fit` has not been called.

@@ -1,6 +1,7 @@
-//! Models for intermittent demand: Croston (classic and SBA) and TSB.
+//! Models for intermittent demand: Croston (classic, SBA, optimised) and TSB.
 
 use super::ses::Ses;
+use super::ses_opt::{self, INTERMITTENT_BOUNDS};
 use super::{naive, rms};
 use crate::forecast::fitted::{Fallback, Fitted};
 
@@ -35,6 +36,59 @@ pub fn croston(y: &[f64], factor: f64) -> Fitted {
     }
 }
 
+/// The intervals between non-zero values, the first counted from the start of the
+/// series (statsforecast's `_intervals`): non-zero at 0-based positions `i_1 < i_2 < ..`
+/// gives `i_1 + 1, i_2 - i_1, ..`.
+pub fn intervals(y: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut last = 0usize;
+    for (i, &v) in y.iter().enumerate() {
+        if v != 0.0 {
+            out.push((i + 1 - last) as f64);
+            last = i + 1;
+        }
+    }
+    out
+}
+
+/// statsforecast's `CrostonOptimized`: Croston with the SES alpha of the demand sizes
+/// (the *positive* values) and of the intervals (between *non-zero* values) each searched
+/// in [0.1, 0.3] by golden section on the in-sample SSE; forecast `z / p`. Without a
+/// positive value it is `Naive` (as statsforecast). Sigma: the one-step errors of the
+/// Croston recursion at the chosen alphas (statsforecast re-optimises on every prefix for
+/// its fitted values, which is quadratic; this is the linear-time equivalent at the final
+/// alphas).
+pub fn croston_optimized(y: &[f64]) -> Fitted {
+    let sizes: Vec<f64> = y.iter().copied().filter(|&v| v > 0.0).collect();
+    if sizes.is_empty() {
+        return naive::naive(y).fell_back(Fallback::NoDemand);
+    }
+    let gaps = intervals(y);
+    let alpha_z = ses_opt::golden_section(&sizes, INTERMITTENT_BOUNDS);
+    let alpha_p = ses_opt::golden_section(&gaps, INTERMITTENT_BOUNDS);
+    let z = ses_opt::forecast(alpha_z, &sizes);
+    let p = ses_opt::forecast(alpha_p, &gaps);
+    let mean = if p != 0.0 { z / p } else { z };
+    // In-sample one-step forecasts with the same alphas.
+    let (mut zs, mut ps) = (Ses::new(alpha_z), Ses::new(alpha_p));
+    let mut since_last = 0.0;
+    let mut errors = Vec::with_capacity(y.len());
+    for &v in y {
+        if let (Some(zl), Some(pl)) = (zs.level(), ps.level()) {
+            errors.push(v - if pl != 0.0 { zl / pl } else { zl });
+        }
+        since_last += 1.0;
+        if v != 0.0 {
+            ps.update(since_last);
+            since_last = 0.0;
+        }
+        if v > 0.0 {
+            zs.update(v);
+        }
+    }
+    Fitted::constant(mean, rms(errors.into_iter()))
+}
+
 /// Teunter, Syntetos & Babai (2011): SES (`alpha_p`) on the demand indicator of every
 /// period and SES (`alpha_d`) on the non-zero demand sizes; forecast = probability × size.
 /// A series without demand forecasts 0 (as statsforecast).
@@ -63,7 +117,9 @@ mod tests {
     use crate::forecast::fitted::State;
 
     fn value(f: &Fitted) -> f64 {
-        let State::Cycle(c) = &f.state;
+        let State::Cycle(c) = &f.state else {
+            panic!("not a cycle")
+        };
         c[0]
     }
 
@@ -77,6 +133,40 @@ mod tests {
         let none = croston(&[0.0, 0.0], 1.0);
         assert_eq!(none.fallback, Some(Fallback::NoDemand));
         assert_eq!(value(&none), 0.0);
+    }
+
+    #[test]
+    fn intervals_count_from_the_start() {
+        assert_eq!(
+            intervals(&[0.0, 3.0, 0.0, 0.0, -1.0, 2.0]),
+            vec![2.0, 3.0, 1.0]
+        );
+        assert!(intervals(&[0.0; 3]).is_empty());
+    }
+
+    #[test]
+    fn croston_optimized_matches_statsforecast() {
+        // Values printed by statsforecast 2.1.1 CrostonOptimized().forecast.
+        let cases: [(&[f64], f64); 5] = [
+            (&[5.0], 5.0),
+            (&[0.0, 0.0, 3.0], 1.0),
+            (
+                &[0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                1.5,
+            ),
+            (&[1.0, -1.0, 0.0, 2.0], 1.0),
+            (&[3.0, 3.0, 3.0], 3.0),
+        ];
+        for (y, want) in cases {
+            let f = croston_optimized(y);
+            assert!((value(&f) - want).abs() < 1e-12, "{y:?}: {}", value(&f));
+            assert!(f.fallback.is_none());
+        }
+        let neg = croston_optimized(&[-2.0, 0.0, -1.0]);
+        assert_eq!(
+            (value(&neg), neg.fallback),
+            (-1.0, Some(Fallback::NoDemand))
+        );
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! [`Fitted`] state. Definitions follow statsforecast's so numbers agree (tests in
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
+mod aggregation;
 mod intermittent;
 mod naive;
+pub(crate) mod nelder_mead;
 pub(crate) mod ses;
+pub(crate) mod ses_opt;
+pub mod theta;
 
 use super::fitted::Fitted;
 use super::spec::ModelSpec;
@@ -24,6 +28,15 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
         ModelSpec::CrostonClassic => intermittent::croston(y, 1.0),
         ModelSpec::CrostonSba => intermittent::croston(y, 1.0 - intermittent::CROSTON_ALPHA / 2.0),
         ModelSpec::Tsb { alpha_d, alpha_p } => intermittent::tsb(y, alpha_d, alpha_p),
+        ModelSpec::SesOptimized => ses_opt::fit_optimized(y),
+        ModelSpec::CrostonOptimized => intermittent::croston_optimized(y),
+        ModelSpec::Adida => aggregation::adida(y),
+        ModelSpec::Imapa => aggregation::imapa(y),
+        ModelSpec::Theta {
+            kind,
+            season_length,
+            multiplicative,
+        } => theta::fit(y, kind, season_length, multiplicative),
     }
 }
 

@@ -5,11 +5,35 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DemandForecaster", "ReorderPlanner", "SalesMetrics", "__version__", "num_threads"]
+__all__ = [
+    "DemandForecaster",
+    "ReorderPlanner",
+    "SalesMetrics",
+    "__version__",
+    "inventory_eoq_all_units",
+    "inventory_formula",
+    "inventory_wagner_whitin",
+    "num_threads",
+]
 
 __version__: str
 
 def num_threads() -> int: ...
+def inventory_formula(
+    name: str, args: list[npt.NDArray[np.float64]]
+) -> list[npt.NDArray[np.float64]]: ...
+def inventory_eoq_all_units(
+    fixed_cost: npt.NDArray[np.float64],
+    holding_cost_rate: npt.NDArray[np.float64],
+    demand_rate: npt.NDArray[np.float64],
+    breakpoints: npt.NDArray[np.float64],
+    unit_costs: npt.NDArray[np.float64],
+) -> list[npt.NDArray[np.float64]]: ...
+def inventory_wagner_whitin(
+    demand: npt.NDArray[np.float64],
+    fixed_cost: npt.NDArray[np.float64],
+    holding_cost: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 
 @final
 class DemandForecaster:

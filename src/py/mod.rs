@@ -4,6 +4,7 @@
 mod arrays;
 mod errors;
 mod forecaster;
+mod inventory;
 mod metrics;
 mod planner;
 
@@ -16,6 +17,8 @@ pub mod _core {
 
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
+    #[pymodule_export]
+    use super::inventory::{inventory_eoq_all_units, inventory_formula, inventory_wagner_whitin};
     #[pymodule_export]
     use super::metrics::PySalesMetrics;
     #[pymodule_export]

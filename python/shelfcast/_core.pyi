@@ -14,6 +14,7 @@ __all__ = [
     "inventory_formula",
     "inventory_wagner_whitin",
     "num_threads",
+    "simulate",
 ]
 
 __version__: str
@@ -29,6 +30,28 @@ def inventory_eoq_all_units(
     breakpoints: npt.NDArray[np.float64],
     unit_costs: npt.NDArray[np.float64],
 ) -> list[npt.NDArray[np.float64]]: ...
+def simulate(
+    policy: str,
+    lost_sales: bool,
+    seed: int,
+    trace: bool,
+    demand: npt.NDArray[np.float64],
+    item_seed: npt.NDArray[np.uint64],
+    on_hand: npt.NDArray[np.float64],
+    on_order: npt.NDArray[np.float64],
+    lead_time: npt.NDArray[np.float64],
+    lead_time_sd: npt.NDArray[np.float64],
+    reorder_point: npt.NDArray[np.float64],
+    order_quantity: npt.NDArray[np.float64],
+    order_up_to: npt.NDArray[np.float64],
+    review_period: npt.NDArray[np.float64],
+    holding_cost: npt.NDArray[np.float64],
+    order_cost: npt.NDArray[np.float64],
+    stockout_cost: npt.NDArray[np.float64],
+    moq: npt.NDArray[np.float64],
+    pack_size: npt.NDArray[np.float64],
+    max_qty: npt.NDArray[np.float64],
+) -> dict[str, npt.NDArray[np.float64]]: ...
 def inventory_wagner_whitin(
     demand: npt.NDArray[np.float64],
     fixed_cost: npt.NDArray[np.float64],

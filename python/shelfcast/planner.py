@@ -7,14 +7,14 @@ import pandas as pd
 
 from . import _core
 from ._frame import require_columns
+from ._inventory import inventory_columns as _inventory_columns
 from .exceptions import (
     ColumnTypeError,
-    DuplicateRowError,
     InvalidItemError,
     InvalidParameterError,
-    MissingColumnError,
 )
 from .forecaster import DemandForecaster
+from .simulation import SimulationResult, simulate_policy
 
 __all__ = ["ReorderPlanner"]
 
@@ -26,8 +26,6 @@ _REASONS = np.array(
     ],
     dtype=object,
 )
-
-_OPTIONAL = {"on_order": 0.0, "lead_time_sd": 0.0, "moq": 0.0, "pack_size": 1.0, "max_qty": np.inf}
 
 
 class ReorderPlanner:
@@ -75,6 +73,8 @@ class ReorderPlanner:
         self.service_level = float(service_level)
         self.horizon = int(horizon)
         self.model = model
+        self.policy = "sQ"
+        self.review_period: int | None = None
         self._core = _core.ReorderPlanner(service_level=self.service_level)
 
     def plan(
@@ -124,6 +124,51 @@ class ReorderPlanner:
             inv["max_qty"],
         )
         return _assemble(ids, inv, raw, dates)
+
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = True,
+        lead_time_sd: float | np.ndarray | None = None,
+        trace: bool = False,
+        seed: int = 0,
+    ) -> pd.DataFrame | SimulationResult:
+        """Replay actual demand through this planner's policy (natively, items in parallel).
+
+        Args:
+            demand: actual demand, long ``unique_id, ds, y`` or an array
+                ``(n_items, periods)`` in the order of ``inventory``'s rows.
+            inventory: the starting snapshot, optionally with ``stockout_cost``.
+            plan: a plan from :meth:`plan`, or policy parameters per ``unique_id``
+                (``reorder_point``, ``order_quantity``/``eoq``, ``order_up_to``).
+            lost_sales: unmet demand is lost (True) or backordered (False).
+            lead_time_sd: overrides the inventory's ``lead_time_sd``.
+            trace: also return the per-period trace.
+            seed: seed of the lead-time draws.
+
+        Returns:
+            Per item: fill rate, cycle service level, stockout days, average on hand,
+            orders placed, holding / ordering / shortage / total cost (see
+            :func:`shelfcast.simulation.simulate_policy`); with ``trace=True`` a
+            :class:`~shelfcast.simulation.SimulationResult` (summary, trace).
+
+        Raises:
+            InvalidItemError: an item is missing or invalid (names the item and column).
+        """
+        return simulate_policy(
+            demand,
+            inventory,
+            plan,
+            policy=self.policy,
+            lost_sales=lost_sales,
+            lead_time_sd=lead_time_sd,
+            review_period=self.review_period,
+            trace=trace,
+            seed=seed,
+        )
 
     def _demand(
         self, forecast: DemandForecaster | pd.DataFrame, ids: np.ndarray, h: int
@@ -180,40 +225,6 @@ class ReorderPlanner:
             f"ReorderPlanner(service_level={self.service_level}, horizon={self.horizon}, "
             f"model={self.model!r})"
         )
-
-
-def _inventory_columns(inventory: pd.DataFrame) -> dict[str, np.ndarray]:
-    require_columns(inventory, ["unique_id", "on_hand", "lead_time", "order_cost"], "inventory")
-    if inventory["unique_id"].duplicated().any():
-        dup = inventory["unique_id"][inventory["unique_id"].duplicated()].iloc[0]
-        raise DuplicateRowError(f"inventory has more than one row for item {dup!r}")
-    n = len(inventory)
-    out: dict[str, np.ndarray] = {"unique_id": inventory["unique_id"].to_numpy()}
-
-    def num(col: str) -> np.ndarray:
-        s = inventory[col]
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            raise ColumnTypeError(f"inventory column {col!r} must be numeric, got {s.dtype}")
-        a = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isnan(a).any():
-            i = int(np.flatnonzero(np.isnan(a))[0])
-            raise InvalidItemError(f"item {out['unique_id'][i]!r}: column {col!r} is missing (NaN)")
-        return a
-
-    for col in ("on_hand", "lead_time", "order_cost"):
-        out[col] = num(col)
-    if "holding_cost" in inventory.columns:
-        out["holding_cost"] = num("holding_cost")
-    elif "holding_rate" in inventory.columns and "unit_cost" in inventory.columns:
-        out["holding_cost"] = num("holding_rate") * num("unit_cost")
-    else:
-        raise MissingColumnError(
-            "inventory needs 'holding_cost' (per unit per period), or 'holding_rate' with "
-            f"'unit_cost'; it has {list(inventory.columns)}"
-        )
-    for col, default in _OPTIONAL.items():
-        out[col] = num(col) if col in inventory.columns else np.full(n, default)
-    return out
 
 
 def _assemble(

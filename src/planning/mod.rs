@@ -10,9 +10,11 @@ pub mod lot_sizing;
 pub mod newsvendor;
 pub mod normal;
 pub mod planner;
+pub mod policy;
 pub mod rq;
 pub mod s_s;
 pub mod safety_stock;
+pub mod simulate;
 pub mod special;
 pub mod vectorize;
 

@@ -7,6 +7,7 @@ mod forecaster;
 mod inventory;
 mod metrics;
 mod planner;
+mod simulate;
 
 use pyo3::prelude::*;
 
@@ -23,6 +24,8 @@ pub mod _core {
     use super::metrics::PySalesMetrics;
     #[pymodule_export]
     use super::planner::PyReorderPlanner;
+    #[pymodule_export]
+    use super::simulate::simulate;
 
     /// Module initialisation: version and thread count.
     #[pymodule_init]

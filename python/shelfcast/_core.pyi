@@ -77,7 +77,16 @@ class DemandForecaster:
 
 @final
 class ReorderPlanner:
-    def __new__(cls, *, service_level: float) -> ReorderPlanner: ...
+    def __new__(
+        cls,
+        *,
+        service_level: float,
+        service_type: str = "cycle",
+        policy: str = "sQ",
+        review_period: int = 1,
+        distribution: str = "normal",
+        discrete_below: float = 20.0,
+    ) -> ReorderPlanner: ...
     def plan(
         self,
         demand: npt.NDArray[np.float64],
@@ -91,9 +100,21 @@ class ReorderPlanner:
         moq: npt.NDArray[np.float64],
         pack_size: npt.NDArray[np.float64],
         max_qty: npt.NDArray[np.float64],
+        paths: npt.NDArray[np.float64] | None = None,
+        service_levels: npt.NDArray[np.float64] | None = None,
     ) -> dict[str, npt.NDArray[np.float64]]: ...
     @property
     def service_level(self) -> float: ...
+    @property
+    def service_type(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def review_period(self) -> int: ...
+    @property
+    def distribution(self) -> str: ...
+    @property
+    def discrete_below(self) -> float: ...
 
 @final
 class SalesMetrics:

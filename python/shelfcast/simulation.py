@@ -177,6 +177,10 @@ def simulate_policy(
         raise InvalidItemError(f"item {absent[0]!r}: not in policy_params")
     s = _policy_column(policy_params, ids, ["reorder_point"])
     q = _policy_column(policy_params, ids, ["order_quantity", "eoq"])
+    if "order_quantity" not in policy_params.columns and "eoq" in policy_params.columns:
+        # A plan's EOQ is 0 without an order cost: order at least a pack / the MOQ / 1 unit.
+        floor = np.maximum(np.maximum(inv["pack_size"], inv["moq"]), 1.0)
+        q = np.where(q > 0, q, floor)
     big_s = _policy_column(policy_params, ids, ["order_up_to"])
     review = _policy_column(policy_params, ids, ["review_period"])
     review = np.where(np.isnan(review), float(review_period or 1), review)

@@ -136,6 +136,28 @@ impl Discrete {
         (at_k - (x - k) * sf).max(0.0)
     }
 
+    /// Discrete second-order loss N2(k) = ½E[(X − k)(X − k − 1); X > k] at an integer `k`
+    /// (Zipkin 2000, §C.2.3); N2(k − 1) − N2(k) = n(k).
+    pub fn loss2(&self, k: f64) -> f64 {
+        let (mu, var) = (self.mean(), self.variance());
+        if k < 0.0 {
+            return 0.5 * (var + mu * mu - (2.0 * k + 1.0) * mu + k * (k + 1.0));
+        }
+        if self.degenerate() {
+            return 0.0;
+        }
+        let (f, sf) = (self.pmf(k), self.sf(k));
+        let v = match *self {
+            Discrete::Poisson { mean } => ((k - mean).powi(2) + k) * sf - mean * (k - mean) * f,
+            Discrete::NegBin { r, p } => {
+                let beta = (1.0 - p) / p;
+                (r * (r + 1.0) * beta * beta - 2.0 * r * beta * k + k * (k + 1.0)) * sf
+                    + ((r + 1.0) * beta - k) * (k + r) * beta * f
+            }
+        };
+        (0.5 * v).max(0.0)
+    }
+
     /// Complementary loss n̄(x) = E[(x − X)⁺] = x − μ + n(x).
     pub fn complementary_loss(&self, x: f64) -> f64 {
         (x - self.mean() + self.loss(x)).max(0.0)

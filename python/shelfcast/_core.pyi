@@ -102,6 +102,7 @@ class ReorderPlanner:
         max_qty: npt.NDArray[np.float64],
         paths: npt.NDArray[np.float64] | None = None,
         service_levels: npt.NDArray[np.float64] | None = None,
+        horizon: int | None = None,
     ) -> dict[str, npt.NDArray[np.float64]]: ...
     @property
     def service_level(self) -> float: ...

@@ -34,7 +34,7 @@ class DemandInput:
     """Forecast arrays aligned with the inventory's items.
 
     Attributes:
-        mean: (n, h) mean demand per period.
+        mean: (n, h) mean demand per period, or (n, 1) for a constant rate per item.
         sigma: (n,) per-period standard deviation.
         dates: (n, h) datetime64[ns] period dates.
         paths: (n, n_paths, h) sample paths, or None.
@@ -170,22 +170,27 @@ def _check_sd(sd: np.ndarray, ids: np.ndarray) -> None:
 def _from_rates(
     frame: pd.DataFrame, ids: np.ndarray, h: int, start: pd.Timestamp | None
 ) -> DemandInput:
-    if frame["unique_id"].duplicated().any():
-        dup = frame["unique_id"][frame["unique_id"].duplicated()].iloc[0]
-        raise InvalidItemError(
-            f"item {dup!r}: more than one row in a forecast without 'ds' (one rate per item)"
-        )
-    index = pd.Index(frame["unique_id"])
-    pos = index.get_indexer(ids)
-    if (pos < 0).any():
-        _missing(ids, index)
+    fids = frame["unique_id"].to_numpy()
+    if len(fids) == len(ids) and np.array_equal(fids, ids):
+        pos = np.arange(len(ids))  # same items in the same order (ids are unique)
+    else:
+        if frame["unique_id"].duplicated().any():
+            dup = frame["unique_id"][frame["unique_id"].duplicated()].iloc[0]
+            raise InvalidItemError(
+                f"item {dup!r}: more than one row in a forecast without 'ds' (one rate per item)"
+            )
+        index = pd.Index(fids)
+        pos = index.get_indexer(ids)
+        if (pos < 0).any():
+            _missing(ids, index)
     mean = frame["mean"].to_numpy(dtype=np.float64)[pos]
     sd = frame["sd"].to_numpy(dtype=np.float64)[pos]
     _check_sd(sd, ids)
     first = (start or pd.Timestamp.today()).normalize().to_datetime64().astype("datetime64[ns]")
     days = first + np.arange(h).astype("timedelta64[D]")
     dates = np.broadcast_to(days, (len(ids), h))
-    return DemandInput(np.repeat(mean[:, None], h, axis=1), sd, dates, None)
+    # One column: the native planner repeats the rate over the horizon.
+    return DemandInput(np.ascontiguousarray(mean[:, None]), sd, dates, None)
 
 
 def demand_input(

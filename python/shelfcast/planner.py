@@ -190,6 +190,7 @@ class ReorderPlanner:
                 inv["max_qty"],
                 paths=demand.paths,
                 service_levels=levels,
+                horizon=h,
             ),
         )
         return ids, inv, raw, demand
@@ -279,7 +280,7 @@ class ReorderPlanner:
                 "order_up_to": raw["order_up_to"],
             }
         )
-        mean = np.clip(demand.mean[:, :h], 0.0, None)
+        mean = np.clip(np.broadcast_to(demand.mean, (len(ids), h))[:, :h], 0.0, None)
         _, trace = simulate_policy(
             mean,
             inventory,
@@ -407,5 +408,6 @@ def _assemble(
             "expected_fill_rate": raw["expected_fill_rate"],
             "expected_cycle_service_level": raw["expected_cycle_service_level"],
             "distribution": _DISTRIBUTIONS[raw["distribution"].astype(np.int64)],
-        }
+        },
+        copy=False,  # no block consolidation: one column per array, no copies
     )

@@ -8,6 +8,7 @@ use super::lead_time::{Demand, DistributionChoice, DistributionKind};
 use super::normal;
 use super::planner::{Items, NoOrderReason, PlannerParams};
 use super::policy::Policy;
+use super::safety_stock::ServiceType;
 use super::service::{
     expected_cycle_service_level, expected_fill_rate, level_for_target, Interval,
 };
@@ -50,7 +51,7 @@ fn intervals(
     i: usize,
     items: &Items<'_>,
     params: &PlannerParams,
-    path: &[f64],
+    path: MeanPath<'_>,
     rate: f64,
 ) -> Interval {
     let (l, review) = (items.lead_time[i], params.review() as f64);
@@ -83,7 +84,7 @@ fn intervals(
     }
     let moments = |len: f64| {
         (
-            demand_over(path, len, rate),
+            path.over(len, rate),
             (len * sigma * sigma + rate * rate * lt_sd * lt_sd).sqrt(),
         )
     };
@@ -103,19 +104,73 @@ fn intervals(
     }
 }
 
-/// Plan item `i` (inputs already validated).
-pub fn plan_item(i: usize, items: &Items<'_>, params: &PlannerParams) -> ItemPlan {
-    let h = items.horizon;
-    let path: Vec<f64> = items.demand[i * h..(i + 1) * h]
-        .iter()
-        .map(|v| v.max(0.0))
-        .collect();
-    let rate = if h == 0 {
-        0.0
-    } else {
-        path.iter().sum::<f64>() / h as f64
-    };
-    let iv = intervals(i, items, params, &path, rate);
+/// Item `i`'s forecast mean per period, negative values read as 0: a row of the demand
+/// matrix, or one constant rate per item over the horizon.
+#[derive(Debug, Clone, Copy)]
+enum MeanPath<'a> {
+    Row(&'a [f64]),
+    Constant(f64, usize),
+}
+
+impl<'a> MeanPath<'a> {
+    fn of(i: usize, items: &Items<'a>) -> Self {
+        let h = items.horizon;
+        if items.demand.len() == items.on_hand.len() && h != 1 {
+            MeanPath::Constant(items.demand[i].max(0.0), h)
+        } else {
+            MeanPath::Row(&items.demand[i * h..(i + 1) * h])
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            MeanPath::Row(r) => r.len(),
+            MeanPath::Constant(_, h) => h,
+        }
+    }
+
+    fn at(self, t: usize) -> f64 {
+        match self {
+            MeanPath::Row(r) => r[t].max(0.0),
+            MeanPath::Constant(v, _) => v,
+        }
+    }
+
+    /// Mean per period over the horizon.
+    fn rate(self) -> f64 {
+        match self {
+            MeanPath::Row([]) => 0.0,
+            MeanPath::Row(r) => r.iter().map(|v| v.max(0.0)).sum::<f64>() / r.len() as f64,
+            MeanPath::Constant(v, _) => v,
+        }
+    }
+
+    /// Demand over the first `l` periods (see [`demand_over`]).
+    fn over(self, l: f64, rate: f64) -> f64 {
+        match self {
+            MeanPath::Constant(v, _) => v * l.max(0.0),
+            MeanPath::Row(r) => {
+                let l = l.max(0.0);
+                let whole = l.floor() as usize;
+                let frac = l - whole as f64;
+                let inside = whole.min(r.len());
+                let mut s: f64 = r[..inside].iter().map(|v| v.max(0.0)).sum();
+                s += (whole - inside) as f64 * rate;
+                if frac > 0.0 {
+                    s += frac * r.get(whole).map_or(rate, |v| v.max(0.0));
+                }
+                s
+            }
+        }
+    }
+}
+
+/// Plan item `i` (inputs already validated). `z` is Φ⁻¹ of the planner's service level,
+/// computed once for all items.
+pub fn plan_item(i: usize, items: &Items<'_>, params: &PlannerParams, z: f64) -> ItemPlan {
+    let path = MeanPath::of(i, items);
+    let rate = path.rate();
+    let iv = intervals(i, items, params, path, rate);
     let q_eoq = eoq(items.order_cost[i], items.holding_cost[i], rate);
     let rules = OrderRules {
         moq: items.moq[i],
@@ -124,16 +179,31 @@ pub fn plan_item(i: usize, items: &Items<'_>, params: &PlannerParams) -> ItemPla
     };
     let q = rules.round(q_eoq);
     let target = items.service_level.map_or(params.service_level, |l| l[i]);
-    let level = level_for_target(params.policy, params.service_type, target, &iv, q);
+    // A normal cycle-service level is μ + zσ with the shared z, and meets it exactly.
+    let interval = match params.policy {
+        Policy::SQ | Policy::SS => &iv.lead,
+        Policy::RS | Policy::BaseStock => &iv.protect,
+    };
+    let exact_normal = match interval {
+        Demand::Normal { mean, sd } if *sd > 0.0 => Some((mean, sd)),
+        _ => None,
+    }
+    .filter(|_| params.service_type == ServiceType::Cycle && target == params.service_level);
+    let level = match exact_normal {
+        Some((mean, sd)) => mean + sd * z,
+        None => level_for_target(params.policy, params.service_type, target, &iv, q),
+    };
     let (mu_l, sd_l) = (iv.lead.mean(), iv.lead.sd());
     let (rop, up_to, ss) = match params.policy {
         Policy::SQ | Policy::SS => (level, level + q, level - mu_l),
         Policy::RS | Policy::BaseStock => (level, level, level - iv.protect.mean()),
     };
     let fill = expected_fill_rate(params.policy, &iv, level, q);
-    let csl = expected_cycle_service_level(params.policy, &iv, level);
-    let (reorder, stockout, qty) =
-        project(i, items, params, &path, rate, rop, up_to, q_eoq, &rules);
+    let csl = match exact_normal {
+        Some(_) => target,
+        None => expected_cycle_service_level(params.policy, &iv, level),
+    };
+    let (reorder, stockout, qty) = project(i, items, params, path, rate, rop, up_to, q_eoq, &rules);
     let reason = if reorder >= 0 {
         NoOrderReason::Ordered
     } else if rate == 0.0 {
@@ -172,7 +242,7 @@ fn project(
     i: usize,
     items: &Items<'_>,
     params: &PlannerParams,
-    path: &[f64],
+    path: MeanPath<'_>,
     rate: f64,
     rop: f64,
     up_to: f64,
@@ -184,7 +254,8 @@ fn project(
     let mut qty = 0.0;
     let active = rate > 0.0 || rop > 0.0;
     let review = params.review();
-    for (t, &d) in path.iter().enumerate() {
+    for t in 0..path.len() {
+        let d = path.at(t);
         if reorder < 0 && active {
             let wanted = match params.policy {
                 Policy::SQ if ip <= rop => Some(q_eoq.max(rop - ip)),

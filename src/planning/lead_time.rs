@@ -5,6 +5,7 @@
 //! functions that the service-level formulas need.
 
 use super::discrete::Discrete;
+use super::discrete_table::Table;
 use super::normal;
 
 /// How to model demand over a protection interval.
@@ -34,8 +35,10 @@ pub enum DistributionKind {
 pub enum Demand {
     /// N(mean, sd²); sd may be 0 (deterministic).
     Normal { mean: f64, sd: f64 },
-    /// A discrete distribution on 0, 1, 2, ...
+    /// A discrete distribution on 0, 1, 2, ... (evaluated by special functions).
     Discrete(Discrete),
+    /// The same, tabulated (slow movers: every evaluation is a lookup).
+    Tabulated(Discrete, Box<Table>),
     /// Equally likely outcomes, sorted ascending.
     Empirical(Vec<f64>),
 }
@@ -55,7 +58,11 @@ impl Demand {
             DistributionChoice::Auto => mean < discrete_below,
         };
         if discrete {
-            Demand::Discrete(Discrete::moment_matched(mean, sd))
+            let d = Discrete::moment_matched(mean, sd);
+            match Table::new(&d) {
+                Some(t) => Demand::Tabulated(d, Box::new(t)),
+                None => Demand::Discrete(d),
+            }
         } else {
             Demand::Normal { mean, sd }
         }
@@ -75,22 +82,24 @@ impl Demand {
     pub fn kind(&self) -> DistributionKind {
         match self {
             Demand::Normal { .. } => DistributionKind::Normal,
-            Demand::Discrete(Discrete::Poisson { .. }) => DistributionKind::Poisson,
-            Demand::Discrete(Discrete::NegBin { .. }) => DistributionKind::NegativeBinomial,
+            Demand::Discrete(Discrete::Poisson { .. })
+            | Demand::Tabulated(Discrete::Poisson { .. }, _) => DistributionKind::Poisson,
+            Demand::Discrete(Discrete::NegBin { .. })
+            | Demand::Tabulated(Discrete::NegBin { .. }, _) => DistributionKind::NegativeBinomial,
             Demand::Empirical(_) => DistributionKind::Empirical,
         }
     }
 
     /// Whether outcomes (and so sensible stock levels) are whole units.
     pub fn is_integer(&self) -> bool {
-        matches!(self, Demand::Discrete(_))
+        matches!(self, Demand::Discrete(_) | Demand::Tabulated(..))
     }
 
     /// Mean demand.
     pub fn mean(&self) -> f64 {
         match self {
             Demand::Normal { mean, .. } => *mean,
-            Demand::Discrete(d) => d.mean(),
+            Demand::Discrete(d) | Demand::Tabulated(d, _) => d.mean(),
             Demand::Empirical(s) => s.iter().sum::<f64>() / s.len() as f64,
         }
     }
@@ -99,7 +108,7 @@ impl Demand {
     pub fn sd(&self) -> f64 {
         match self {
             Demand::Normal { sd, .. } => *sd,
-            Demand::Discrete(d) => d.variance().sqrt(),
+            Demand::Discrete(d) | Demand::Tabulated(d, _) => d.variance().sqrt(),
             Demand::Empirical(s) => {
                 let m = self.mean();
                 (s.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / s.len() as f64).sqrt()
@@ -120,6 +129,7 @@ impl Demand {
                 }
             }
             Demand::Discrete(d) => d.cdf(x),
+            Demand::Tabulated(_, t) => t.cdf(x),
             Demand::Empirical(s) => s.partition_point(|v| *v <= x) as f64 / s.len() as f64,
         }
     }
@@ -130,6 +140,7 @@ impl Demand {
         match self {
             Demand::Normal { mean, sd } => mean + sd * normal::quantile(alpha),
             Demand::Discrete(d) => d.quantile(alpha),
+            Demand::Tabulated(_, t) => t.quantile(alpha),
             Demand::Empirical(s) => {
                 let k = ((alpha * s.len() as f64).ceil() as usize).clamp(1, s.len());
                 s[k - 1]
@@ -148,6 +159,7 @@ impl Demand {
                 }
             }
             Demand::Discrete(d) => d.loss(x),
+            Demand::Tabulated(_, t) => t.loss(x),
             Demand::Empirical(s) => {
                 let start = s.partition_point(|v| *v <= x);
                 s[start..].iter().map(|v| v - x).sum::<f64>() / s.len() as f64
@@ -168,6 +180,7 @@ impl Demand {
                 }
             }
             Demand::Discrete(d) => d.loss2(x.floor()),
+            Demand::Tabulated(_, t) => t.loss2(x.floor()),
             Demand::Empirical(s) => {
                 let start = s.partition_point(|v| *v <= x);
                 0.5 * s[start..].iter().map(|v| (v - x) * (v - x)).sum::<f64>() / s.len() as f64
@@ -187,6 +200,14 @@ mod tests {
             Discrete::NegBin { r: 1.7, p: 0.25 },
         ] {
             let dem = Demand::Discrete(d);
+            let tab = Demand::from_moments(
+                d.mean(),
+                d.variance().sqrt(),
+                DistributionChoice::Discrete,
+                0.0,
+            );
+            assert!(matches!(tab, Demand::Tabulated(..)));
+            assert!((tab.loss2(4.0) - dem.loss2(4.0)).abs() < 1e-9);
             let (r, q) = (4.0, 9.0);
             let sum: f64 = (1..=9).map(|k| dem.loss(r + f64::from(k))).sum();
             assert!(

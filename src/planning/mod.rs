@@ -4,6 +4,7 @@
 
 mod args;
 pub mod discrete;
+pub mod discrete_table;
 pub mod eoq;
 pub mod formulas;
 mod item_plan;

@@ -72,7 +72,8 @@ pub struct Paths<'a> {
 /// Per-item inputs, as parallel columns (one entry per item).
 #[derive(Debug, Clone, Copy)]
 pub struct Items<'a> {
-    /// Forecast mean demand per period, item-major: `demand[i * horizon + k]`.
+    /// Forecast mean demand per period, item-major: `demand[i * horizon + k]`; or one
+    /// value per item, the constant mean demand of each of its `horizon` periods.
     pub demand: &'a [f64],
     /// Periods in each item's forecast path.
     pub horizon: usize,
@@ -148,6 +149,44 @@ pub struct Plan {
     pub distribution: Vec<DistributionKind>,
 }
 
+impl Plan {
+    fn with_capacity(n: usize) -> Self {
+        Plan {
+            lead_time_demand: Vec::with_capacity(n),
+            lead_time_sd: Vec::with_capacity(n),
+            safety_stock: Vec::with_capacity(n),
+            reorder_point: Vec::with_capacity(n),
+            eoq: Vec::with_capacity(n),
+            order_qty: Vec::with_capacity(n),
+            order_up_to: Vec::with_capacity(n),
+            reorder_period: Vec::with_capacity(n),
+            stockout_period: Vec::with_capacity(n),
+            days_of_supply: Vec::with_capacity(n),
+            reason: Vec::with_capacity(n),
+            expected_fill_rate: Vec::with_capacity(n),
+            expected_cycle_service_level: Vec::with_capacity(n),
+            distribution: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, r: ItemPlan) {
+        self.lead_time_demand.push(r.mu_l);
+        self.lead_time_sd.push(r.sd_l);
+        self.safety_stock.push(r.ss);
+        self.reorder_point.push(r.rop);
+        self.eoq.push(r.eoq);
+        self.order_qty.push(r.qty);
+        self.order_up_to.push(r.up_to);
+        self.reorder_period.push(r.reorder);
+        self.stockout_period.push(r.stockout);
+        self.days_of_supply.push(r.dos);
+        self.reason.push(r.reason);
+        self.expected_fill_rate.push(r.fill);
+        self.expected_cycle_service_level.push(r.csl);
+        self.distribution.push(r.kind);
+    }
+}
+
 fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
     let bad = |column: &str, reason: String| Error::InvalidItem {
         item: i,
@@ -213,7 +252,11 @@ fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
             ),
         ));
     }
-    let path = &items.demand[i * items.horizon..(i + 1) * items.horizon];
+    let path = if items.demand.len() == items.on_hand.len() {
+        &items.demand[i..=i]
+    } else {
+        &items.demand[i * items.horizon..(i + 1) * items.horizon]
+    };
     if let Some(k) = path.iter().position(|v| !v.is_finite()) {
         return Err(bad("forecast", format!("is not finite at step {}", k + 1)));
     }
@@ -235,7 +278,11 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
         items.max_qty.len(),
     ];
     let levels_ok = items.service_level.is_none_or(|l| l.len() == n);
-    if cols.iter().any(|&c| c != n) || items.demand.len() != n * items.horizon || !levels_ok {
+    let constant = items.demand.len() == n;
+    if cols.iter().any(|&c| c != n)
+        || !(items.demand.len() == n * items.horizon || constant)
+        || !levels_ok
+    {
         return Err(Error::Shape(format!(
             "planner inputs disagree: {n} items, column lengths {cols:?}, {} forecast values for horizon {}",
             items.demand.len(),
@@ -245,7 +292,15 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
     if items.horizon == 0 {
         return Err(Error::param("horizon", "must be >= 1"));
     }
-    (0..n).try_for_each(|i| check_item(i, items))?;
+    // Validate in parallel; the lowest-index invalid item decides the error.
+    let first_bad = parallel::install(|| {
+        (0..n)
+            .into_par_iter()
+            .find_map_first(|i| check_item(i, items).err())
+    });
+    if let Some(e) = first_bad {
+        return Err(e);
+    }
     if let Some(p) = items.paths {
         if p.n_paths == 0 || p.values.len() != n * p.n_paths * items.horizon {
             return Err(Error::Shape(format!(
@@ -256,28 +311,23 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
             )));
         }
     }
-    let rows: Vec<ItemPlan> = parallel::install(|| {
-        (0..n)
-            .into_par_iter()
-            .map(|i| plan_item(i, items, params))
-            .collect()
-    });
-    let mut p = Plan::default();
-    for r in rows {
-        p.lead_time_demand.push(r.mu_l);
-        p.lead_time_sd.push(r.sd_l);
-        p.safety_stock.push(r.ss);
-        p.reorder_point.push(r.rop);
-        p.eoq.push(r.eoq);
-        p.order_qty.push(r.qty);
-        p.order_up_to.push(r.up_to);
-        p.reorder_period.push(r.reorder);
-        p.stockout_period.push(r.stockout);
-        p.days_of_supply.push(r.dos);
-        p.reason.push(r.reason);
-        p.expected_fill_rate.push(r.fill);
-        p.expected_cycle_service_level.push(r.csl);
-        p.distribution.push(r.kind);
+    let z = super::normal::quantile(params.service_level);
+    // Items in blocks: each block is planned in parallel into a reused buffer, then
+    // appended to the output columns (no item-sized intermediate allocation).
+    const BLOCK: usize = 1 << 16;
+    let mut p = Plan::with_capacity(n);
+    let mut rows: Vec<ItemPlan> = Vec::with_capacity(BLOCK.min(n));
+    for start in (0..n).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n);
+        parallel::install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| plan_item(i, items, params, z))
+                .collect_into_vec(&mut rows)
+        });
+        for r in rows.drain(..) {
+            p.push(r);
+        }
     }
     Ok(p)
 }

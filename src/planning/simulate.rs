@@ -372,7 +372,15 @@ pub fn simulate(params: &SimParams, items: &SimItems<'_>) -> Result<SimResult> {
             items.periods
         )));
     }
-    (0..n).try_for_each(|i| check_item(i, items, params.policy))?;
+    // Validate in parallel; the lowest-index invalid item decides the error.
+    let first_bad = parallel::install(|| {
+        (0..n)
+            .into_par_iter()
+            .find_map_first(|i| check_item(i, items, params.policy).err())
+    });
+    if let Some(e) = first_bad {
+        return Err(e);
+    }
     let outs: Vec<ItemOut> = parallel::install(|| {
         (0..n)
             .into_par_iter()

@@ -85,6 +85,8 @@ impl PyReorderPlanner {
     ///     demand: (n_items, horizon) forecast mean demand per period.
     ///     paths: optional (n_items, n_paths, horizon) sample paths of demand.
     ///     service_levels: optional per-item service targets in (0, 1).
+    ///     horizon: with a one-column `demand`, plan over this many periods of that
+    ///         constant rate.
     ///     sigma, on_hand, on_order, lead_time, lead_time_sd, holding_cost, order_cost,
     ///     moq, pack_size, max_qty: float64 arrays of length n_items.
     ///
@@ -97,7 +99,7 @@ impl PyReorderPlanner {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (
         demand, sigma, on_hand, on_order, lead_time, lead_time_sd, holding_cost, order_cost,
-        moq, pack_size, max_qty, paths=None, service_levels=None
+        moq, pack_size, max_qty, paths=None, service_levels=None, horizon=None
     ))]
     fn plan<'py>(
         &self,
@@ -115,7 +117,9 @@ impl PyReorderPlanner {
         max_qty: PyReadonlyArray1<'py, f64>,
         paths: Option<PyReadonlyArray3<'py, f64>>,
         service_levels: Option<PyReadonlyArray1<'py, f64>>,
+        horizon: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let horizon_override = horizon;
         let shape = demand.shape();
         let (n, horizon) = (shape[0], shape[1]);
         let cols = [
@@ -133,7 +137,15 @@ impl PyReorderPlanner {
         for (name, a) in cols {
             arrays::expect_len(name, a, n)?;
         }
-        let flat: Vec<f64> = demand.as_array().iter().copied().collect();
+        let flat: std::borrow::Cow<[f64]> = match demand.as_slice() {
+            Ok(sl) => std::borrow::Cow::Borrowed(sl),
+            Err(_) => std::borrow::Cow::Owned(demand.as_array().iter().copied().collect()),
+        };
+        // One column with `horizon` > 1: a constant rate per item.
+        let horizon = match horizon_override {
+            Some(h) if horizon == 1 && h >= 1 => h,
+            _ => horizon,
+        };
         let sample_paths = match &paths {
             Some(p) => {
                 let dims = p.shape();

@@ -62,7 +62,9 @@ def _demand_matrix(
     require_columns(demand, ["unique_id", "ds", "y"], "demand")
     if not pd.api.types.is_numeric_dtype(demand["y"]):
         raise ColumnTypeError(f"demand column 'y' must be numeric, got {demand['y'].dtype}")
-    rows = pd.Index(ids).get_indexer(demand["unique_id"])
+    # Factorize once (fast for categoricals), then map the few uniques to inventory rows.
+    codes, uniques = pd.factorize(demand["unique_id"])
+    rows = pd.Index(ids).get_indexer(pd.Index(uniques))[codes]
     keep = rows >= 0
     present = np.zeros(len(ids), dtype=bool)
     present[rows[keep]] = True
@@ -71,14 +73,14 @@ def _demand_matrix(
         raise InvalidItemError(
             f"item {missing[0]!r}: no rows in demand ({len(missing)} inventory item(s) have none)"
         )
-    codes, dates = pd.factorize(pd.DatetimeIndex(demand["ds"].to_numpy()[keep]), sort=True)
-    mat = np.zeros((len(ids), len(dates)))
-    r, c = rows[keep], codes
-    flat = r * len(dates) + c
-    if len(np.unique(flat)) != len(flat):
+    days, dates = pd.factorize(demand["ds"].to_numpy()[keep], sort=True)
+    r = rows[keep]
+    flat = r * len(dates) + days
+    if np.bincount(flat, minlength=len(ids) * len(dates)).max(initial=0) > 1:
         raise InvalidItemError("demand has more than one row for the same (unique_id, ds)")
-    mat[r, c] = demand["y"].to_numpy(dtype=np.float64, na_value=np.nan)[keep]
-    return mat, dates.to_numpy()
+    mat = np.zeros((len(ids), len(dates)))
+    mat.reshape(-1)[flat] = demand["y"].to_numpy(dtype=np.float64, na_value=np.nan)[keep]
+    return mat, np.asarray(dates, dtype="datetime64[ns]")
 
 
 def _item_seeds(ids: np.ndarray) -> np.ndarray:

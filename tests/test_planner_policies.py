@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 from shelfcast import DemandForecaster, ReorderPlanner
 from shelfcast import inventory as inv
-from shelfcast.exceptions import InvalidItemError, InvalidParameterError, ShelfcastError
+from shelfcast.exceptions import (
+    DuplicateRowError,
+    InvalidItemError,
+    InvalidParameterError,
+    ShelfcastError,
+)
 from shelfcast.models import HistoricAverage
 
 stats = pytest.importorskip("scipy.stats")
@@ -276,6 +281,9 @@ def test_bad_inventory_rows_name_item_and_column():
         ReorderPlanner().plan(fc, stock(["ok", "zzz"]), start=START)
     with pytest.raises(InvalidItemError, match=r"'bad'.*holding_cost"):
         ReorderPlanner().plan(fc, stock(ids, holding_cost=[1.0, 0.0]), start=START)
+    for dup in (["bad", "ok", "ok"], ["ok", "bad", "ok"]):  # sorted and unsorted ids
+        with pytest.raises(DuplicateRowError, match="'ok'"):
+            ReorderPlanner().plan(fc, stock(dup), start=START)
     with pytest.raises(InvalidParameterError, match="service_level"):
         ReorderPlanner(service_level=1.0)
     with pytest.raises(InvalidParameterError, match="service_type"):
@@ -294,6 +302,12 @@ def test_per_item_service_levels_and_intervals():
     fc["mean-hi-95"] = fc["mean"] + z * 4.0
     plan = ReorderPlanner().plan(fc, stock(ids, service_level=[0.5, 0.99]), start=START)
     assert plan.lead_time_demand_sd.tolist() == pytest.approx([8.0, 8.0])
+    quant = long_forecast(ids, 30.0, 0.0).drop(columns="sd")
+    quant["mean-q-0.1"] = 30.0 + 4.0 * stats.norm.ppf(0.1)
+    quant["mean-q-0.5"] = 30.0
+    quant["mean-q-0.9"] = 30.0 + 4.0 * stats.norm.ppf(0.9)
+    from_q = ReorderPlanner().plan(quant, stock(ids))
+    assert from_q.lead_time_demand_sd.tolist() == pytest.approx([8.0, 8.0])
     assert plan.safety_stock.iloc[0] == pytest.approx(0.0, abs=1e-9)
     assert plan.safety_stock.iloc[1] == pytest.approx(8.0 * stats.norm.ppf(0.99))
 

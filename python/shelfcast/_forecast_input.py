@@ -86,6 +86,24 @@ def _sd_from_intervals(frame: pd.DataFrame, col: str) -> pd.Series | None:
     return (frame[f"{col}-hi-{name}"] - frame[f"{col}-lo-{name}"]) / (2 * z)
 
 
+def _sd_from_quantiles(frame: pd.DataFrame, col: str) -> pd.Series | None:
+    """sd of a normal matching the outermost quantile columns ``<col>-q-<p>`` (p in (0, 1))."""
+    qs = []
+    for c in frame.columns:
+        if isinstance(c, str) and c.startswith(f"{col}-q-"):
+            try:
+                p = float(c[len(col) + 3 :])
+            except ValueError:
+                continue
+            if 0 < p < 1:
+                qs.append((p, c))
+    if len(qs) < 2:
+        return None
+    (p_lo, lo), (p_hi, hi) = min(qs), max(qs)
+    nd = NormalDist()
+    return (frame[hi] - frame[lo]) / (nd.inv_cdf(p_hi) - nd.inv_cdf(p_lo))
+
+
 def _paths_array(raw: Any, model: str, series: np.ndarray, h: int) -> np.ndarray:
     if isinstance(raw, Mapping):
         if model not in raw:
@@ -208,9 +226,10 @@ def demand_input(
 
     Args:
         forecast: a fitted forecaster (duck-typed, see the module docstring) or a DataFrame:
-            long ``unique_id, ds, <mean column>`` with ``sd`` or prediction intervals
-            ``<mean column>-lo-<level>`` / ``-hi-<level>`` per period; or, without ``ds``,
-            one row per item with a constant mean and sd per period.
+            long ``unique_id, ds, <mean column>`` with ``sd``, prediction intervals
+            ``<mean column>-lo-<level>`` / ``-hi-<level>`` (the widest level) or quantiles
+            ``<mean column>-q-<p>`` (the outermost pair) per period, read as a normal sd;
+            or, without ``ds``, one row per item with a constant mean and sd per period.
         ids: the inventory's item ids.
         h: periods needed.
         model: the model column; defaults to the forecaster's first model, or ``mean``.
@@ -241,9 +260,12 @@ def demand_input(
     if "sd" not in frame.columns:
         sd = _sd_from_intervals(forecast, col)
         if sd is None:
+            sd = _sd_from_quantiles(forecast, col)
+        if sd is None:
             raise MissingColumnError(
-                f"forecast needs a per-period 'sd' column or prediction intervals "
-                f"'{col}-lo-<level>' / '{col}-hi-<level>'; it has {list(forecast.columns)}"
+                f"forecast needs a per-period 'sd' column, prediction intervals "
+                f"'{col}-lo-<level>' / '{col}-hi-<level>' or quantiles '{col}-q-<p>'; "
+                f"it has {list(forecast.columns)}"
             )
         frame = frame.assign(sd=sd.to_numpy())
     if "ds" in frame.columns:

@@ -33,6 +33,17 @@ T = TypeVar("T")
 _ITEM = re.compile(r"^item (\d+): ")
 
 
+def _has_duplicates(ids: pd.Series) -> bool:
+    # Sorted ids (the common case) need only neighbour comparisons, far cheaper than hashing.
+    values = ids.to_numpy()
+    try:
+        if pd.Index(values).is_monotonic_increasing:
+            return bool((values[1:] == values[:-1]).any())
+    except TypeError:
+        pass
+    return bool(ids.duplicated().any())
+
+
 def inventory_columns(inventory: pd.DataFrame) -> dict[str, np.ndarray]:
     """Validate an inventory snapshot and return its columns as float64 arrays.
 
@@ -50,7 +61,7 @@ def inventory_columns(inventory: pd.DataFrame) -> dict[str, np.ndarray]:
         InvalidItemError: a value is missing (NaN); the message names the item and column.
     """
     require_columns(inventory, ["unique_id", "on_hand", "lead_time", "order_cost"], "inventory")
-    if inventory["unique_id"].duplicated().any():
+    if _has_duplicates(inventory["unique_id"]):
         dup = inventory["unique_id"][inventory["unique_id"].duplicated()].iloc[0]
         raise DuplicateRowError(f"inventory has more than one row for item {dup!r}")
     n = len(inventory)

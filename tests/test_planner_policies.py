@@ -249,6 +249,13 @@ def test_schedule_lists_every_order_with_pack_rules():
     plan = planner.plan(rates(ids, [10.0, 3.0], [2.0, 1.0]), inv_, start=START)
     first = sched.groupby("unique_id").order_date.min()
     assert first["a"] == plan.set_index("unique_id").reorder_date["a"]
+    # A lead time beyond the schedule's horizon, from a long forecast frame.
+    long_sched = planner.schedule(
+        long_forecast(["a"], 10.0, 2.0, h=40), stock(["a"], lead_time=30.0), horizon=10
+    )
+    assert long_sched.order_date.iloc[0] == START
+    assert (long_sched.arrival_date - long_sched.order_date == pd.Timedelta(days=30)).all()
+    assert (long_sched.order_date < START + pd.Timedelta(days=10)).all()
 
 
 @pytest.mark.parametrize(

@@ -281,7 +281,8 @@ class ReorderPlanner:
                 "order_up_to": raw["order_up_to"],
             }
         )
-        mean = np.clip(np.broadcast_to(demand.mean, (len(ids), h))[:, :h], 0.0, None)
+        m = demand.mean
+        mean = np.clip(np.broadcast_to(m, (len(ids), max(m.shape[1], h)))[:, :h], 0.0, None)
         _, trace = simulate_policy(
             mean,
             inventory,

@@ -17,8 +17,9 @@ lint:  ## rustfmt, clippy, ruff, stub check
 	ruff format --check python tests benchmarks datasets
 	python -m mypy.stubtest shelfcast._core
 
-bench:  ## benchmarks against statsforecast
+bench:  ## benchmarks against statsforecast and stockpyl
 	python benchmarks/bench_forecast.py
+	python benchmarks/bench_planner.py
 
 plan:  ## the main job on the bundled data
 	shelfcast plan

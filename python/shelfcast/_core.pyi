@@ -11,13 +11,54 @@ __all__ = [
     "SalesMetrics",
     "__version__",
     "fallback_reasons",
+    "inventory_eoq_all_units",
+    "inventory_formula",
+    "inventory_wagner_whitin",
     "num_threads",
+    "simulate",
 ]
 
 __version__: str
 
 def num_threads() -> int: ...
 def fallback_reasons() -> list[tuple[int, str]]: ...
+def inventory_formula(
+    name: str, args: list[npt.NDArray[np.float64]]
+) -> list[npt.NDArray[np.float64]]: ...
+def inventory_eoq_all_units(
+    fixed_cost: npt.NDArray[np.float64],
+    holding_cost_rate: npt.NDArray[np.float64],
+    demand_rate: npt.NDArray[np.float64],
+    breakpoints: npt.NDArray[np.float64],
+    unit_costs: npt.NDArray[np.float64],
+) -> list[npt.NDArray[np.float64]]: ...
+def simulate(
+    policy: str,
+    lost_sales: bool,
+    seed: int,
+    trace: bool,
+    demand: npt.NDArray[np.float64],
+    item_seed: npt.NDArray[np.uint64],
+    on_hand: npt.NDArray[np.float64],
+    on_order: npt.NDArray[np.float64],
+    lead_time: npt.NDArray[np.float64],
+    lead_time_sd: npt.NDArray[np.float64],
+    reorder_point: npt.NDArray[np.float64],
+    order_quantity: npt.NDArray[np.float64],
+    order_up_to: npt.NDArray[np.float64],
+    review_period: npt.NDArray[np.float64],
+    holding_cost: npt.NDArray[np.float64],
+    order_cost: npt.NDArray[np.float64],
+    stockout_cost: npt.NDArray[np.float64],
+    moq: npt.NDArray[np.float64],
+    pack_size: npt.NDArray[np.float64],
+    max_qty: npt.NDArray[np.float64],
+) -> dict[str, npt.NDArray[np.float64]]: ...
+def inventory_wagner_whitin(
+    demand: npt.NDArray[np.float64],
+    fixed_cost: npt.NDArray[np.float64],
+    holding_cost: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 
 @final
 class DemandForecaster:
@@ -48,7 +89,16 @@ class DemandForecaster:
 
 @final
 class ReorderPlanner:
-    def __new__(cls, *, service_level: float) -> ReorderPlanner: ...
+    def __new__(
+        cls,
+        *,
+        service_level: float,
+        service_type: str = "cycle",
+        policy: str = "sQ",
+        review_period: int = 1,
+        distribution: str = "normal",
+        discrete_below: float = 20.0,
+    ) -> ReorderPlanner: ...
     def plan(
         self,
         demand: npt.NDArray[np.float64],
@@ -62,9 +112,22 @@ class ReorderPlanner:
         moq: npt.NDArray[np.float64],
         pack_size: npt.NDArray[np.float64],
         max_qty: npt.NDArray[np.float64],
+        paths: npt.NDArray[np.float64] | None = None,
+        service_levels: npt.NDArray[np.float64] | None = None,
+        horizon: int | None = None,
     ) -> dict[str, npt.NDArray[np.float64]]: ...
     @property
     def service_level(self) -> float: ...
+    @property
+    def service_type(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def review_period(self) -> int: ...
+    @property
+    def distribution(self) -> str: ...
+    @property
+    def discrete_below(self) -> float: ...
 
 @final
 class SalesMetrics:

@@ -6,16 +6,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frame import require_columns
-from .exceptions import (
-    ColumnTypeError,
-    DuplicateRowError,
-    InvalidItemError,
-    InvalidParameterError,
-    MissingColumnError,
-    _rename_culprit,
-)
+from ._forecast_input import DemandInput, demand_input
+from ._inventory import inventory_columns as _inventory_columns
+from ._inventory import naming_items
+from .exceptions import InvalidParameterError
 from .forecaster import DemandForecaster
+from .simulation import POLICIES, SimulationResult, simulate_policy
 
 __all__ = ["ReorderPlanner"]
 
@@ -27,41 +23,91 @@ _REASONS = np.array(
     ],
     dtype=object,
 )
+_REASONS_PERIODIC = np.array(
+    [
+        "",
+        "inventory position is at or above the order-up-to level at every review over the "
+        "planning horizon",
+        "no demand forecast and inventory position at or above the order-up-to level",
+    ],
+    dtype=object,
+)
+_DISTRIBUTIONS = np.array(["normal", "poisson", "negative_binomial", "empirical"], dtype=object)
+_SERVICE_TYPES = ("cycle", "fill_rate")
+_DISTRIBUTION_CHOICES = ("auto", "normal", "discrete")
 
-_OPTIONAL = {"on_order": 0.0, "lead_time_sd": 0.0, "moq": 0.0, "pack_size": 1.0, "max_qty": np.inf}
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InvalidParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
 
 
 class ReorderPlanner:
     """Turn demand forecasts and an inventory snapshot into reorder decisions per item.
 
-    The policy is a continuous-review (s, Q) policy with a normal approximation of
-    lead-time demand:
+    Reviews happen at the start of each period; an order placed in period *t* arrives at
+    the start of period *t + L*. For each item:
 
-    * lead-time demand ``μ_L`` = the forecast summed over the lead time ``L`` (a fractional
-      last period counts pro rata); its standard deviation
-      ``σ_L = sqrt(L·σ² + d̄²·σ_LT²)`` with ``σ`` the per-period forecast error, ``d̄`` the mean
-      forecast per period over the horizon and ``σ_LT`` the lead-time standard deviation;
-    * safety stock ``z·σ_L`` with ``z = Φ⁻¹(service_level)`` (cycle service level);
-      reorder point ``s = μ_L + z·σ_L``;
-    * order quantity: the EOQ ``sqrt(2·K·d̄/h)``, at least what brings the inventory position
-      (on hand + on order) above ``s``, at least the MOQ, rounded up to whole packs and capped
-      at ``max_qty``;
-    * the reorder date is the first forecast period at whose start the projected inventory
-      position is at or below ``s``; the stockout date is the first period in which projected
-      on-hand stock (excluding stock on order, whose arrival date is unknown) goes negative.
+    * **demand over the lead time** *L*: mean ``μ_L`` = the forecast summed over *L* (a
+      fractional last period pro rata); sd ``σ_L = sqrt(L·σ² + d̄²·σ_LT²)`` with ``σ`` the
+      per-period forecast error, ``d̄`` the mean forecast per period over the horizon and
+      ``σ_LT`` the lead-time sd. Its distribution (``distribution``): normal; discrete —
+      Poisson, or negative binomial when the variance exceeds the mean, moment-matched —
+      so slow and intermittent items get whole-unit levels; ``"auto"`` (default) uses the
+      discrete one below ``discrete_below`` units of mean demand over the protection
+      interval, and the *empirical* distribution of the lead-time sums of the forecaster's
+      sample paths when it has ``sample_paths`` (summing paths over the lead time, not
+      per-step quantiles).
+    * **policy** (``policy``): ``"sQ"`` reorder point *s* and order quantity *Q* (the EOQ
+      ``sqrt(2·K·d̄/h)`` rounded to MOQ / packs / ``max_qty``); ``"sS"`` order up to
+      *S = s + Q*; ``"RS"`` every ``review_period`` periods order up to *S*, which protects
+      over *L + R* periods; ``"base_stock"`` the same with *R = 1*.
+    * **service target** (``service_type``): ``"cycle"`` — *s* (or *S*) is the
+      ``service_level`` quantile of demand over *L* (over *L + R* for RS / base stock);
+      ``"fill_rate"`` — the smallest level whose expected fill rate reaches it. Fill rates
+      are exact for daily review: for (s, nQ) the position after ordering is uniform on
+      (s, s + Q] and the expected shortage per period is ``E[(D_{L+1} − y)⁺ − (D_L − y)⁺]``
+      averaged over it (second-order loss functions); for (R, S) it is
+      ``[n_{L+R}(S) − n_L(S)] / R``. The cycle service level of (s, Q) / (s, S) is the
+      continuous-review ``P(D_L <= s)``, which ignores the undershoot of *s* at a review.
+    * **dates**: the reorder date is the first period at whose start the projected position
+      (on hand + on order − forecast) calls for an order (at or below *s*; below *S* on a
+      review day); the stockout date is the first period in which projected on-hand stock
+      (excluding stock on order, whose arrival date is unknown) goes negative. The first
+      (s, Q) order is the EOQ or, if larger, what lifts the position back to *s*.
 
     Args:
-        service_level: cycle service level in (0, 1).
+        service_level: target in (0, 1): a cycle service level or a fill rate.
         horizon: periods ahead to look for the next reorder date (the forecast used is at
             least as long as the longest lead time).
         model: which forecaster model (alias) to plan from; defaults to the first one.
+        service_type: ``"cycle"`` or ``"fill_rate"``.
+        policy: ``"sQ"``, ``"sS"``, ``"RS"`` or ``"base_stock"``.
+        review_period: periods between reviews for ``"RS"`` (required there).
+        distribution: ``"auto"``, ``"normal"`` or ``"discrete"``.
+        discrete_below: with ``"auto"``, use a discrete distribution when mean demand over
+            the protection interval is below this many units.
+        n_paths: sample paths to draw from a forecaster with ``sample_paths``.
+        seed: seed passed to ``sample_paths``.
 
     Raises:
         InvalidParameterError: an argument is out of range.
     """
 
     def __init__(
-        self, *, service_level: float = 0.95, horizon: int = 28, model: str | None = None
+        self,
+        *,
+        service_level: float = 0.95,
+        horizon: int = 28,
+        model: str | None = None,
+        service_type: str = "cycle",
+        policy: str = "sQ",
+        review_period: int | None = None,
+        distribution: str = "auto",
+        discrete_below: float = 20.0,
+        n_paths: int = 1000,
+        seed: int = 0,
     ) -> None:
         if isinstance(service_level, bool) or not isinstance(service_level, (int, float)):
             raise InvalidParameterError(
@@ -71,34 +117,119 @@ class ReorderPlanner:
             raise InvalidParameterError(
                 f"service_level must be strictly between 0 and 1, got {service_level}"
             )
-        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-            raise InvalidParameterError(f"horizon must be a positive integer, got {horizon!r}")
+        self.horizon = _check_int("horizon", horizon, 1)
+        if service_type not in _SERVICE_TYPES:
+            raise InvalidParameterError(
+                f"service_type must be one of {_SERVICE_TYPES}, got {service_type!r}"
+            )
+        if policy not in POLICIES:
+            raise InvalidParameterError(f"policy must be one of {POLICIES}, got {policy!r}")
+        if policy == "RS" and review_period is None:
+            raise InvalidParameterError("policy='RS' needs review_period (periods between reviews)")
+        if review_period is not None:
+            review_period = _check_int("review_period", review_period, 1)
+        if distribution not in _DISTRIBUTION_CHOICES:
+            raise InvalidParameterError(
+                f"distribution must be one of {_DISTRIBUTION_CHOICES}, got {distribution!r}"
+            )
         self.service_level = float(service_level)
-        self.horizon = int(horizon)
         self.model = model
-        self._core = _core.ReorderPlanner(service_level=self.service_level)
+        self.service_type = service_type
+        self.policy = policy
+        self.review_period = review_period
+        self.distribution = distribution
+        self.discrete_below = float(discrete_below)
+        self.n_paths = _check_int("n_paths", n_paths, 1)
+        self.seed = int(seed)
+        self._core = _core.ReorderPlanner(
+            service_level=self.service_level,
+            service_type=service_type,
+            policy=policy,
+            review_period=review_period or 1,
+            distribution=distribution,
+            discrete_below=self.discrete_below,
+        )
+
+    def _run(
+        self,
+        forecast: DemandForecaster | pd.DataFrame | object,
+        inventory: pd.DataFrame,
+        horizon: int,
+        start: str | pd.Timestamp | None,
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], DemandInput]:
+        inv = _inventory_columns(inventory)
+        ids = inv.pop("unique_id")
+        needed = int(np.ceil(inv["lead_time"].max())) if len(ids) else 0
+        h = max(horizon, needed, 1)
+        demand = demand_input(
+            forecast,
+            ids,
+            h,
+            self.model,
+            paths=self.distribution == "auto",
+            n_paths=self.n_paths,
+            seed=self.seed,
+            start=None if start is None else pd.Timestamp(start),
+        )
+        levels = None
+        if "service_level" in inventory.columns:
+            levels = inventory["service_level"].to_numpy(dtype=np.float64, na_value=np.nan)
+        raw = naming_items(
+            ids,
+            lambda: self._core.plan(
+                demand.mean,
+                demand.sigma,
+                inv["on_hand"],
+                inv["on_order"],
+                inv["lead_time"],
+                inv["lead_time_sd"],
+                inv["holding_cost"],
+                inv["order_cost"],
+                inv["moq"],
+                inv["pack_size"],
+                inv["max_qty"],
+                paths=demand.paths,
+                service_levels=levels,
+                horizon=h,
+            ),
+        )
+        return ids, inv, raw, demand
 
     def plan(
-        self, forecast: DemandForecaster | pd.DataFrame, inventory: pd.DataFrame
+        self,
+        forecast: DemandForecaster | pd.DataFrame | object,
+        inventory: pd.DataFrame,
+        *,
+        start: str | pd.Timestamp | None = None,
     ) -> pd.DataFrame:
         """Plan the next order of every item in ``inventory``.
 
         Args:
             forecast: a fitted :class:`DemandForecaster` (its per-series one-step RMSE is the
-                per-period σ), or a DataFrame ``unique_id, ds, <mean column>, sd`` where the
-                mean column is ``model`` (or ``mean``) and ``sd`` is the per-period standard
-                deviation of demand.
+                per-period σ; its ``sample_paths``, when it has one, give the lead-time
+                demand distribution), any object with ``predict`` / ``residual_std`` (and
+                optionally ``sample_paths``) like it, or a DataFrame: ``unique_id, ds,
+                <mean column>`` where the mean column is ``model`` (or ``mean``) with a
+                per-period ``sd``, prediction intervals ``<mean>-lo-<level>`` /
+                ``<mean>-hi-<level>`` or quantiles ``<mean>-q-<p>``; without ``ds``, one
+                row per item with a constant mean and sd per period (dates then start at
+                ``start``).
             inventory: one row per item: ``unique_id, on_hand, lead_time`` (periods),
                 ``order_cost``, and ``holding_cost`` (per unit per period) or
                 ``holding_rate`` (fraction of ``unit_cost`` per period) with ``unit_cost``;
                 optional ``on_order`` (0), ``lead_time_sd`` (0), ``moq`` (0),
-                ``pack_size`` (1), ``max_qty`` (no cap).
+                ``pack_size`` (1), ``max_qty`` (no cap), ``service_level`` (per-item target
+                overriding the planner's).
+            start: first date of a forecast without ``ds`` (default: today).
 
         Returns:
             One row per item: ``unique_id, on_hand, on_order, inventory_position,
             lead_time, lead_time_demand, lead_time_demand_sd, safety_stock, reorder_point,
             eoq, order_qty, order_up_to, reorder_date, order_now, stockout_date,
-            days_of_supply, reason`` (``reason`` says why no order is due, "" otherwise).
+            days_of_supply, reason`` (``reason`` says why no order is due, "" otherwise),
+            ``expected_fill_rate, expected_cycle_service_level`` (of the policy at the
+            planned levels) and ``distribution`` (of lead-time demand: normal, poisson,
+            negative_binomial or empirical).
 
         Raises:
             MissingColumnError, ColumnTypeError: a column is absent or not numeric.
@@ -106,140 +237,145 @@ class ReorderPlanner:
             InvalidItemError: an item is missing from the forecast or has an invalid value
                 (the message names the item and column).
         """
-        inv = _inventory_columns(inventory)
-        ids = inv.pop("unique_id")
-        lead = inv["lead_time"]
-        bad = ~np.isfinite(lead) | (lead < 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InvalidItemError(
-                f"item {ids[i]!r}: column `lead_time` must be finite and >= 0, got {lead[i]}"
-            )
-        needed = int(np.ceil(lead.max())) if len(ids) else 0
-        h = max(self.horizon, needed, 1)
-        longest = ids[int(np.argmax(lead))] if len(ids) else None
-        mean, sigma, dates = self._demand(forecast, ids, h, longest)
-        try:
-            raw = self._core.plan(
-                mean,
-                sigma,
-                inv["on_hand"],
-                inv["on_order"],
-                lead,
-                inv["lead_time_sd"],
-                inv["holding_cost"],
-                inv["order_cost"],
-                inv["moq"],
-                inv["pack_size"],
-                inv["max_qty"],
-            )
-        except InvalidItemError as e:
-            raise _rename_culprit(e, ids, "item") from None
-        return _assemble(ids, inv, raw, dates)
+        ids, inv, raw, demand = self._run(forecast, inventory, self.horizon, start)
+        reasons = _REASONS if self.policy in ("sQ", "sS") else _REASONS_PERIODIC
+        return _assemble(ids, inv, raw, demand.dates, reasons)
 
-    def _demand(
+    def schedule(
         self,
-        forecast: DemandForecaster | pd.DataFrame,
-        ids: np.ndarray,
-        h: int,
-        longest: object = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if isinstance(forecast, DemandForecaster):
-            col = self.model or forecast.model_names[0]
-            if col not in forecast.model_names:
-                raise InvalidParameterError(
-                    f"model {col!r} is not in the forecaster; it has {forecast.model_names}"
-                )
-            pred = forecast.predict(h)
-            sd = forecast.residual_std().set_index("unique_id")[col]
-            frame = pred[["unique_id", "ds", col]].rename(columns={col: "mean"})
-            frame["sd"] = pd.Series(sd).reindex(frame["unique_id"]).to_numpy()
-        elif isinstance(forecast, pd.DataFrame):
-            col = self.model or "mean"
-            require_columns(forecast, ["unique_id", "ds", col, "sd"], "forecast")
-            frame = forecast[["unique_id", "ds", col, "sd"]].rename(columns={col: "mean"})
-        else:
-            raise ColumnTypeError(
-                "forecast must be a fitted DemandForecaster or a DataFrame, "
-                f"got {type(forecast).__name__}"
-            )
-        frame = frame.sort_values(["unique_id", "ds"], kind="stable")
-        known = pd.Index(frame["unique_id"].unique())
-        missing = pd.Index(ids).difference(known)
-        if len(missing):
-            raise InvalidItemError(
-                f"items {list(missing[:10])} are in the inventory but not in the forecast"
-            )
-        frame = frame[frame["unique_id"].isin(pd.Index(ids))]
-        frame = frame.groupby("unique_id", sort=False).head(h)
-        counts = frame.groupby("unique_id", sort=False).size().reindex(ids)
-        short = counts[counts < h]
-        if len(short):
-            raise InvalidItemError(
-                f"item {short.index[0]!r}: forecast has {short.iloc[0]} periods, the plan "
-                f"needs {h} (the planning horizon {self.horizon}, or the longest lead time, "
-                f"of item {longest!r})"
-            )
-        pos = pd.Index(frame["unique_id"].unique()).get_indexer(ids)
-        mean = frame["mean"].to_numpy(dtype=np.float64).reshape(-1, h)[pos]
-        sd_rows = frame["sd"].to_numpy(dtype=np.float64).reshape(-1, h)[pos]
-        dates = frame["ds"].to_numpy().reshape(-1, h)[pos]
-        bad = ~np.isfinite(sd_rows) | (sd_rows < 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad.any(axis=1))[0])
-            raise InvalidItemError(f"item {ids[i]!r}: column 'sd' must be finite and >= 0")
-        # Per-period sigma: the root mean square of the per-period sds over the horizon.
-        sigma = np.sqrt(np.mean(sd_rows**2, axis=1))
-        return np.ascontiguousarray(mean), sigma, dates
+        forecast: DemandForecaster | pd.DataFrame | object,
+        inventory: pd.DataFrame,
+        horizon: int | None = None,
+        *,
+        start: str | pd.Timestamp | None = None,
+    ) -> pd.DataFrame:
+        """Every order over the horizon, from the inventory projected on the mean forecast.
+
+        The plan's levels (reorder point, order quantity, order-up-to level) are replayed
+        period by period on the forecast mean (shortfalls backordered, on-order stock
+        arriving after the lead time), so an item can order several times; quantities
+        respect MOQ, pack size and ``max_qty``. (s, Q) orders are the smallest multiple of
+        *Q* that lifts the position above *s*, as in :meth:`simulate`.
+
+        Args:
+            forecast: as for :meth:`plan`.
+            inventory: as for :meth:`plan`.
+            horizon: periods to schedule (default: the planner's ``horizon``).
+            start: first date of a forecast without ``ds``.
+
+        Returns:
+            One row per order, sorted by date: ``unique_id, order_date, arrival_date,
+            quantity``.
+
+        Raises:
+            InvalidItemError, MissingColumnError, ColumnTypeError: as for :meth:`plan`.
+        """
+        h = self.horizon if horizon is None else _check_int("horizon", horizon, 1)
+        ids, inv, raw, demand = self._run(forecast, inventory, h, start)
+        floor = np.maximum(np.maximum(inv["pack_size"], inv["moq"]), 1.0)
+        levels = pd.DataFrame(
+            {
+                "unique_id": ids,
+                "reorder_point": raw["reorder_point"],
+                "order_quantity": np.where(raw["eoq"] > 0, raw["eoq"], floor),
+                "order_up_to": raw["order_up_to"],
+            }
+        )
+        m = demand.mean
+        mean = np.clip(np.broadcast_to(m, (len(ids), max(m.shape[1], h)))[:, :h], 0.0, None)
+        _, trace = simulate_policy(
+            mean,
+            inventory,
+            levels,
+            policy=self.policy,
+            lost_sales=False,
+            lead_time_sd=0.0,
+            review_period=self.review_period,
+            trace=True,
+        )
+        ordered = trace["ordered"].to_numpy().reshape(len(ids), h)
+        item, period = np.nonzero(ordered > 0)
+        dates = demand.dates[:, :h].astype("datetime64[ns]")
+        step = dates[:, 1] - dates[:, 0] if h > 1 else np.full(len(ids), np.timedelta64(1, "D"))
+        lead = np.round(inv["lead_time"]).astype(np.int64)
+        order_date = dates[item, period]
+        out = pd.DataFrame(
+            {
+                "unique_id": ids[item],
+                "order_date": order_date,
+                "arrival_date": order_date + lead[item] * step[item],
+                "quantity": ordered[item, period],
+            }
+        )
+        return out.sort_values(["order_date", "unique_id"], kind="stable").reset_index(drop=True)
+
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = True,
+        lead_time_sd: float | np.ndarray | None = None,
+        trace: bool = False,
+        seed: int = 0,
+    ) -> pd.DataFrame | SimulationResult:
+        """Replay actual demand through this planner's policy (natively, items in parallel).
+
+        Args:
+            demand: actual demand, long ``unique_id, ds, y`` or an array
+                ``(n_items, periods)`` in the order of ``inventory``'s rows.
+            inventory: the starting snapshot, optionally with ``stockout_cost``.
+            plan: a plan from :meth:`plan`, or policy parameters per ``unique_id``
+                (``reorder_point``, ``order_quantity``/``eoq``, ``order_up_to``).
+            lost_sales: unmet demand is lost (True) or backordered (False).
+            lead_time_sd: overrides the inventory's ``lead_time_sd``.
+            trace: also return the per-period trace.
+            seed: seed of the lead-time draws.
+
+        Returns:
+            Per item: fill rate, cycle service level, stockout days, average on hand,
+            orders placed, holding / ordering / shortage / total cost (see
+            :func:`shelfcast.simulation.simulate_policy`); with ``trace=True`` a
+            :class:`~shelfcast.simulation.SimulationResult` (summary, trace).
+
+        Raises:
+            InvalidItemError: an item is missing or invalid (names the item and column).
+        """
+        return simulate_policy(
+            demand,
+            inventory,
+            plan,
+            policy=self.policy,
+            lost_sales=lost_sales,
+            lead_time_sd=lead_time_sd,
+            review_period=self.review_period,
+            trace=trace,
+            seed=seed,
+        )
 
     def __repr__(self) -> str:
+        extra = ""
+        if self.service_type != "cycle":
+            extra += f", service_type={self.service_type!r}"
+        if self.policy != "sQ":
+            extra += f", policy={self.policy!r}"
+        if self.review_period is not None:
+            extra += f", review_period={self.review_period}"
+        if self.distribution != "auto":
+            extra += f", distribution={self.distribution!r}"
         return (
             f"ReorderPlanner(service_level={self.service_level}, horizon={self.horizon}, "
-            f"model={self.model!r})"
+            f"model={self.model!r}{extra})"
         )
-
-
-def _inventory_columns(inventory: pd.DataFrame) -> dict[str, np.ndarray]:
-    require_columns(inventory, ["unique_id", "on_hand", "lead_time", "order_cost"], "inventory")
-    if inventory["unique_id"].duplicated().any():
-        dup = inventory["unique_id"][inventory["unique_id"].duplicated()].iloc[0]
-        raise DuplicateRowError(f"inventory has more than one row for item {dup!r}")
-    n = len(inventory)
-    out: dict[str, np.ndarray] = {"unique_id": inventory["unique_id"].to_numpy()}
-
-    def num(col: str) -> np.ndarray:
-        s = inventory[col]
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            raise ColumnTypeError(f"inventory column {col!r} must be numeric, got {s.dtype}")
-        a = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isnan(a).any():
-            i = int(np.flatnonzero(np.isnan(a))[0])
-            raise InvalidItemError(f"item {out['unique_id'][i]!r}: column {col!r} is missing (NaN)")
-        return a
-
-    for col in ("on_hand", "lead_time", "order_cost"):
-        out[col] = num(col)
-    if "holding_cost" in inventory.columns:
-        out["holding_cost"] = num("holding_cost")
-    elif "holding_rate" in inventory.columns and "unit_cost" in inventory.columns:
-        out["holding_cost"] = num("holding_rate") * num("unit_cost")
-    else:
-        raise MissingColumnError(
-            "inventory needs 'holding_cost' (per unit per period), or 'holding_rate' with "
-            f"'unit_cost'; it has {list(inventory.columns)}"
-        )
-    for col, default in _OPTIONAL.items():
-        out[col] = num(col) if col in inventory.columns else np.full(n, default)
-    return out
-
-
-def _units(q: np.ndarray) -> np.ndarray:
-    """Order quantities as int64 when they are whole units (the usual case), else float."""
-    return q.astype(np.int64) if np.all(q == np.round(q)) else q
 
 
 def _assemble(
-    ids: np.ndarray, inv: dict[str, np.ndarray], raw: dict[str, np.ndarray], dates: np.ndarray
+    ids: np.ndarray,
+    inv: dict[str, np.ndarray],
+    raw: dict[str, np.ndarray],
+    dates: np.ndarray,
+    reasons: np.ndarray,
 ) -> pd.DataFrame:
     n = len(ids)
     rows = np.arange(n)
@@ -264,12 +400,16 @@ def _assemble(
             "safety_stock": raw["safety_stock"],
             "reorder_point": raw["reorder_point"],
             "eoq": raw["eoq"],
-            "order_qty": _units(raw["order_qty"]),
+            "order_qty": raw["order_qty"].astype(np.int64),
             "order_up_to": raw["order_up_to"],
             "reorder_date": date_at(reorder),
             "order_now": reorder == 0,
             "stockout_date": date_at(raw["stockout_period"]),
             "days_of_supply": raw["days_of_supply"],
-            "reason": _REASONS[raw["reason"].astype(np.int64)],
-        }
+            "reason": reasons[raw["reason"].astype(np.int64)],
+            "expected_fill_rate": raw["expected_fill_rate"],
+            "expected_cycle_service_level": raw["expected_cycle_service_level"],
+            "distribution": _DISTRIBUTIONS[raw["distribution"].astype(np.int64)],
+        },
+        copy=False,  # no block consolidation: one column per array, no copies
     )

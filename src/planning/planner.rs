@@ -1,9 +1,14 @@
-//! The reorder planner: for each item, lead-time demand from its forecast path, a normal
-//! safety stock for the chosen cycle service level, an EOQ order quantity rounded to the
-//! supplier's rules, and when the projected inventory position reaches the reorder point.
+//! The reorder planner: for each item, the demand distribution over its lead time (normal,
+//! discrete for slow movers, or empirical from forecast sample paths), the stock level
+//! that meets the service target under the chosen policy, an EOQ order quantity rounded to
+//! the supplier's rules, and when the projected inventory position calls for an order.
+//! Per-item work lives in `item_plan`.
 
-use super::eoq::{eoq, OrderRules};
-use super::normal;
+use super::item_plan::{plan_item, ItemPlan};
+use super::lead_time::DistributionChoice;
+pub use super::plan_output::{NoOrderReason, Plan};
+use super::policy::Policy;
+use super::safety_stock::ServiceType;
 use crate::error::{Error, Result};
 use crate::parallel;
 use rayon::prelude::*;
@@ -11,12 +16,27 @@ use rayon::prelude::*;
 /// Validated planner settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlannerParams {
-    /// Cycle service level: probability of no stockout during a replenishment cycle.
+    /// Target: a cycle service level (probability of no stockout in a replenishment
+    /// cycle) or a fill rate (fraction of demand met from stock), per `service_type`.
     pub service_level: f64,
+    /// Which service measure `service_level` is.
+    pub service_type: ServiceType,
+    /// The replenishment policy.
+    pub policy: Policy,
+    /// Review period in periods for (R, S) (1 for the other policies).
+    pub review_period: usize,
+    /// How lead-time demand is modelled.
+    pub distribution: DistributionChoice,
+    /// With `Auto`, a discrete distribution is used below this mean protection-interval
+    /// demand (units).
+    pub discrete_below: f64,
 }
 
 impl PlannerParams {
-    /// Validate: the service level must lie strictly between 0 and 1.
+    /// A cycle-service (s, Q) planner with normal lead-time demand (the original planner).
+    ///
+    /// # Errors
+    /// The service level is not strictly between 0 and 1.
     pub fn new(service_level: f64) -> Result<Self> {
         if !(service_level > 0.0 && service_level < 1.0) {
             return Err(Error::param(
@@ -24,14 +44,37 @@ impl PlannerParams {
                 format!("must be strictly between 0 and 1, got {service_level}"),
             ));
         }
-        Ok(PlannerParams { service_level })
+        Ok(PlannerParams {
+            service_level,
+            service_type: ServiceType::Cycle,
+            policy: Policy::SQ,
+            review_period: 1,
+            distribution: DistributionChoice::Normal,
+            discrete_below: 20.0,
+        })
     }
+
+    /// The protection interval beyond the lead time: R for (R, S), else one period.
+    pub fn review(&self) -> usize {
+        match self.policy {
+            Policy::RS => self.review_period.max(1),
+            _ => 1,
+        }
+    }
+}
+
+/// Forecast sample paths: item-major `n × n_paths × horizon` values.
+#[derive(Debug, Clone, Copy)]
+pub struct Paths<'a> {
+    pub values: &'a [f64],
+    pub n_paths: usize,
 }
 
 /// Per-item inputs, as parallel columns (one entry per item).
 #[derive(Debug, Clone, Copy)]
 pub struct Items<'a> {
-    /// Forecast mean demand per period, item-major: `demand[i * horizon + k]`.
+    /// Forecast mean demand per period, item-major: `demand[i * horizon + k]`; or one
+    /// value per item, the constant mean demand of each of its `horizon` periods.
     pub demand: &'a [f64],
     /// Periods in each item's forecast path.
     pub horizon: usize,
@@ -55,45 +98,11 @@ pub struct Items<'a> {
     pub pack_size: &'a [f64],
     /// Maximum quantity per order (+∞ for none).
     pub max_qty: &'a [f64],
-}
-
-/// Why an item gets no order within the horizon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum NoOrderReason {
-    /// An order is planned (the item has a reorder period).
-    Ordered = 0,
-    /// The inventory position stays above the reorder point over the whole horizon.
-    Covered = 1,
-    /// The forecast has no demand and the position is above the reorder point.
-    NoDemand = 2,
-}
-
-/// The plan, one entry per item in every column.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
-    /// Mean demand over the lead time.
-    pub lead_time_demand: Vec<f64>,
-    /// Standard deviation of demand over the lead time.
-    pub lead_time_sd: Vec<f64>,
-    /// Safety stock z·σ_L.
-    pub safety_stock: Vec<f64>,
-    /// Reorder point: lead-time demand plus safety stock.
-    pub reorder_point: Vec<f64>,
-    /// EOQ before rounding.
-    pub eoq: Vec<f64>,
-    /// Units to order at the reorder period (0 if none in the horizon).
-    pub order_qty: Vec<f64>,
-    /// Reorder point plus the rounded order quantity.
-    pub order_up_to: Vec<f64>,
-    /// Periods from now until the order is due (0 = now), or -1 if none within the horizon.
-    pub reorder_period: Vec<i64>,
-    /// First period in which on-hand stock runs out without new receipts, or -1.
-    pub stockout_period: Vec<i64>,
-    /// On hand divided by mean demand per period (∞ without demand).
-    pub days_of_supply: Vec<f64>,
-    /// Why no order, where none is due.
-    pub reason: Vec<NoOrderReason>,
+    /// Sample paths of future demand; when present (and the distribution is `Auto`) the
+    /// lead-time demand distribution is the empirical one of their sums.
+    pub paths: Option<Paths<'a>>,
+    /// Per-item service targets overriding the planner's, in (0, 1).
+    pub service_level: Option<&'a [f64]>,
 }
 
 fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
@@ -124,6 +133,15 @@ fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
             return Err(bad(c, format!("must be finite and >= 0, got {v}")));
         }
     }
+    if let Some(levels) = items.service_level {
+        let v = levels[i];
+        if !(v > 0.0 && v < 1.0) {
+            return Err(bad(
+                "service_level",
+                format!("must be strictly between 0 and 1, got {v}"),
+            ));
+        }
+    }
     let h = items.holding_cost[i];
     if !(h.is_finite() && h > 0.0) {
         return Err(bad(
@@ -152,104 +170,15 @@ fn check_item(i: usize, items: &Items<'_>) -> Result<()> {
             ),
         ));
     }
-    let path = &items.demand[i * items.horizon..(i + 1) * items.horizon];
+    let path = if items.demand.len() == items.on_hand.len() {
+        &items.demand[i..=i]
+    } else {
+        &items.demand[i * items.horizon..(i + 1) * items.horizon]
+    };
     if let Some(k) = path.iter().position(|v| !v.is_finite()) {
         return Err(bad("forecast", format!("is not finite at step {}", k + 1)));
     }
     Ok(())
-}
-
-/// Demand over the first `l` periods of `path`, counting a fractional last period pro rata.
-fn demand_over(path: &[f64], l: f64) -> f64 {
-    let whole = l.floor() as usize;
-    let frac = l - whole as f64;
-    let mut s: f64 = 0.0 + path[..whole].iter().sum::<f64>(); // empty sums are -0.0
-    if frac > 0.0 {
-        s += frac * path[whole];
-    }
-    s
-}
-
-struct ItemPlan {
-    mu_l: f64,
-    sd_l: f64,
-    ss: f64,
-    rop: f64,
-    eoq: f64,
-    qty: f64,
-    up_to: f64,
-    reorder: i64,
-    stockout: i64,
-    dos: f64,
-    reason: NoOrderReason,
-}
-
-fn plan_item(i: usize, items: &Items<'_>, z: f64) -> ItemPlan {
-    let h = items.horizon;
-    let path: Vec<f64> = items.demand[i * h..(i + 1) * h]
-        .iter()
-        .map(|v| v.max(0.0))
-        .collect();
-    let rate = if h == 0 {
-        0.0
-    } else {
-        path.iter().sum::<f64>() / h as f64
-    };
-    let l = items.lead_time[i];
-    let mu_l = demand_over(&path, l);
-    let (sigma, lt_sd) = (items.sigma[i], items.lead_time_sd[i]);
-    // Demand and lead-time variability combined (e.g. Silver, Pyke & Thomas 2017, §6.7).
-    let sd_l = (l * sigma * sigma + rate * rate * lt_sd * lt_sd).sqrt();
-    let ss = z * sd_l;
-    let rop = mu_l + ss;
-    let q_eoq = eoq(items.order_cost[i], items.holding_cost[i], rate);
-    let rules = OrderRules {
-        moq: items.moq[i],
-        pack_size: items.pack_size[i],
-        max_qty: items.max_qty[i],
-    };
-    let position = items.on_hand[i] + items.on_order[i];
-    // Day t starts with position `ip`: order on the first day it is at or below the
-    // reorder point. Stock runs out on the first day cumulative demand exceeds on hand.
-    let (mut ip, mut oh) = (position, items.on_hand[i]);
-    let (mut reorder, mut stockout) = (-1i64, if oh < 0.0 { 0 } else { -1i64 });
-    let mut qty = 0.0;
-    for (t, &d) in path.iter().enumerate() {
-        if reorder < 0 && ip <= rop && (rate > 0.0 || rop > 0.0) {
-            reorder = t as i64;
-            qty = rules.round(q_eoq.max(rop - ip));
-        }
-        ip -= d;
-        oh -= d;
-        if stockout < 0 && oh < 0.0 {
-            stockout = t as i64;
-        }
-    }
-    let reason = if reorder >= 0 {
-        NoOrderReason::Ordered
-    } else if rate == 0.0 {
-        NoOrderReason::NoDemand
-    } else {
-        NoOrderReason::Covered
-    };
-    let dos = if rate > 0.0 {
-        items.on_hand[i].max(0.0) / rate
-    } else {
-        f64::INFINITY
-    };
-    ItemPlan {
-        mu_l,
-        sd_l,
-        ss,
-        rop,
-        eoq: q_eoq,
-        qty,
-        up_to: rop + rules.round(q_eoq),
-        reorder,
-        stockout,
-        dos,
-        reason,
-    }
 }
 
 /// Plan every item (rayon across items). Errors name the first invalid item and column.
@@ -266,7 +195,12 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
         items.pack_size.len(),
         items.max_qty.len(),
     ];
-    if cols.iter().any(|&c| c != n) || items.demand.len() != n * items.horizon {
+    let levels_ok = items.service_level.is_none_or(|l| l.len() == n);
+    let constant = items.demand.len() == n;
+    if cols.iter().any(|&c| c != n)
+        || !(items.demand.len() == n * items.horizon || constant)
+        || !levels_ok
+    {
         return Err(Error::Shape(format!(
             "planner inputs disagree: {n} items, column lengths {cols:?}, {} forecast values for horizon {}",
             items.demand.len(),
@@ -276,27 +210,42 @@ pub fn plan(params: &PlannerParams, items: &Items<'_>) -> Result<Plan> {
     if items.horizon == 0 {
         return Err(Error::param("horizon", "must be >= 1"));
     }
-    (0..n).try_for_each(|i| check_item(i, items))?;
-    let z = normal::quantile(params.service_level);
-    let rows: Vec<ItemPlan> = parallel::install(|| {
+    // Validate in parallel; the lowest-index invalid item decides the error.
+    let first_bad = parallel::install(|| {
         (0..n)
             .into_par_iter()
-            .map(|i| plan_item(i, items, z))
-            .collect()
+            .find_map_first(|i| check_item(i, items).err())
     });
-    let mut p = Plan::default();
-    for r in rows {
-        p.lead_time_demand.push(r.mu_l);
-        p.lead_time_sd.push(r.sd_l);
-        p.safety_stock.push(r.ss);
-        p.reorder_point.push(r.rop);
-        p.eoq.push(r.eoq);
-        p.order_qty.push(r.qty);
-        p.order_up_to.push(r.up_to);
-        p.reorder_period.push(r.reorder);
-        p.stockout_period.push(r.stockout);
-        p.days_of_supply.push(r.dos);
-        p.reason.push(r.reason);
+    if let Some(e) = first_bad {
+        return Err(e);
+    }
+    if let Some(p) = items.paths {
+        if p.n_paths == 0 || p.values.len() != n * p.n_paths * items.horizon {
+            return Err(Error::Shape(format!(
+                "sample paths: {} values for {n} items x {} paths x {} periods",
+                p.values.len(),
+                p.n_paths,
+                items.horizon
+            )));
+        }
+    }
+    let z = super::normal::quantile(params.service_level);
+    // Items in blocks: each block is planned in parallel into a reused buffer, then
+    // appended to the output columns (no item-sized intermediate allocation).
+    const BLOCK: usize = 1 << 16;
+    let mut p = Plan::with_capacity(n);
+    let mut rows: Vec<ItemPlan> = Vec::with_capacity(BLOCK.min(n));
+    for start in (0..n).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n);
+        parallel::install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| plan_item(i, items, params, z))
+                .collect_into_vec(&mut rows)
+        });
+        for r in rows.drain(..) {
+            p.push(r);
+        }
     }
     Ok(p)
 }
@@ -342,8 +291,12 @@ mod tests {
             moq: &c.v[7],
             pack_size: &c.v[8],
             max_qty: &c.v[9],
+            paths: None,
+            service_level: None,
         }
     }
+
+    use crate::planning::lead_time::{DistributionChoice, DistributionKind};
 
     #[test]
     fn textbook_reorder_point() {
@@ -376,6 +329,94 @@ mod tests {
         assert_eq!(p.reorder_period[0], -1);
         assert_eq!(p.reason[0], NoOrderReason::NoDemand);
         assert_eq!(p.order_qty[0], 0.0);
+    }
+
+    fn with(
+        policy: Policy,
+        service: ServiceType,
+        level: f64,
+        dist: DistributionChoice,
+    ) -> PlannerParams {
+        PlannerParams {
+            policy,
+            service_type: service,
+            distribution: dist,
+            review_period: 7,
+            ..PlannerParams::new(level).unwrap()
+        }
+    }
+
+    #[test]
+    fn slow_movers_get_whole_unit_levels() {
+        // 0.3 units/period with sd 0.8 per period: negative binomial lead-time demand.
+        let c = one_item(vec![0.3; 20], 4.0, 5.0, 0.8);
+        let p = plan(
+            &with(
+                Policy::SQ,
+                ServiceType::Cycle,
+                0.95,
+                DistributionChoice::Auto,
+            ),
+            &items(&c),
+        )
+        .unwrap();
+        assert_eq!(p.distribution[0], DistributionKind::NegativeBinomial);
+        assert_eq!(p.reorder_point[0].fract(), 0.0);
+        assert!(p.expected_cycle_service_level[0] >= 0.95);
+        assert!((p.lead_time_demand[0] - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn periodic_review_orders_up_to_s() {
+        let c = one_item(vec![10.0; 28], 30.0, 3.0, 3.0);
+        let p = plan(
+            &with(
+                Policy::RS,
+                ServiceType::FillRate,
+                0.99,
+                DistributionChoice::Normal,
+            ),
+            &items(&c),
+        )
+        .unwrap();
+        // Protection over L + R = 10 periods: mean 100.
+        assert!((p.expected_fill_rate[0] - 0.99).abs() < 1e-7);
+        assert_eq!(p.reorder_point[0], p.order_up_to[0]);
+        assert_eq!(p.reorder_period[0], 0);
+        assert_eq!(p.order_qty[0], (p.order_up_to[0] - 30.0).ceil());
+    }
+
+    #[test]
+    fn sample_paths_give_an_empirical_distribution() {
+        let c = one_item(vec![1.0; 4], 2.0, 2.0, 1.0);
+        // 4 paths x 4 periods: lead-time (2 periods) sums 0, 2, 4, 6.
+        let values: Vec<f64> = [0.0, 1.0, 2.0, 3.0]
+            .iter()
+            .flat_map(|&v| [v, v, v, v])
+            .collect();
+        let mut it = items(&c);
+        it.paths = Some(Paths {
+            values: &values,
+            n_paths: 4,
+        });
+        let p = plan(
+            &with(
+                Policy::SQ,
+                ServiceType::Cycle,
+                0.7,
+                DistributionChoice::Auto,
+            ),
+            &it,
+        )
+        .unwrap();
+        assert_eq!(p.distribution[0], DistributionKind::Empirical);
+        assert_eq!(p.reorder_point[0], 4.0); // smallest sum with F >= 0.7 (F(4) = 0.75)
+        assert!((p.lead_time_demand[0] - 3.0).abs() < 1e-12);
+        it.paths = Some(Paths {
+            values: &values[..8],
+            n_paths: 4,
+        });
+        assert!(plan(&PlannerParams::new(0.7).unwrap(), &it).is_err());
     }
 
     #[test]

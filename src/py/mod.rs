@@ -4,8 +4,10 @@
 mod arrays;
 mod errors;
 mod forecaster;
+mod inventory;
 mod metrics;
 mod planner;
+mod simulate;
 
 use pyo3::prelude::*;
 
@@ -17,9 +19,13 @@ pub mod _core {
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]
+    use super::inventory::{inventory_eoq_all_units, inventory_formula, inventory_wagner_whitin};
+    #[pymodule_export]
     use super::metrics::PySalesMetrics;
     #[pymodule_export]
     use super::planner::PyReorderPlanner;
+    #[pymodule_export]
+    use super::simulate::simulate;
 
     /// Module initialisation: version and thread count.
     #[pymodule_init]

@@ -2,8 +2,14 @@
 //! per-item columns as float arrays and returns the plan as a dict of numpy arrays.
 
 use super::arrays;
-use crate::planning::{self, Items, PlannerParams};
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use crate::error::Error;
+use crate::planning::lead_time::DistributionChoice;
+use crate::planning::policy::Policy;
+use crate::planning::safety_stock::ServiceType;
+use crate::planning::{self, Items, Paths, PlannerParams};
+use numpy::{
+    IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3, PyUntypedArrayMethods,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -16,15 +22,60 @@ pub struct PyReorderPlanner {
 #[pymethods]
 impl PyReorderPlanner {
     /// Args:
-    ///     service_level: cycle service level in (0, 1).
+    ///     service_level: target in (0, 1): a cycle service level or a fill rate.
+    ///     service_type: "cycle" or "fill_rate".
+    ///     policy: "sQ", "sS", "RS" or "base_stock".
+    ///     review_period: review period of "RS" in periods (>= 1).
+    ///     distribution: "normal", "discrete" or "auto".
+    ///     discrete_below: with "auto", the mean protection-interval demand below which a
+    ///         discrete distribution is used.
     ///
     /// Raises:
-    ///     InvalidParameterError: service_level outside (0, 1).
+    ///     InvalidParameterError: an argument is out of range or unknown.
     #[new]
-    #[pyo3(signature = (*, service_level))]
-    fn new(service_level: f64) -> PyResult<Self> {
+    #[pyo3(signature = (
+        *, service_level, service_type="cycle", policy="sQ", review_period=1,
+        distribution="normal", discrete_below=20.0
+    ))]
+    fn new(
+        service_level: f64,
+        service_type: &str,
+        policy: &str,
+        review_period: usize,
+        distribution: &str,
+        discrete_below: f64,
+    ) -> PyResult<Self> {
+        let distribution = match distribution {
+            "normal" => DistributionChoice::Normal,
+            "discrete" => DistributionChoice::Discrete,
+            "auto" => DistributionChoice::Auto,
+            other => {
+                return Err(Error::param(
+                    "distribution",
+                    format!("must be \"normal\", \"discrete\" or \"auto\", got {other:?}"),
+                )
+                .into())
+            }
+        };
+        if review_period == 0 {
+            return Err(Error::param("review_period", "must be >= 1, got 0").into());
+        }
+        if !(discrete_below.is_finite() && discrete_below >= 0.0) {
+            return Err(Error::param(
+                "discrete_below",
+                format!("must be finite and >= 0, got {discrete_below}"),
+            )
+            .into());
+        }
         Ok(PyReorderPlanner {
-            params: PlannerParams::new(service_level)?,
+            params: PlannerParams {
+                service_type: ServiceType::parse(service_type)?,
+                policy: Policy::parse(policy)?,
+                review_period,
+                distribution,
+                discrete_below,
+                ..PlannerParams::new(service_level)?
+            },
         })
     }
 
@@ -32,6 +83,10 @@ impl PyReorderPlanner {
     ///
     /// Args:
     ///     demand: (n_items, horizon) forecast mean demand per period.
+    ///     paths: optional (n_items, n_paths, horizon) sample paths of demand.
+    ///     service_levels: optional per-item service targets in (0, 1).
+    ///     horizon: with a one-column `demand`, plan over this many periods of that
+    ///         constant rate.
     ///     sigma, on_hand, on_order, lead_time, lead_time_sd, holding_cost, order_cost,
     ///     moq, pack_size, max_qty: float64 arrays of length n_items.
     ///
@@ -42,6 +97,10 @@ impl PyReorderPlanner {
     ///     InvalidItemError: a row is invalid (the message names item index and column).
     ///     ShapeError: the columns disagree in length.
     #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (
+        demand, sigma, on_hand, on_order, lead_time, lead_time_sd, holding_cost, order_cost,
+        moq, pack_size, max_qty, paths=None, service_levels=None, horizon=None
+    ))]
     fn plan<'py>(
         &self,
         py: Python<'py>,
@@ -56,7 +115,11 @@ impl PyReorderPlanner {
         moq: PyReadonlyArray1<'py, f64>,
         pack_size: PyReadonlyArray1<'py, f64>,
         max_qty: PyReadonlyArray1<'py, f64>,
+        paths: Option<PyReadonlyArray3<'py, f64>>,
+        service_levels: Option<PyReadonlyArray1<'py, f64>>,
+        horizon: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let horizon_override = horizon;
         let shape = demand.shape();
         let (n, horizon) = (shape[0], shape[1]);
         let cols = [
@@ -74,7 +137,32 @@ impl PyReorderPlanner {
         for (name, a) in cols {
             arrays::expect_len(name, a, n)?;
         }
-        let flat: Vec<f64> = demand.as_array().iter().copied().collect();
+        let flat: std::borrow::Cow<[f64]> = match demand.as_slice() {
+            Ok(sl) => std::borrow::Cow::Borrowed(sl),
+            Err(_) => std::borrow::Cow::Owned(demand.as_array().iter().copied().collect()),
+        };
+        // One column with `horizon` > 1: a constant rate per item.
+        let horizon = match horizon_override {
+            Some(h) if horizon == 1 && h >= 1 => h,
+            _ => horizon,
+        };
+        let sample_paths = match &paths {
+            Some(p) => {
+                let dims = p.shape();
+                if dims[0] != n || dims[2] != horizon {
+                    return Err(Error::Shape(format!(
+                        "paths has shape {dims:?}, expected ({n}, n_paths, {horizon})"
+                    ))
+                    .into());
+                }
+                Some((p.as_array().iter().copied().collect::<Vec<f64>>(), dims[1]))
+            }
+            None => None,
+        };
+        if let Some(l) = &service_levels {
+            arrays::expect_len("service_levels", l, n)?;
+        }
+        let levels = service_levels.as_ref().map(arrays::slice);
         let s: Vec<_> = cols.iter().map(|(_, a)| arrays::slice(a)).collect();
         let params = self.params;
         let plan = py.detach(|| {
@@ -91,6 +179,11 @@ impl PyReorderPlanner {
                 moq: &s[7],
                 pack_size: &s[8],
                 max_qty: &s[9],
+                paths: sample_paths.as_ref().map(|(values, n_paths)| Paths {
+                    values,
+                    n_paths: *n_paths,
+                }),
+                service_level: levels.as_deref(),
             };
             planning::plan(&params, &items)
         })?;
@@ -107,19 +200,72 @@ impl PyReorderPlanner {
         d.set_item("days_of_supply", plan.days_of_supply.into_pyarray(py))?;
         let reasons: Vec<u8> = plan.reason.iter().map(|r| *r as u8).collect();
         d.set_item("reason", reasons.into_pyarray(py))?;
+        d.set_item(
+            "expected_fill_rate",
+            plan.expected_fill_rate.into_pyarray(py),
+        )?;
+        d.set_item(
+            "expected_cycle_service_level",
+            plan.expected_cycle_service_level.into_pyarray(py),
+        )?;
+        let kinds: Vec<u8> = plan.distribution.iter().map(|k| *k as u8).collect();
+        d.set_item("distribution", kinds.into_pyarray(py))?;
         Ok(d)
     }
 
-    /// The cycle service level.
+    /// The service target.
     #[getter]
     fn service_level(&self) -> f64 {
         self.params.service_level
     }
 
+    /// "cycle" or "fill_rate".
+    #[getter]
+    fn service_type(&self) -> &'static str {
+        match self.params.service_type {
+            ServiceType::Cycle => "cycle",
+            ServiceType::FillRate => "fill_rate",
+        }
+    }
+
+    /// The policy name.
+    #[getter]
+    fn policy(&self) -> &'static str {
+        self.params.policy.name()
+    }
+
+    /// The review period of "RS".
+    #[getter]
+    fn review_period(&self) -> usize {
+        self.params.review_period
+    }
+
+    /// "normal", "discrete" or "auto".
+    #[getter]
+    fn distribution(&self) -> &'static str {
+        match self.params.distribution {
+            DistributionChoice::Normal => "normal",
+            DistributionChoice::Discrete => "discrete",
+            DistributionChoice::Auto => "auto",
+        }
+    }
+
+    /// The "auto" threshold.
+    #[getter]
+    fn discrete_below(&self) -> f64 {
+        self.params.discrete_below
+    }
+
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
+        let me = slf.get();
         let kwargs = PyDict::new(py);
-        kwargs.set_item("service_level", slf.get().params.service_level)?;
+        kwargs.set_item("service_level", me.params.service_level)?;
+        kwargs.set_item("service_type", me.service_type())?;
+        kwargs.set_item("policy", me.policy())?;
+        kwargs.set_item("review_period", me.params.review_period)?;
+        kwargs.set_item("distribution", me.distribution())?;
+        kwargs.set_item("discrete_below", me.params.discrete_below)?;
         let partial = py.import("functools")?.getattr("partial")?;
         let ctor = partial.call((slf.get_type(),), Some(&kwargs))?;
         (ctor, ()).into_pyobject(py).map(Bound::into_any)
@@ -127,8 +273,14 @@ impl PyReorderPlanner {
 
     fn __repr__(&self) -> String {
         format!(
-            "ReorderPlanner(service_level={})",
-            self.params.service_level
+            "ReorderPlanner(service_level={}, service_type={:?}, policy={:?}, \
+             review_period={}, distribution={:?}, discrete_below={})",
+            self.params.service_level,
+            self.service_type(),
+            self.policy(),
+            self.params.review_period,
+            self.distribution(),
+            self.params.discrete_below
         )
     }
 }

@@ -5,7 +5,14 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DemandForecaster", "ReorderPlanner", "SalesMetrics", "__version__", "num_threads"]
+__all__ = [
+    "Accuracy",
+    "DemandForecaster",
+    "ReorderPlanner",
+    "SalesMetrics",
+    "__version__",
+    "num_threads",
+]
 
 __version__: str
 
@@ -65,3 +72,26 @@ class SalesMetrics:
         train_offsets: npt.NDArray[np.int64] | None = None,
         seasonality: int = 1,
     ) -> dict[str, npt.NDArray[np.float64]]: ...
+
+_F64 = npt.NDArray[np.float64]
+_I64 = npt.NDArray[np.int64]
+_ModelArgs = tuple[str, _F64 | None, list[tuple[float, _F64]], list[tuple[float, _F64, _F64]]]
+
+@final
+class Accuracy:
+    @classmethod
+    def evaluate(
+        cls,
+        y: _F64,
+        offsets: _I64,
+        models: list[_ModelArgs],
+        metrics: list[str],
+        train_y: _F64 | None = None,
+        train_starts: _I64 | None = None,
+        train_ends: _I64 | None = None,
+        seasonality: int = 1,
+    ) -> npt.NDArray[np.float64]: ...
+    @classmethod
+    def train_windows(
+        cls, times: _I64, offsets: _I64, series: _I64, cutoffs: _I64 | None = None
+    ) -> tuple[_I64, _I64]: ...

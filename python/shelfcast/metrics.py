@@ -1,103 +1,308 @@
-"""Forecast accuracy and sales summaries, computed natively per series.
+"""Forecast accuracy and sales analytics, computed natively per series.
 
-Definitions (``y`` actuals, ``ŷ`` forecasts over the evaluation window of one series,
-``x`` its training history, ``m`` the seasonality):
+Accuracy definitions, for one evaluated series (or one series × cutoff in
+cross-validation) with actuals ``y_t`` and forecasts ``ŷ_t`` over its ``h`` evaluation
+periods, training history ``x_1..x_n`` and seasonality ``m`` (default 1):
 
-* ``mae``   = mean |y − ŷ|
-* ``mse``   = mean (y − ŷ)²;   ``rmse`` = √mse
-* ``bias``  = mean (ŷ − y)  (positive means over-forecasting)
-* ``mase``  = mae / mean_{t>m} |x_t − x_{t−m}|  (Hyndman & Koehler 2006; utilsforecast's ``mase``)
-* ``rmsse`` = √( mse / mean_{t>m} (x_t − x_{t−m})² )  (M5's RMSSE with the plain scale over
-  the whole training series, as utilsforecast's ``rmsse``)
+* ``mae``   = mean |y − ŷ|; ``mse`` = mean (y − ŷ)²; ``rmse`` = √mse
+  (scikit-learn and utilsforecast agree).
+* ``bias``  = mean (ŷ − y); positive means over-forecasting (utilsforecast's ``bias``).
+* ``mape``  = 100 · mean over periods with y_t ≠ 0 of |y_t − ŷ_t| / |y_t|, in percent
+  (Hyndman & Athanasopoulos, FPP). Periods with zero actuals are skipped, as in
+  utilsforecast (whose value is a fraction: ours = 100 × theirs); NaN when every actual
+  is 0. scikit-learn instead divides by max(|y|, ε) and reports a fraction.
+* ``smape`` = 200 · mean |y − ŷ| / (|y| + |ŷ|), in percent, 0–200: the M4 competition's
+  definition (Makridakis et al. 2020). A period with y = ŷ = 0 counts as 0.
+  utilsforecast's ``smape`` omits the factor 2 and the percent (0–1): ours = 200 × theirs.
+* ``wape``  = Σ|y − ŷ| / Σ|y| (a fraction; utilsforecast's ``wape``/``nd``). A zero
+  denominator gives +∞ (NaN if the error is 0 too); utilsforecast gives NaN for both.
+* ``mase``  = mae / s₁ and ``rmsse`` = √(mse / s₂), where
+  s_p = mean_{t>m} |x_t − x_{t−m}|^p over the whole training history (Hyndman & Koehler
+  2006; M5's RMSSE with the plain scale). These equal utilsforecast's and sktime's
+  ``mase``/``rmsse``.
+* ``mase_m5``, ``rmsse_m5``: the same with the M5 scale, which starts at the series' first
+  non-zero value ("the first non-zero demand observed", M5 competitors' guide). For series
+  with leading zeros this differs from utilsforecast and sktime, which do not trim them
+  (trim the training history yourself to get ours from them).
+* ``pinball_q<u>`` = mean max(u·(y − q̂_u), (u − 1)·(y − q̂_u)) for the quantile-u forecast
+  q̂_u (utilsforecast's ``quantile_loss``, scikit-learn's ``mean_pinball_loss``);
+  ``pinball`` = its mean over the model's quantiles (utilsforecast's ``mqloss``).
+* ``spl`` = pinball / s₁ (utilsforecast's ``scaled_mqloss``); ``spl_m5`` uses the M5 scale:
+  the M5 uncertainty track's scaled pinball loss averaged over the quantiles.
+* ``coverage_<L>`` = share of periods with lo ≤ y ≤ hi for the level-L central interval
+  (utilsforecast's ``coverage``); ``winkler_<L>`` = mean of (hi − lo) + (2/α)(lo − y)·[y < lo]
+  + (2/α)(y − hi)·[y > hi] with α = 1 − L/100 (Winkler 1972; utilsforecast's
+  ``winkler_score``).
+* :func:`wrmsse` and :func:`wspl`: the M5 weighted scores over a hierarchy (see there).
 
-A scaled metric whose scale is 0 (a constant training series) is ``inf`` when the error is
-positive and ``NaN`` when it is 0 too.
+Quantile forecasts come from ``<model>-q-<u>`` columns and from interval bounds: the lower
+bound of a level-L interval is quantile (100 − L)/200, the upper one (100 + L)/200 (the
+statsforecast convention). A scaled score whose scale is 0 is +∞ when the error is positive
+and NaN when it is 0 too (a scale over fewer than m + 1 values is NaN); such scores raise an
+:class:`~shelfcast.exceptions.UndefinedMetricWarning` and aggregates skip NaN.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._frame import parse_freq, require_columns, to_panel
+from ._accuracy import evaluate_frame, resolve_seasonality
+from ._frame import parse_freq, to_panel
 from .exceptions import InvalidInputError, InvalidParameterError, ShapeError
 
-__all__ = ["SalesMetrics", "bias", "mae", "mase", "mse", "rmse", "rmsse"]
+__all__ = [
+    "SalesMetrics",
+    "bias",
+    "coverage",
+    "mae",
+    "mape",
+    "mase",
+    "mse",
+    "pinball",
+    "rmse",
+    "rmsse",
+    "smape",
+    "spl",
+    "wape",
+    "winkler",
+]
 
-_SCALED = {"mase", "rmsse"}
-_KNOWN = ("mae", "mse", "rmse", "bias", "mase", "rmsse")
+
+def _array(name: str, values: object, n: int | None = None) -> np.ndarray:
+    a = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel())
+    if n is not None and a.size != n:
+        raise ShapeError(f"{name} has {a.size} values but y has {n}")
+    return a
 
 
-def _one(
-    metric: str, y: object, y_hat: object, y_train: object = None, seasonality: int = 1
+def _single(
+    metric: str,
+    y: object,
+    *,
+    point: object = None,
+    quantiles: Mapping[float, object] | None = None,
+    interval: tuple[float, object, object] | None = None,
+    y_train: object = None,
+    seasonality: int | None = 1,
 ) -> float:
-    a = np.asarray(y, dtype=np.float64).ravel()
-    f = np.asarray(y_hat, dtype=np.float64).ravel()
-    if a.shape != f.shape:
-        raise ShapeError(f"y has {a.size} values but y_hat has {f.size}")
+    a = _array("y", y)
     if a.size == 0:
         raise InvalidInputError("y is empty")
+    p = None if point is None else _array("y_hat", point, a.size)
+    qs = [(float(u), _array(f"quantile {u}", v, a.size)) for u, v in (quantiles or {}).items()]
+    iv = []
+    if interval is not None:
+        lv, lo, hi = interval
+        iv = [(float(lv), _array("lo", lo, a.size), _array("hi", hi, a.size))]
     kwargs = {}
     if y_train is not None:
-        t = np.asarray(y_train, dtype=np.float64).ravel()
-        kwargs = {"train_y": t, "train_offsets": np.array([0, t.size], dtype=np.int64)}
-    out = _core.SalesMetrics.evaluate(
-        a, np.array([0, a.size], dtype=np.int64), f, [metric], seasonality=seasonality, **kwargs
+        t = _array("y_train", y_train)
+        kwargs = {
+            "train_y": t,
+            "train_starts": np.array([0], dtype=np.int64),
+            "train_ends": np.array([t.size], dtype=np.int64),
+        }
+    out = _core.Accuracy.evaluate(
+        a,
+        np.array([0, a.size], dtype=np.int64),
+        [("y_hat", p, qs, iv)],
+        [metric],
+        seasonality=resolve_seasonality(seasonality),
+        **kwargs,
     )
-    return float(out[metric][0])
+    return float(out[0, 0, 0])
+
+
+def _scaled_name(base: str, scale: str) -> str:
+    if scale not in ("plain", "m5"):
+        raise InvalidParameterError(f"scale must be 'plain' or 'm5', got {scale!r}")
+    return base if scale == "plain" else f"{base}_m5"
 
 
 def mae(y: object, y_hat: object) -> float:
-    """Mean absolute error of one series.
+    """Mean absolute error of one series: mean |y − ŷ|.
 
     Args:
-        y: actual values; y_hat: forecasts (same length).
+        y: actual values.
+        y_hat: forecasts (same length).
 
     Returns:
-        mean |y − ŷ|.
+        The score.
 
     Raises:
-        ShapeError: lengths differ. InvalidSeriesError: a value is not finite.
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
     """
-    return _one("mae", y, y_hat)
+    return _single("mae", y, point=y_hat)
 
 
 def mse(y: object, y_hat: object) -> float:
-    """Mean squared error of one series (Args/Raises as :func:`mae`)."""
-    return _one("mse", y, y_hat)
+    """Mean squared error of one series: mean (y − ŷ)² (Args/Returns/Raises as :func:`mae`)."""
+    return _single("mse", y, point=y_hat)
 
 
 def rmse(y: object, y_hat: object) -> float:
-    """Root mean squared error of one series (Args/Raises as :func:`mae`)."""
-    return _one("rmse", y, y_hat)
+    """Root mean squared error of one series: √mse (Args/Returns/Raises as :func:`mae`)."""
+    return _single("rmse", y, point=y_hat)
 
 
 def bias(y: object, y_hat: object) -> float:
-    """Mean signed error ŷ − y of one series (Args/Raises as :func:`mae`)."""
-    return _one("bias", y, y_hat)
+    """Mean signed error mean(ŷ − y) of one series (Args/Returns/Raises as :func:`mae`)."""
+    return _single("bias", y, point=y_hat)
 
 
-def mase(y: object, y_hat: object, y_train: object, seasonality: int = 1) -> float:
+def mape(y: object, y_hat: object) -> float:
+    """Mean absolute percentage error in percent over the periods with y ≠ 0.
+
+    100 · mean_{y_t ≠ 0} |y_t − ŷ_t| / |y_t| (NaN when every actual is 0); 100 × utilsforecast's
+    ``mape``. Args/Returns/Raises as :func:`mae`.
+    """
+    return _single("mape", y, point=y_hat)
+
+
+def smape(y: object, y_hat: object) -> float:
+    """Symmetric MAPE, M4 definition, in percent (0–200).
+
+    200 · mean |y − ŷ| / (|y| + |ŷ|), a 0/0 term counting 0; 200 × utilsforecast's ``smape``.
+    Args/Returns/Raises as :func:`mae`.
+    """
+    return _single("smape", y, point=y_hat)
+
+
+def wape(y: object, y_hat: object) -> float:
+    """Weighted absolute percentage error Σ|y − ŷ| / Σ|y| (a fraction).
+
+    +∞ when every actual is 0 and the error is not (NaN when both are 0).
+    Args/Returns/Raises as :func:`mae`.
+    """
+    return _single("wape", y, point=y_hat)
+
+
+def mase(
+    y: object, y_hat: object, y_train: object, seasonality: int = 1, *, scale: str = "plain"
+) -> float:
     """Mean absolute scaled error of one series.
 
     Args:
-        y: actuals; y_hat: forecasts; y_train: the training history; seasonality: m.
+        y: actuals.
+        y_hat: forecasts.
+        y_train: the training history.
+        seasonality: m of the naive scale.
+        scale: ``"plain"`` (the whole history; utilsforecast, sktime) or ``"m5"`` (from the
+            first non-zero value on, as in the M5 competition).
 
     Returns:
-        mae / mean |x_t − x_{t−m}| over the training history.
+        mae / mean_{t>m} |x_t − x_{t−m}|.
 
     Raises:
-        ShapeError: lengths differ. InvalidParameterError: seasonality < 1.
+        ShapeError: lengths differ.
+        InvalidParameterError: seasonality < 1 or an unknown scale.
     """
-    return _one("mase", y, y_hat, y_train, seasonality)
+    return _single(
+        _scaled_name("mase", scale), y, point=y_hat, y_train=y_train, seasonality=seasonality
+    )
 
 
-def rmsse(y: object, y_hat: object, y_train: object, seasonality: int = 1) -> float:
-    """Root mean squared scaled error of one series (Args/Raises as :func:`mase`)."""
-    return _one("rmsse", y, y_hat, y_train, seasonality)
+def rmsse(
+    y: object, y_hat: object, y_train: object, seasonality: int = 1, *, scale: str = "plain"
+) -> float:
+    """Root mean squared scaled error √(mse / mean_{t>m} (x_t − x_{t−m})²) of one series.
+
+    Args/Raises as :func:`mase`; ``scale="m5"`` gives the M5 competition's RMSSE.
+    """
+    return _single(
+        _scaled_name("rmsse", scale), y, point=y_hat, y_train=y_train, seasonality=seasonality
+    )
+
+
+def pinball(y: object, y_hat: object, q: float) -> float:
+    """Pinball (quantile) loss of a quantile-q forecast of one series.
+
+    Args:
+        y: actuals.
+        y_hat: the forecast of quantile q.
+        q: the quantile, in (0, 1).
+
+    Returns:
+        mean max(q·(y − ŷ), (q − 1)·(y − ŷ)).
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidParameterError: q outside (0, 1).
+    """
+    return _single(f"pinball_q{float(q)!r}", y, quantiles={q: y_hat})
+
+
+def spl(
+    y: object,
+    quantiles: Mapping[float, object],
+    y_train: object,
+    seasonality: int = 1,
+    *,
+    scale: str = "m5",
+) -> float:
+    """Scaled pinball loss averaged over quantiles (the M5 uncertainty track's SPL).
+
+    Args:
+        y: actuals.
+        quantiles: quantile u -> its forecasts.
+        y_train: the training history.
+        seasonality: m of the naive scale.
+        scale: ``"m5"`` (default: from the first non-zero value) or ``"plain"``.
+
+    Returns:
+        mean over u of pinball_u / mean_{t>m} |x_t − x_{t−m}|.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidParameterError: no quantile, a quantile outside (0, 1), or seasonality < 1.
+    """
+    if not quantiles:
+        raise InvalidParameterError("quantiles must hold at least one quantile forecast")
+    return _single(
+        _scaled_name("spl", scale), y, quantiles=quantiles, y_train=y_train, seasonality=seasonality
+    )
+
+
+def coverage(y: object, lo: object, hi: object) -> float:
+    """Share of actuals inside [lo, hi] (both ends included).
+
+    Args:
+        y: actuals.
+        lo: interval lower bounds.
+        hi: interval upper bounds.
+
+    Returns:
+        The coverage in [0, 1].
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a lower bound is above its upper bound.
+    """
+    return _single("coverage_50", y, interval=(50.0, lo, hi))
+
+
+def winkler(y: object, lo: object, hi: object, level: float) -> float:
+    """Mean Winkler score of a central interval at ``level`` percent.
+
+    Args:
+        y: actuals.
+        lo: interval lower bounds.
+        hi: interval upper bounds.
+        level: the interval's level in (0, 100), e.g. 80.
+
+    Returns:
+        mean of (hi − lo) + (2/α)(lo − y)[y < lo] + (2/α)(y − hi)[y > hi], α = 1 − level/100.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidParameterError: level outside (0, 100).
+    """
+    return _single(f"winkler_{float(level)!r}", y, interval=(level, lo, hi))
 
 
 class SalesMetrics:
@@ -159,95 +364,64 @@ class SalesMetrics:
         *,
         models: Sequence[str] | None = None,
         train_df: pd.DataFrame | None = None,
-        seasonality: int = 1,
+        seasonality: int | None = None,
         aggregate: bool = False,
+        level: Sequence[float] | None = None,
+        long: bool = False,
     ) -> pd.DataFrame:
-        """Accuracy of forecast columns against actuals, per series (utilsforecast layout).
+        """Accuracy of forecast columns against actuals, per series (and cutoff).
 
         Args:
-            df: ``unique_id, ds, y`` plus one column per model (e.g. the output of
-                :meth:`DemandForecaster.predict` merged with actuals).
-            metrics: names among mae, mse, rmse, bias, mase, rmsse (see the module docs).
-            models: the model columns; default: every column except unique_id, ds, y,
-                cutoff and interval columns (``-lo-``/``-hi-``).
-            train_df: the training history (``unique_id, ds, y``) for mase / rmsse.
-            seasonality: m for the scaled metrics.
-            aggregate: return the mean over series per metric instead of per series.
+            df: ``unique_id, ds, y`` plus the model columns, e.g. the output of
+                :meth:`DemandForecaster.predict` merged with actuals, or of
+                ``cross_validation`` (with a ``cutoff`` column: every (series, cutoff) is
+                scored separately). Interval columns ``<model>-lo-<L>`` /
+                ``<model>-hi-<L>`` and quantile columns ``<model>-q-<u>`` feed the
+                probabilistic metrics.
+            metrics: metric names (the module docs define each): ``mae, mse, rmse, bias,
+                mape, smape, wape, mase, rmsse, mase_m5, rmsse_m5, pinball, pinball_q<u>,
+                spl, spl_m5, coverage[_<L>], winkler[_<L>]``. ``coverage`` and ``winkler``
+                without a level expand to every level present for all models.
+            models: the model names; default: every column except ``unique_id, ds, y,
+                cutoff`` and interval/quantile columns (whose base names are added).
+            train_df: the training history (``unique_id, ds, y``) for the scaled metrics.
+                With a ``cutoff`` column, each (series, cutoff) is scaled on its history up
+                to and including the cutoff (as utilsforecast does).
+            seasonality: m of the naive scales. ``None`` (the default) means 1: the
+                one-step naive scale of the M5 competition and of non-seasonal MASE. It is
+                not inferred from the dates; pass 7 for a weekly season of daily data.
+            aggregate: return one row per metric with the mean over series (and cutoffs),
+                skipping NaN scores, instead of one row per series.
+            level: the interval levels to use (default: every level with both bounds).
+            long: return the tidy long layout ``unique_id, [cutoff,] model, metric, value``
+                (or ``model, metric, value`` when aggregated) instead of one column per
+                model.
 
         Returns:
-            DataFrame ``unique_id, metric, <model>...`` (or ``metric, <model>...`` when
-            aggregated), sorted by unique_id then metric order.
+            DataFrame ``unique_id, [cutoff,] metric, <model>...`` sorted by unique_id,
+            cutoff and metric order (utilsforecast's layout), or ``metric, <model>...``
+            when aggregated.
 
         Raises:
-            InvalidParameterError: unknown metric, no model column, or a scaled metric
-                without ``train_df``.
+            InvalidParameterError: unknown metric, no model column, a scaled metric without
+                ``train_df``, a metric the model's columns cannot feed, seasonality < 1.
             InvalidInputError: a series in ``df`` is absent from ``train_df``.
+            InvalidSeriesError, DuplicateRowError, ColumnTypeError, MissingColumnError:
+                invalid frame, naming the series, date and column.
+
+        Warns:
+            UndefinedMetricWarning: some scores are NaN or infinite (zero denominators).
         """
-        metrics = list(metrics)
-        unknown = [m for m in metrics if m not in _KNOWN]
-        if unknown:
-            raise InvalidParameterError(f"unknown metric(s) {unknown}; known: {list(_KNOWN)}")
-        if not metrics:
-            raise InvalidParameterError("metrics must name at least one metric")
-        require_columns(df, ["unique_id", "ds", "y"], "df")
-        if models is None:
-            models = [
-                c
-                for c in df.columns
-                if c not in ("unique_id", "ds", "y", "cutoff")
-                and "-lo-" not in c
-                and "-hi-" not in c
-            ]
-        models = list(models)
-        if not models:
-            raise InvalidParameterError("df has no model column to evaluate")
-        require_columns(df, models, "df")
-        day = parse_freq("D")
-        panel = to_panel(df, day, check_regular=False)
-        train_kw = {}
-        if any(m in _SCALED for m in metrics):
-            if train_df is None:
-                raise InvalidParameterError("train_df is required for mase and rmsse")
-            train = to_panel(train_df, day, what="train_df", check_regular=False)
-            pos = pd.Index(train.ids).get_indexer(panel.ids)
-            if (pos < 0).any():
-                missing = panel.ids[pos < 0][0]
-                raise InvalidInputError(f"series {missing!r} is in df but not in train_df")
-            starts, ends = train.offsets[:-1][pos], train.offsets[1:][pos]
-            lengths = ends - starts
-            new_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            idx = np.arange(lengths.sum()) + np.repeat(starts - new_starts, lengths)
-            train_kw = {
-                "train_y": train.y[idx],
-                "train_offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-            }
-        per_model = {}
-        for m in models:
-            f = _numeric_column(df, m)[panel.order]
-            per_model[m] = _core.SalesMetrics.evaluate(
-                panel.y, panel.offsets, f, metrics, seasonality=seasonality, **train_kw
-            )
-        n = panel.n_series
-        out = pd.DataFrame(
-            {
-                "unique_id": np.repeat(panel.ids, len(metrics)),
-                "metric": np.tile(np.array(metrics, dtype=object), n),
-            }
+        return evaluate_frame(
+            df,
+            metrics,
+            models=models,
+            train_df=train_df,
+            seasonality=seasonality,
+            aggregate=aggregate,
+            level=level,
+            long=long,
         )
-        for m in models:
-            out[m] = np.stack([per_model[m][k] for k in metrics], axis=1).reshape(-1)
-        if aggregate:
-            return out.drop(columns="unique_id").groupby("metric", sort=False).mean().reset_index()
-        return out
 
     def __repr__(self) -> str:
         return f"SalesMetrics(n_series={self._panel.n_series}, n_rows={len(self._panel.y)})"
-
-
-def _numeric_column(df: pd.DataFrame, col: str) -> np.ndarray:
-    from .exceptions import ColumnTypeError
-
-    s = df[col]
-    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        raise ColumnTypeError(f"df column {col!r} must be numeric, got dtype {s.dtype}")
-    return s.to_numpy(dtype=np.float64, na_value=np.nan)

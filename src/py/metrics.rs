@@ -3,7 +3,7 @@
 
 use super::arrays;
 use crate::error::Error;
-use crate::metrics::{self, Metric};
+use crate::metrics::{self, Forecasts, Metric, Segments};
 use crate::panel::Panel;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -82,6 +82,9 @@ impl PySalesMetrics {
         train_offsets: Option<PyReadonlyArray1<'py, i64>>,
         seasonality: i64,
     ) -> PyResult<Bound<'py, PyDict>> {
+        if metrics.is_empty() {
+            return Err(Error::param("metrics", "must name at least one metric").into());
+        }
         let parsed = metrics
             .iter()
             .map(|m| Metric::parse(m))
@@ -94,9 +97,9 @@ impl PySalesMetrics {
         let train_values = train_y.as_ref().map(arrays::slice);
         let train_offsets = train_offsets.as_ref().map(arrays::offsets).transpose()?;
         let out = py.detach(|| -> Result<_, Error> {
-            let actual = Panel::new(&values, &offsets)?;
+            let actual = Segments::from_offsets(&values, &offsets)?;
             let train = match (&train_values, &train_offsets) {
-                (Some(v), Some(o)) => Some(Panel::new(v, o)?),
+                (Some(v), Some(o)) => Some(Segments::from_offsets(v, o)?),
                 (None, None) => None,
                 _ => {
                     return Err(Error::param(
@@ -105,10 +108,17 @@ impl PySalesMetrics {
                     ))
                 }
             };
-            metrics::evaluate(&actual, &fc, train.as_ref(), &parsed, seasonality)
+            let model = Forecasts {
+                name: "forecast",
+                point: Some(&fc),
+                ..Default::default()
+            };
+            metrics::evaluate(&actual, &[model], train.as_ref(), &parsed, seasonality)
         })?;
+        let n_metrics = metrics.len();
         let d = PyDict::new(py);
-        for (name, col) in metrics.iter().zip(out) {
+        for (k, name) in metrics.iter().enumerate() {
+            let col: Vec<f64> = out.iter().skip(k).step_by(n_metrics).copied().collect();
             d.set_item(name, col.into_pyarray(py))?;
         }
         Ok(d)

@@ -1,6 +1,7 @@
 //! The Python binding layer (feature `python`): the `shelfcast._core` extension module.
 //! Bindings only convert types, release the GIL (`py.detach`) and map errors.
 
+mod accuracy;
 mod arrays;
 mod errors;
 mod forecaster;
@@ -14,6 +15,8 @@ use pyo3::prelude::*;
 pub mod _core {
     use pyo3::prelude::*;
 
+    #[pymodule_export]
+    use super::accuracy::PyAccuracy;
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]

@@ -433,3 +433,140 @@ def test_invariants(pairs):
     for q in (0.1, 0.5, 0.9):
         assert M.pinball(y, f, q) >= 0 and M.pinball(y, y, q) == 0
     assert M.pinball(y, f, 0.5) == pytest.approx(M.mae(y, f) / 2)
+
+
+# ---------------------------------------------------------------- WRMSSE / WSPL by hand
+
+TRAIN_Y = {  # 6 training days; s1 and s3 start with zeros (trimmed by the M5 scale)
+    "s1": [0, 0, 2, 4, 3, 5],
+    "s2": [1, 2, 1, 3, 2, 2],
+    "s3": [0, 1, 0, 2, 0, 1],
+    "s4": [4, 4, 5, 6, 5, 4],
+}
+PRICE = {"s1": 2.0, "s2": 1.0, "s3": 10.0, "s4": 0.5}
+STORE = {"s1": "A", "s2": "A", "s3": "B", "s4": "B"}
+TEST_Y = {"s1": [4, 6], "s2": [2, 1], "s3": [0, 3], "s4": [5, 5]}
+FC = {"s1": [4, 4], "s2": [2, 2], "s3": [1, 1], "s4": [5, 4]}
+
+
+def _hier_frames():
+    days = pd.date_range("2024-03-01", periods=8, freq="D")
+    train = pd.DataFrame(
+        [(u, days[t], float(v), PRICE[u]) for u, ys in TRAIN_Y.items() for t, v in enumerate(ys)],
+        columns=["unique_id", "ds", "y", "price"],
+    )
+    test = pd.DataFrame(
+        [(u, days[6 + t], float(TEST_Y[u][t]), float(FC[u][t])) for u in TEST_Y for t in range(2)],
+        columns=["unique_id", "ds", "y", "M"],
+    )
+    hier = pd.DataFrame({"unique_id": list(STORE), "store": list(STORE.values())})
+    return train, test, hier
+
+
+def _rmsse_m5(train, y, f):
+    x = np.asarray(train, float)
+    x = x[np.argmax(x != 0) :]
+    scale = np.mean(np.diff(x) ** 2)
+    return np.sqrt(np.mean((np.asarray(y, float) - np.asarray(f, float)) ** 2) / scale)
+
+
+def _by_hand_wrmsse(weight_periods=3):
+    nodes = {
+        "total": list(STORE),
+        "store=A": ["s1", "s2"],
+        "store=B": ["s3", "s4"],
+        **{u: [u] for u in STORE},
+    }
+    levels = {"total": ["total"], "store": ["store=A", "store=B"], "unique_id": list(STORE)}
+    dollars = {u: PRICE[u] * sum(TRAIN_Y[u][-weight_periods:]) for u in STORE}
+    out = {}
+    for lv, members in levels.items():
+        total = sum(dollars[u] for n in members for u in nodes[n])
+        score = 0.0
+        for n in members:
+            us = nodes[n]
+            w = sum(dollars[u] for u in us) / total
+            tr = np.sum([TRAIN_Y[u] for u in us], axis=0)
+            y = np.sum([TEST_Y[u] for u in us], axis=0)
+            f = np.sum([FC[u] for u in us], axis=0)
+            score += w * _rmsse_m5(tr, y, f)
+        out[lv] = score
+    out["WRMSSE"] = np.mean(list(out.values()))
+    return out
+
+
+def test_wrmsse_on_a_hand_computed_hierarchy():
+    train, test, hier = _hier_frames()
+    got = M.wrmsse(test, train, hier, weight_periods=3).set_index("level").M
+    want = _by_hand_wrmsse(3)
+    assert list(got.index) == ["total", "store", "unique_id", "WRMSSE"]
+    for k, v in want.items():
+        assert got[k] == pytest.approx(v, rel=1e-12), k
+    # one number fully by hand: s2 alone, weight 7/(2*12 + 7 + 10*3 + 0.5*15) = 7/68.5
+    s2 = _rmsse_m5(TRAIN_Y["s2"], TEST_Y["s2"], FC["s2"])
+    assert s2 == pytest.approx(np.sqrt(0.5 / (7 / 5)))  # diffs 1, -1, 2, -1, 0
+    weights = M.hierarchy_weights(train, hier, weight_periods=3)
+    w = weights.set_index(["level", "unique_id"]).weight
+    assert w["unique_id", "s2"] == pytest.approx(7 / 68.5)
+    assert w.groupby(level=0).sum().to_numpy() == pytest.approx(np.ones(3))
+
+
+def test_wrmsse_per_cutoff_uses_history_up_to_the_cutoff():
+    train, test, hier = _hier_frames()
+    cutoff = train.ds.max()
+    cv = pd.concat([test.assign(cutoff=cutoff), test.assign(cutoff=cutoff, M=test.M + 1)])
+    cv["cutoff"] = [cutoff] * len(test) + [cutoff - pd.Timedelta(days=1)] * len(test)
+    # the second "cutoff" is a day earlier: its history and weights stop one day earlier
+    out = M.wrmsse(cv, train, hier, weight_periods=3)
+    assert list(out.columns) == ["cutoff", "level", "M"]
+    late = out[out.cutoff == cutoff].set_index("level").M
+    assert late["WRMSSE"] == pytest.approx(_by_hand_wrmsse(3)["WRMSSE"], rel=1e-12)
+    assert len(out) == 8
+
+
+def test_wrmsse_units_weights_and_errors():
+    train, test, hier = _hier_frames()
+    units = M.wrmsse(test, train, hier, weight_periods=3, price_col=None)
+    assert units.M.iloc[-1] != pytest.approx(M.wrmsse(test, train, hier).M.iloc[-1])
+    with pytest.raises(InvalidInputError, match="'s9'"):
+        M.wrmsse(test.assign(unique_id=test.unique_id.replace("s1", "s9")), train, hier)
+    with pytest.raises(shelfcast.exceptions.MissingColumnError, match="region"):
+        M.wrmsse(test, train, hier, levels=[["region"]])
+    bad = train.copy()
+    bad.loc[3, "price"] = np.nan  # s1 sold 4 units that day
+    with pytest.raises(InvalidSeriesError, match="'price' is missing for series 's1'"):
+        M.wrmsse(test, bad, hier)
+
+
+def test_wspl_on_a_hand_computed_hierarchy():
+    train, test, hier = _hier_frames()
+    # node-level quantile forecasts: bottom forecasts summed, ±1 for the 50% interval
+    nodes = M.aggregate_hierarchy(test, hier).drop(columns="level")
+    nodes["M-lo-50"] = nodes.M - 1
+    nodes["M-hi-50"] = nodes.M + 1
+    nodes["M-q-0.5"] = nodes.M
+    got = M.wspl(nodes, train, hier, weight_periods=3, models=["M"]).set_index("level").M
+    # by hand: SPL_i = mean_u pinball_u / M5 abs scale, quantiles 0.25, 0.5, 0.75
+    members = {"total": list(STORE), "store=A": ["s1", "s2"], "store=B": ["s3", "s4"]}
+    members.update({u: [u] for u in STORE})
+    dollars = {u: PRICE[u] * sum(TRAIN_Y[u][-3:]) for u in STORE}
+
+    def spl(node):
+        us = members[node]
+        tr = np.sum([TRAIN_Y[u] for u in us], axis=0).astype(float)
+        tr = tr[np.argmax(tr != 0) :]
+        y = np.sum([TEST_Y[u] for u in us], axis=0)
+        f = np.sum([FC[u] for u in us], axis=0)
+        loss = np.mean([M.pinball(y, f + d, u) for d, u in ((-1, 0.25), (0, 0.5), (1, 0.75))])
+        return loss / np.mean(np.abs(np.diff(tr)))
+
+    levels = {"total": ["total"], "store": ["store=A", "store=B"], "unique_id": list(STORE)}
+    want = {}
+    for lv, ns in levels.items():
+        tot = sum(dollars[u] for n in ns for u in members[n])
+        want[lv] = sum(sum(dollars[u] for u in members[n]) / tot * spl(n) for n in ns)
+    want["WSPL"] = np.mean(list(want.values()))
+    for k, v in want.items():
+        assert got[k] == pytest.approx(v, rel=1e-12), k
+    with pytest.raises(InvalidInputError, match="store=B"):
+        M.wspl(nodes[nodes.unique_id != "store=B"], train, hier, models=["M"])

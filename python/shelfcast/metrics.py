@@ -52,12 +52,15 @@ import pandas as pd
 from . import _core
 from ._accuracy import evaluate_frame, resolve_seasonality
 from ._frame import parse_freq, to_panel
+from ._hierarchy import aggregate_hierarchy, hierarchy_weights, weighted_score
 from .exceptions import InvalidInputError, InvalidParameterError, ShapeError
 
 __all__ = [
     "SalesMetrics",
+    "aggregate_hierarchy",
     "bias",
     "coverage",
+    "hierarchy_weights",
     "mae",
     "mape",
     "mase",
@@ -69,6 +72,8 @@ __all__ = [
     "spl",
     "wape",
     "winkler",
+    "wrmsse",
+    "wspl",
 ]
 
 
@@ -303,6 +308,121 @@ def winkler(y: object, lo: object, hi: object, level: float) -> float:
         InvalidParameterError: level outside (0, 100).
     """
     return _single(f"winkler_{float(level)!r}", y, interval=(level, lo, hi))
+
+
+def wrmsse(
+    df: pd.DataFrame,
+    train_df: pd.DataFrame,
+    hierarchy: pd.DataFrame,
+    *,
+    levels: Sequence[Sequence[str]] | None = None,
+    models: Sequence[str] | None = None,
+    price_col: str | None = "price",
+    weight_periods: int = 28,
+    seasonality: int | None = None,
+) -> pd.DataFrame:
+    """Weighted RMSSE over a hierarchy, as in the M5 accuracy competition.
+
+    For every level l (L levels) and node i (a sum of bottom series), RMSSE_i is
+    ``rmsse_m5`` of the node's summed forecasts (scale from its first non-zero training
+    value). The weight w_i is the node's dollar sales (Σ units × price) over the last
+    ``weight_periods`` training dates, divided by the level's total, so each level's
+    weights sum to 1. Then WRMSSE_l = Σ_i w_i RMSSE_i and WRMSSE = (1/L) Σ_l WRMSSE_l,
+    which is M5's Σ over all series with weights summing to 1/L per level.
+
+    Args:
+        df: bottom-level forecasts ``unique_id, ds, [cutoff,] y, <model>...`` (point
+            forecasts add up, so nodes are summed from them). With a ``cutoff`` column
+            every cutoff is scored on its own (history and weights as of the cutoff).
+        train_df: bottom-level history ``unique_id, ds, y`` and ``price_col``.
+        hierarchy: one row per ``unique_id`` with grouping columns (store, dept...);
+            series of ``hierarchy`` absent from ``df`` are left out.
+        levels: lists of hierarchy columns, e.g. ``[[], ["store"], ["store", "dept"],
+            ["unique_id"]]``; default: the total, each column alone, then the bottom.
+        models: the model columns (default: every non-reserved column).
+        price_col: price column of ``train_df``; ``None`` weighs by units.
+        weight_periods: the number of last training dates that set the weights (M5: 28).
+        seasonality: m of the scale (default None = 1, as M5).
+
+    Returns:
+        DataFrame ``[cutoff,] level, <model>...``: one row per level (named ``"total"``,
+        ``"store"``, ``"store/dept"``, ``"unique_id"``...) then a ``"WRMSSE"`` row.
+
+    Raises:
+        MissingColumnError, InvalidInputError, InvalidSeriesError: unknown level columns,
+            series missing from ``hierarchy``/``train_df``, prices missing on sale days.
+
+    Warns:
+        UndefinedMetricWarning: a node with positive weight has an undefined RMSSE.
+    """
+    return weighted_score(
+        "rmsse_m5",
+        "WRMSSE",
+        df,
+        train_df,
+        hierarchy,
+        levels=levels,
+        models=models,
+        price_col=price_col,
+        weight_periods=weight_periods,
+        seasonality=seasonality,
+        level=None,
+        node_forecasts=False,
+    )
+
+
+def wspl(
+    df: pd.DataFrame,
+    train_df: pd.DataFrame,
+    hierarchy: pd.DataFrame,
+    *,
+    levels: Sequence[Sequence[str]] | None = None,
+    models: Sequence[str] | None = None,
+    level: Sequence[float] | None = None,
+    price_col: str | None = "price",
+    weight_periods: int = 28,
+    seasonality: int | None = None,
+) -> pd.DataFrame:
+    """Weighted scaled pinball loss over a hierarchy, as in the M5 uncertainty competition.
+
+    SPL_i = mean over the model's quantiles u of pinball_u / s₁ (``spl_m5``: scale from the
+    node's first non-zero training value); weights and averaging over levels as in
+    :func:`wrmsse`. M5 used the quantiles 0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835,
+    0.975, 0.995 (intervals at 50/67/95/99 plus a ``-q-0.5`` median column).
+
+    Args:
+        df: quantile forecasts for **every node** of every level: quantiles do not add up,
+            so node forecasts must be supplied (rows with ``unique_id`` = the node ids of
+            :func:`aggregate_hierarchy`: ``"total"``, ``"store=CA_1"``, bottom ids...).
+            Columns ``<model>-lo-<L>``/``<model>-hi-<L>`` and/or ``<model>-q-<u>``.
+        train_df: bottom-level history ``unique_id, ds, y`` and ``price_col``.
+        hierarchy, levels, models, price_col, weight_periods, seasonality: as in
+            :func:`wrmsse`.
+        level: interval levels to use (default: all present).
+
+    Returns:
+        DataFrame ``[cutoff,] level, <model>...`` with one row per level then ``"WSPL"``.
+
+    Raises:
+        InvalidInputError: a node has no forecast rows. Others as :func:`wrmsse`.
+
+    Warns:
+        UndefinedMetricWarning: a node with positive weight has an undefined SPL.
+    """
+    return weighted_score(
+        "spl_m5",
+        "WSPL",
+        df,
+        train_df,
+        hierarchy,
+        levels=levels,
+        models=models,
+        price_col=price_col,
+        weight_periods=weight_periods,
+        seasonality=seasonality,
+        level=level,
+        node_forecasts=True,
+    )
 
 
 class SalesMetrics:

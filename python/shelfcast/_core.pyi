@@ -9,6 +9,7 @@ __all__ = [
     "Accuracy",
     "DemandForecaster",
     "ReorderPlanner",
+    "SalesAnalytics",
     "SalesMetrics",
     "__version__",
     "num_threads",
@@ -59,7 +60,11 @@ class ReorderPlanner:
 class SalesMetrics:
     @classmethod
     def summary(
-        cls, y: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64]
+        cls,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        price: npt.NDArray[np.float64] | None = None,
+        season_length: int = 1,
     ) -> dict[str, npt.NDArray[np.float64]]: ...
     @classmethod
     def evaluate(
@@ -95,3 +100,14 @@ class Accuracy:
     def train_windows(
         cls, times: _I64, offsets: _I64, series: _I64, cutoffs: _I64 | None = None
     ) -> tuple[_I64, _I64]: ...
+
+@final
+class SalesAnalytics:
+    @classmethod
+    def abc(cls, values: _F64, a: float, b: float) -> npt.NDArray[np.int8]: ...
+    @classmethod
+    def xyz(cls, y: _F64, offsets: _I64, x: float, z: float) -> dict[str, np.ndarray]: ...
+    @classmethod
+    def demand_classes(
+        cls, y: _F64, offsets: _I64, adi_cut: float, cv2_cut: float, from_first_sale: bool
+    ) -> dict[str, np.ndarray | list[str]]: ...

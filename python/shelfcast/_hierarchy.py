@@ -9,28 +9,25 @@ nodes keep their ``unique_id``). Node series are sums of their bottom series per
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._accuracy import evaluate_frame
 from ._frame import require_columns
 from .exceptions import (
     InvalidInputError,
     InvalidParameterError,
     InvalidSeriesError,
     MissingColumnError,
-    UndefinedMetricWarning,
 )
 
-__all__ = ["aggregate_hierarchy", "hierarchy_weights", "weighted_score"]
+__all__ = ["aggregate_hierarchy", "hierarchy_weights", "level_name", "levels_of", "node_ids"]
 
 _BOTTOM = "unique_id"
 
 
-def _levels(hierarchy: pd.DataFrame, levels: Sequence[Sequence[str]] | None) -> list[list[str]]:
+def levels_of(hierarchy: pd.DataFrame, levels: Sequence[Sequence[str]] | None) -> list[list[str]]:
     require_columns(hierarchy, [_BOTTOM], "hierarchy")
     attrs = [c for c in hierarchy.columns if c != _BOTTOM]
     if levels is None:
@@ -59,7 +56,7 @@ def level_name(level: Sequence[str]) -> str:
     return "/".join(level) if level else "total"
 
 
-def _node_ids(hierarchy: pd.DataFrame, level: list[str]) -> pd.Series:
+def node_ids(hierarchy: pd.DataFrame, level: list[str]) -> pd.Series:
     """Node id of every bottom series at ``level``, indexed by unique_id."""
     h = hierarchy.set_index(_BOTTOM, drop=False)
     if not level:
@@ -73,7 +70,7 @@ def _node_ids(hierarchy: pd.DataFrame, level: list[str]) -> pd.Series:
     return node.astype(object)
 
 
-def _check_covered(ids: pd.Series, hierarchy: pd.DataFrame, what: str) -> None:
+def check_covered(ids: pd.Series, hierarchy: pd.DataFrame, what: str) -> None:
     known = pd.Index(hierarchy[_BOTTOM])
     missing = pd.Index(ids.unique()).difference(known)
     if len(missing):
@@ -105,9 +102,9 @@ def aggregate_hierarchy(
         MissingColumnError, InvalidInputError: unknown level columns, or a series of ``df``
             absent from ``hierarchy``.
     """
-    lvls = _levels(hierarchy, levels)
+    lvls = levels_of(hierarchy, levels)
     require_columns(df, [_BOTTOM, "ds"], "df")
-    _check_covered(df[_BOTTOM], hierarchy, "df")
+    check_covered(df[_BOTTOM], hierarchy, "df")
     keys = ["ds"] + (["cutoff"] if "cutoff" in df.columns else [])
     if columns is None:
         columns = [
@@ -119,7 +116,7 @@ def aggregate_hierarchy(
     require_columns(df, columns, "df")
     parts = []
     for lv in lvls:
-        node = df[_BOTTOM].map(_node_ids(hierarchy, lv))
+        node = df[_BOTTOM].map(node_ids(hierarchy, lv))
         frame = df[[*keys, *columns]].assign(unique_id=node.to_numpy())
         by = ["unique_id", *keys[::-1]]  # unique_id, [cutoff,] ds
         agg = frame.groupby(by, sort=True)[columns].sum().reset_index()
@@ -161,10 +158,10 @@ def hierarchy_weights(
         raise InvalidParameterError(f"weight_periods must be an int, got {weight_periods!r}")
     if weight_periods < 1:
         raise InvalidParameterError(f"weight_periods must be >= 1, got {weight_periods}")
-    lvls = _levels(hierarchy, levels)
+    lvls = levels_of(hierarchy, levels)
     cols = [_BOTTOM, "ds", "y"] + ([price_col] if price_col is not None else [])
     require_columns(train_df, cols, "train_df")
-    _check_covered(train_df[_BOTTOM], hierarchy, "train_df")
+    check_covered(train_df[_BOTTOM], hierarchy, "train_df")
     y = train_df["y"].to_numpy(dtype=np.float64)
     value = y
     if price_col is not None:
@@ -190,7 +187,7 @@ def hierarchy_weights(
         sales = pd.Series(value[mask]).groupby(train_df[_BOTTOM].to_numpy()[mask]).sum()
         sales = sales.reindex(hierarchy[_BOTTOM].to_numpy(), fill_value=0.0)
         for lv in lvls:
-            node = _node_ids(hierarchy, lv).reindex(sales.index)
+            node = node_ids(hierarchy, lv).reindex(sales.index)
             w = sales.groupby(node.to_numpy(), sort=True).sum()
             total = w.sum()
             if total <= 0:
@@ -205,103 +202,3 @@ def hierarchy_weights(
                 part.insert(0, "cutoff", pd.Timestamp(c))
             out.append(part.reset_index(drop=True))
     return pd.concat(out, ignore_index=True)
-
-
-def weighted_score(
-    metric: str,
-    total_name: str,
-    df: pd.DataFrame,
-    train_df: pd.DataFrame,
-    hierarchy: pd.DataFrame,
-    *,
-    levels: Sequence[Sequence[str]] | None,
-    models: Sequence[str] | None,
-    price_col: str | None,
-    weight_periods: int,
-    seasonality: int | None,
-    level: Sequence[float] | None,
-    node_forecasts: bool,
-) -> pd.DataFrame:
-    """Shared engine of :func:`shelfcast.metrics.wrmsse` and :func:`~shelfcast.metrics.wspl`.
-
-    ``node_forecasts``: ``df`` already holds every node's forecasts (WSPL: quantiles do not
-    add up); otherwise the bottom forecasts are summed into the nodes (WRMSSE).
-    """
-    lvls = _levels(hierarchy, levels)
-    require_columns(df, [_BOTTOM, "ds", "y"], "df")
-    require_columns(train_df, [_BOTTOM, "ds", "y"], "train_df")
-    has_cutoff = "cutoff" in df.columns
-    if not node_forecasts:
-        _check_covered(df[_BOTTOM], hierarchy, "df")
-        hierarchy = hierarchy[hierarchy[_BOTTOM].isin(df[_BOTTOM].unique())]
-    train_df = train_df[train_df[_BOTTOM].isin(hierarchy[_BOTTOM])]
-    train_nodes = aggregate_hierarchy(train_df, hierarchy, lvls, ["y"]).drop(columns="level")
-    if node_forecasts:
-        nodes = df
-        wanted = pd.concat(
-            [_node_ids(hierarchy, lv).drop_duplicates() for lv in lvls], ignore_index=True
-        )
-        missing = pd.Index(wanted.unique()).difference(pd.Index(df[_BOTTOM].unique()))
-        if len(missing):
-            raise InvalidInputError(
-                f"df has no forecasts for node {missing[0]!r} ({len(missing)} nodes missing); "
-                f"build node series with aggregate_hierarchy()"
-            )
-    else:
-        nodes = aggregate_hierarchy(df, hierarchy, lvls).drop(columns="level")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        scores = evaluate_frame(
-            nodes,
-            [metric],
-            models=models,
-            train_df=train_nodes,
-            seasonality=seasonality,
-            aggregate=False,
-            level=level,
-            long=False,
-        ).drop(columns="metric")
-    model_names = [c for c in scores.columns if c not in (_BOTTOM, "cutoff")]
-    cutoffs = np.unique(scores["cutoff"]) if has_cutoff else None
-    weights = hierarchy_weights(
-        train_df,
-        hierarchy,
-        lvls,
-        price_col=price_col,
-        weight_periods=weight_periods,
-        cutoffs=cutoffs,
-    )
-    keys = [_BOTTOM] + (["cutoff"] if has_cutoff else [])
-    merged = weights.merge(scores, on=keys, how="left", indicator=True)
-    lost = (merged["_merge"] == "left_only") & (merged["weight"] > 0)
-    if lost.any():
-        row = merged[lost].iloc[0]
-        raise InvalidInputError(
-            f"node {row[_BOTTOM]!r} has sales weight {row['weight']:.3g} but no forecast "
-            f"rows in df" + (f" for cutoff {row['cutoff']}" if has_cutoff else "")
-        )
-    values = merged[model_names].to_numpy(dtype=np.float64)
-    w = merged["weight"].to_numpy()[:, None]
-    contrib = np.where(w == 0, 0.0, w * values)
-    for msg in caught:
-        if not issubclass(msg.category, UndefinedMetricWarning) or not np.isfinite(contrib).all():
-            warnings.warn(msg.message, msg.category, stacklevel=3)
-    by = (["cutoff"] if has_cutoff else []) + ["level"]
-    codes = merged.groupby(by, sort=False).ngroup().to_numpy()
-    first = np.unique(codes, return_index=True)[1]
-    per_level = merged.iloc[first][by].reset_index(drop=True)
-    for j, name in enumerate(model_names):
-        per_level[name] = np.bincount(codes, weights=contrib[:, j], minlength=len(first))
-    order = {level_name(lv): i for i, lv in enumerate(lvls)}
-    per_level["_order"] = per_level["level"].map(order)
-    totals = per_level.groupby(by[:-1], sort=True)[model_names] if has_cutoff else None
-    if totals is None:
-        total = pd.DataFrame([per_level[model_names].mean(skipna=False)])
-        total["_order"] = len(order)
-    else:
-        total = totals.agg(lambda s: s.to_numpy().mean()).reset_index()
-        total["_order"] = len(order)
-    total["level"] = total_name
-    out = pd.concat([per_level, total[per_level.columns]], ignore_index=True)
-    out = out.sort_values([*by[:-1], "_order"], kind="stable").drop(columns="_order")
-    return out.reset_index(drop=True)

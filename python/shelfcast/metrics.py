@@ -44,16 +44,33 @@ and NaN when it is 0 too (a scale over fewer than m + 1 values is NaN); such sco
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _core
-from ._accuracy import evaluate_frame, resolve_seasonality
-from ._frame import parse_freq, to_panel
-from ._hierarchy import aggregate_hierarchy, hierarchy_weights, weighted_score
-from .exceptions import InvalidInputError, InvalidParameterError, ShapeError
+from . import _analytics
+from ._accuracy import evaluate_frame
+from ._analytics import default_season_length
+from ._frame import _numeric, parse_freq, require_columns, to_panel
+from ._hierarchy import aggregate_hierarchy, hierarchy_weights
+from ._scores import (
+    bias,
+    coverage,
+    mae,
+    mape,
+    mase,
+    mse,
+    pinball,
+    rmse,
+    rmsse,
+    smape,
+    spl,
+    wape,
+    winkler,
+)
+from ._weighted import wrmsse, wspl
+from .exceptions import InvalidSeriesError
 
 __all__ = [
     "SalesMetrics",
@@ -77,354 +94,6 @@ __all__ = [
 ]
 
 
-def _array(name: str, values: object, n: int | None = None) -> np.ndarray:
-    a = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel())
-    if n is not None and a.size != n:
-        raise ShapeError(f"{name} has {a.size} values but y has {n}")
-    return a
-
-
-def _single(
-    metric: str,
-    y: object,
-    *,
-    point: object = None,
-    quantiles: Mapping[float, object] | None = None,
-    interval: tuple[float, object, object] | None = None,
-    y_train: object = None,
-    seasonality: int | None = 1,
-) -> float:
-    a = _array("y", y)
-    if a.size == 0:
-        raise InvalidInputError("y is empty")
-    p = None if point is None else _array("y_hat", point, a.size)
-    qs = [(float(u), _array(f"quantile {u}", v, a.size)) for u, v in (quantiles or {}).items()]
-    iv = []
-    if interval is not None:
-        lv, lo, hi = interval
-        iv = [(float(lv), _array("lo", lo, a.size), _array("hi", hi, a.size))]
-    kwargs = {}
-    if y_train is not None:
-        t = _array("y_train", y_train)
-        kwargs = {
-            "train_y": t,
-            "train_starts": np.array([0], dtype=np.int64),
-            "train_ends": np.array([t.size], dtype=np.int64),
-        }
-    out = _core.Accuracy.evaluate(
-        a,
-        np.array([0, a.size], dtype=np.int64),
-        [("y_hat", p, qs, iv)],
-        [metric],
-        seasonality=resolve_seasonality(seasonality),
-        **kwargs,
-    )
-    return float(out[0, 0, 0])
-
-
-def _scaled_name(base: str, scale: str) -> str:
-    if scale not in ("plain", "m5"):
-        raise InvalidParameterError(f"scale must be 'plain' or 'm5', got {scale!r}")
-    return base if scale == "plain" else f"{base}_m5"
-
-
-def mae(y: object, y_hat: object) -> float:
-    """Mean absolute error of one series: mean |y − ŷ|.
-
-    Args:
-        y: actual values.
-        y_hat: forecasts (same length).
-
-    Returns:
-        The score.
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidSeriesError: a value is not finite.
-    """
-    return _single("mae", y, point=y_hat)
-
-
-def mse(y: object, y_hat: object) -> float:
-    """Mean squared error of one series: mean (y − ŷ)² (Args/Returns/Raises as :func:`mae`)."""
-    return _single("mse", y, point=y_hat)
-
-
-def rmse(y: object, y_hat: object) -> float:
-    """Root mean squared error of one series: √mse (Args/Returns/Raises as :func:`mae`)."""
-    return _single("rmse", y, point=y_hat)
-
-
-def bias(y: object, y_hat: object) -> float:
-    """Mean signed error mean(ŷ − y) of one series (Args/Returns/Raises as :func:`mae`)."""
-    return _single("bias", y, point=y_hat)
-
-
-def mape(y: object, y_hat: object) -> float:
-    """Mean absolute percentage error in percent over the periods with y ≠ 0.
-
-    100 · mean_{y_t ≠ 0} |y_t − ŷ_t| / |y_t| (NaN when every actual is 0); 100 × utilsforecast's
-    ``mape``. Args/Returns/Raises as :func:`mae`.
-    """
-    return _single("mape", y, point=y_hat)
-
-
-def smape(y: object, y_hat: object) -> float:
-    """Symmetric MAPE, M4 definition, in percent (0–200).
-
-    200 · mean |y − ŷ| / (|y| + |ŷ|), a 0/0 term counting 0; 200 × utilsforecast's ``smape``.
-    Args/Returns/Raises as :func:`mae`.
-    """
-    return _single("smape", y, point=y_hat)
-
-
-def wape(y: object, y_hat: object) -> float:
-    """Weighted absolute percentage error Σ|y − ŷ| / Σ|y| (a fraction).
-
-    +∞ when every actual is 0 and the error is not (NaN when both are 0).
-    Args/Returns/Raises as :func:`mae`.
-    """
-    return _single("wape", y, point=y_hat)
-
-
-def mase(
-    y: object, y_hat: object, y_train: object, seasonality: int = 1, *, scale: str = "plain"
-) -> float:
-    """Mean absolute scaled error of one series.
-
-    Args:
-        y: actuals.
-        y_hat: forecasts.
-        y_train: the training history.
-        seasonality: m of the naive scale.
-        scale: ``"plain"`` (the whole history; utilsforecast, sktime) or ``"m5"`` (from the
-            first non-zero value on, as in the M5 competition).
-
-    Returns:
-        mae / mean_{t>m} |x_t − x_{t−m}|.
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidParameterError: seasonality < 1 or an unknown scale.
-    """
-    return _single(
-        _scaled_name("mase", scale), y, point=y_hat, y_train=y_train, seasonality=seasonality
-    )
-
-
-def rmsse(
-    y: object, y_hat: object, y_train: object, seasonality: int = 1, *, scale: str = "plain"
-) -> float:
-    """Root mean squared scaled error √(mse / mean_{t>m} (x_t − x_{t−m})²) of one series.
-
-    Args/Raises as :func:`mase`; ``scale="m5"`` gives the M5 competition's RMSSE.
-    """
-    return _single(
-        _scaled_name("rmsse", scale), y, point=y_hat, y_train=y_train, seasonality=seasonality
-    )
-
-
-def pinball(y: object, y_hat: object, q: float) -> float:
-    """Pinball (quantile) loss of a quantile-q forecast of one series.
-
-    Args:
-        y: actuals.
-        y_hat: the forecast of quantile q.
-        q: the quantile, in (0, 1).
-
-    Returns:
-        mean max(q·(y − ŷ), (q − 1)·(y − ŷ)).
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidParameterError: q outside (0, 1).
-    """
-    return _single(f"pinball_q{float(q)!r}", y, quantiles={q: y_hat})
-
-
-def spl(
-    y: object,
-    quantiles: Mapping[float, object],
-    y_train: object,
-    seasonality: int = 1,
-    *,
-    scale: str = "m5",
-) -> float:
-    """Scaled pinball loss averaged over quantiles (the M5 uncertainty track's SPL).
-
-    Args:
-        y: actuals.
-        quantiles: quantile u -> its forecasts.
-        y_train: the training history.
-        seasonality: m of the naive scale.
-        scale: ``"m5"`` (default: from the first non-zero value) or ``"plain"``.
-
-    Returns:
-        mean over u of pinball_u / mean_{t>m} |x_t − x_{t−m}|.
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidParameterError: no quantile, a quantile outside (0, 1), or seasonality < 1.
-    """
-    if not quantiles:
-        raise InvalidParameterError("quantiles must hold at least one quantile forecast")
-    return _single(
-        _scaled_name("spl", scale), y, quantiles=quantiles, y_train=y_train, seasonality=seasonality
-    )
-
-
-def coverage(y: object, lo: object, hi: object) -> float:
-    """Share of actuals inside [lo, hi] (both ends included).
-
-    Args:
-        y: actuals.
-        lo: interval lower bounds.
-        hi: interval upper bounds.
-
-    Returns:
-        The coverage in [0, 1].
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidSeriesError: a lower bound is above its upper bound.
-    """
-    return _single("coverage_50", y, interval=(50.0, lo, hi))
-
-
-def winkler(y: object, lo: object, hi: object, level: float) -> float:
-    """Mean Winkler score of a central interval at ``level`` percent.
-
-    Args:
-        y: actuals.
-        lo: interval lower bounds.
-        hi: interval upper bounds.
-        level: the interval's level in (0, 100), e.g. 80.
-
-    Returns:
-        mean of (hi − lo) + (2/α)(lo − y)[y < lo] + (2/α)(y − hi)[y > hi], α = 1 − level/100.
-
-    Raises:
-        ShapeError: lengths differ.
-        InvalidParameterError: level outside (0, 100).
-    """
-    return _single(f"winkler_{float(level)!r}", y, interval=(level, lo, hi))
-
-
-def wrmsse(
-    df: pd.DataFrame,
-    train_df: pd.DataFrame,
-    hierarchy: pd.DataFrame,
-    *,
-    levels: Sequence[Sequence[str]] | None = None,
-    models: Sequence[str] | None = None,
-    price_col: str | None = "price",
-    weight_periods: int = 28,
-    seasonality: int | None = None,
-) -> pd.DataFrame:
-    """Weighted RMSSE over a hierarchy, as in the M5 accuracy competition.
-
-    For every level l (L levels) and node i (a sum of bottom series), RMSSE_i is
-    ``rmsse_m5`` of the node's summed forecasts (scale from its first non-zero training
-    value). The weight w_i is the node's dollar sales (Σ units × price) over the last
-    ``weight_periods`` training dates, divided by the level's total, so each level's
-    weights sum to 1. Then WRMSSE_l = Σ_i w_i RMSSE_i and WRMSSE = (1/L) Σ_l WRMSSE_l,
-    which is M5's Σ over all series with weights summing to 1/L per level.
-
-    Args:
-        df: bottom-level forecasts ``unique_id, ds, [cutoff,] y, <model>...`` (point
-            forecasts add up, so nodes are summed from them). With a ``cutoff`` column
-            every cutoff is scored on its own (history and weights as of the cutoff).
-        train_df: bottom-level history ``unique_id, ds, y`` and ``price_col``.
-        hierarchy: one row per ``unique_id`` with grouping columns (store, dept...);
-            series of ``hierarchy`` absent from ``df`` are left out.
-        levels: lists of hierarchy columns, e.g. ``[[], ["store"], ["store", "dept"],
-            ["unique_id"]]``; default: the total, each column alone, then the bottom.
-        models: the model columns (default: every non-reserved column).
-        price_col: price column of ``train_df``; ``None`` weighs by units.
-        weight_periods: the number of last training dates that set the weights (M5: 28).
-        seasonality: m of the scale (default None = 1, as M5).
-
-    Returns:
-        DataFrame ``[cutoff,] level, <model>...``: one row per level (named ``"total"``,
-        ``"store"``, ``"store/dept"``, ``"unique_id"``...) then a ``"WRMSSE"`` row.
-
-    Raises:
-        MissingColumnError, InvalidInputError, InvalidSeriesError: unknown level columns,
-            series missing from ``hierarchy``/``train_df``, prices missing on sale days.
-
-    Warns:
-        UndefinedMetricWarning: a node with positive weight has an undefined RMSSE.
-    """
-    return weighted_score(
-        "rmsse_m5",
-        "WRMSSE",
-        df,
-        train_df,
-        hierarchy,
-        levels=levels,
-        models=models,
-        price_col=price_col,
-        weight_periods=weight_periods,
-        seasonality=seasonality,
-        level=None,
-        node_forecasts=False,
-    )
-
-
-def wspl(
-    df: pd.DataFrame,
-    train_df: pd.DataFrame,
-    hierarchy: pd.DataFrame,
-    *,
-    levels: Sequence[Sequence[str]] | None = None,
-    models: Sequence[str] | None = None,
-    level: Sequence[float] | None = None,
-    price_col: str | None = "price",
-    weight_periods: int = 28,
-    seasonality: int | None = None,
-) -> pd.DataFrame:
-    """Weighted scaled pinball loss over a hierarchy, as in the M5 uncertainty competition.
-
-    SPL_i = mean over the model's quantiles u of pinball_u / s₁ (``spl_m5``: scale from the
-    node's first non-zero training value); weights and averaging over levels as in
-    :func:`wrmsse`. M5 used the quantiles 0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835,
-    0.975, 0.995 (intervals at 50/67/95/99 plus a ``-q-0.5`` median column).
-
-    Args:
-        df: quantile forecasts for **every node** of every level: quantiles do not add up,
-            so node forecasts must be supplied (rows with ``unique_id`` = the node ids of
-            :func:`aggregate_hierarchy`: ``"total"``, ``"store=CA_1"``, bottom ids...).
-            Columns ``<model>-lo-<L>``/``<model>-hi-<L>`` and/or ``<model>-q-<u>``.
-        train_df: bottom-level history ``unique_id, ds, y`` and ``price_col``.
-        hierarchy, levels, models, price_col, weight_periods, seasonality: as in
-            :func:`wrmsse`.
-        level: interval levels to use (default: all present).
-
-    Returns:
-        DataFrame ``[cutoff,] level, <model>...`` with one row per level then ``"WSPL"``.
-
-    Raises:
-        InvalidInputError: a node has no forecast rows. Others as :func:`wrmsse`.
-
-    Warns:
-        UndefinedMetricWarning: a node with positive weight has an undefined SPL.
-    """
-    return weighted_score(
-        "spl_m5",
-        "WSPL",
-        df,
-        train_df,
-        hierarchy,
-        levels=levels,
-        models=models,
-        price_col=price_col,
-        weight_periods=weight_periods,
-        seasonality=seasonality,
-        level=level,
-        node_forecasts=True,
-    )
-
-
 class SalesMetrics:
     """Sales analytics over a long-format sales history, and forecast accuracy.
 
@@ -432,50 +101,138 @@ class SalesMetrics:
         df: sales history with ``unique_id``, ``ds``, ``y`` (one row per item and period).
         freq: the frequency of the history; series must be regular at it (fill zero-sale
             periods with 0 first). Pass ``None`` to skip the regularity check.
+        price_col: a unit-price column of ``df`` (enables revenue, revenue ABC and price
+            elasticity). It may be NaN on zero-sale periods only.
 
     Raises:
         MissingColumnError, ColumnTypeError, DuplicateRowError, InvalidSeriesError:
             invalid input, naming the column, series and date.
     """
 
-    def __init__(self, df: pd.DataFrame, *, freq: str | None = "D") -> None:
+    def __init__(
+        self, df: pd.DataFrame, *, freq: str | None = "D", price_col: str | None = None
+    ) -> None:
         offset = parse_freq(freq) if freq is not None else parse_freq("D")
         self.freq = freq
+        self.price_col = price_col
         self._panel = to_panel(df, offset, what="sales_df", check_regular=freq is not None)
+        self._price = None
+        if price_col is not None:
+            require_columns(df, [price_col], "sales_df")
+            price = _numeric(df, price_col, "sales_df")[self._panel.order]
+            bad = (self._panel.y != 0) & ~np.isfinite(price)
+            if bad.any():
+                pos = int(np.flatnonzero(bad)[0])
+                g = int(np.searchsorted(self._panel.offsets, pos, side="right") - 1)
+                raise InvalidSeriesError(
+                    f"sales_df column {price_col!r} is {price[pos]} for series "
+                    f"{self._panel.ids[g]!r} at {pd.Timestamp(self._panel.ds[pos])}, a day "
+                    f"with sales; prices may be missing on zero-sale days only"
+                )
+            self._price = np.ascontiguousarray(price)
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self, season_length: int | None = None) -> pd.DataFrame:
         """Per-item summary of the history.
+
+        Args:
+            season_length: m of the seasonal strength; default from ``freq`` (D → 7,
+                B → 5, W → 52, M → 12, Q → 4, H → 24, else 1).
 
         Returns:
             DataFrame ``unique_id, n_periods, total, mean, std, zero_share,
-            selling_periods, first_sale, last_sale`` where ``std`` is the sample standard
-            deviation (ddof=1, as pandas), ``zero_share`` the fraction of periods with 0
-            units, and ``first_sale``/``last_sale`` the dates of the first and last positive
-            sale (NaT when none).
+            selling_periods, first_sale, last_sale, trend_slope, trend_growth,
+            seasonal_strength`` plus ``revenue, avg_price`` when prices are given, where
+
+            * ``std`` is the sample standard deviation (ddof=1, as pandas);
+            * ``zero_share`` the fraction of periods with 0 units and ``selling_periods``
+              the number with positive units (selling days for daily data);
+            * ``first_sale``/``last_sale`` the dates of the first and last positive sale
+              (NaT when none);
+            * ``trend_slope`` the OLS slope of units on the period index (units per
+              period) and ``trend_growth`` = slope · (n − 1) / mean, the fitted trend's
+              change over the history relative to the mean level (NaN when the mean is 0);
+            * ``seasonal_strength`` F_S = max(0, 1 − Var(R) / Var(S + R)) from a classical
+              additive decomposition with period m (statsmodels' ``seasonal_decompose``;
+              Wang, Smith & Hyndman 2006): 0 = no season, 1 = pure season; NaN for
+              series shorter than 2m or m = 1;
+            * ``revenue`` = Σ units × price and ``avg_price`` = revenue / total units.
+
+        Raises:
+            InvalidParameterError: season_length is not an int >= 1.
         """
-        p = self._panel
-        raw = _core.SalesMetrics.summary(p.y, p.offsets)
-        starts = p.offsets[:-1]
+        m = default_season_length(self.freq) if season_length is None else season_length
+        return _analytics.summary(self._panel, self._price, m)
 
-        def date_of(pos: np.ndarray) -> np.ndarray:
-            out = np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[ns]")
-            ok = pos >= 0
-            out[ok] = p.ds[starts[ok] + pos[ok]]
-            return out
+    def abc_xyz(
+        self,
+        value: str = "revenue",
+        a: float = 0.8,
+        b: float = 0.95,
+        x: float = 0.5,
+        z: float = 1.0,
+    ) -> pd.DataFrame:
+        """ABC (Pareto on value) and XYZ (variability) classes per item.
 
-        return pd.DataFrame(
-            {
-                "unique_id": p.ids,
-                "n_periods": raw["n_periods"].astype(np.int64),
-                "total": raw["total"],
-                "mean": raw["mean"],
-                "std": raw["std"],
-                "zero_share": raw["zero_share"],
-                "selling_periods": raw["selling_periods"].astype(np.int64),
-                "first_sale": date_of(raw["first_sale"]),
-                "last_sale": date_of(raw["last_sale"]),
-            }
-        )
+        ABC: items are ranked by value, largest first (ties by unique_id). An item is **A**
+        when the items ranked above it hold **less than** a share ``a`` of the total value,
+        **B** when they hold less than ``b``, else **C**. So class A is the smallest top set
+        whose value reaches ``a`` (the top item is always A), and an item whose
+        predecessors hold exactly ``a`` is B. With zero total value every item is C.
+
+        XYZ: CV = population standard deviation (ddof=0) / mean of units per period, zero
+        periods included. **X** when CV ≤ ``x``, **Y** when CV ≤ ``z``, else **Z** (also
+        when the mean is 0, where CV is NaN).
+
+        Args:
+            value: ``"revenue"`` (needs ``price_col``) or ``"units"``.
+            a: cumulative value share of class A (0.8).
+            b: cumulative value share of classes A + B (0.95).
+            x: the largest CV of class X (0.5).
+            z: the largest CV of class Y (1.0).
+
+        Returns:
+            DataFrame ``unique_id, value, share, cum_share, rank, abc, cv, xyz, class``
+            (``class`` = e.g. ``"AX"``), one row per item in unique_id order;
+            ``cum_share`` includes the item itself.
+
+        Raises:
+            InvalidParameterError: revenue without prices, thresholds not 0 ≤ a ≤ b ≤ 1 and
+                0 ≤ x ≤ z, or a negative item value.
+        """
+        return _analytics.abc_xyz(self._panel, self._price, value, a, b, x, z)
+
+    def demand_classes(
+        self, adi_cut: float = 1.32, cv2_cut: float = 0.49, *, from_first_sale: bool = True
+    ) -> pd.DataFrame:
+        """Syntetos–Boylan demand patterns: smooth, erratic, intermittent or lumpy.
+
+        Definitions (Syntetos, Boylan & Croston 2005):
+
+        * ADI = n / k: the average inter-demand interval, with n the number of periods
+          (from the item's first sale on when ``from_first_sale``, so pre-launch zeros do
+          not count) and k the number of periods with non-zero demand;
+        * CV² = Var / mean² of the non-zero demand sizes (population variance, ddof=0).
+
+        Classes: ADI ≤ ``adi_cut`` and CV² ≤ ``cv2_cut`` → smooth; ADI ≤ adi_cut and CV² >
+        cv2_cut → erratic; ADI > adi_cut and CV² ≤ cv2_cut → intermittent; both above →
+        lumpy (values exactly at a cut-off fall on the smooth side; some software uses ≥
+        there). Items without demand are ``no_demand``. ``suggested_model`` follows the
+        paper's comparison: Croston's method (``CrostonClassic``) for smooth items, the
+        Syntetos–Boylan approximation (``CrostonSBA``) for the other three patterns, and
+        ``Naive`` for no demand; pass it to :class:`shelfcast.DemandForecaster` per class.
+
+        Args:
+            adi_cut: the ADI cut-off (1.32).
+            cv2_cut: the CV² cut-off (0.49).
+            from_first_sale: count periods from each item's first sale only.
+
+        Returns:
+            DataFrame ``unique_id, adi, cv2, demand_class, suggested_model``.
+
+        Raises:
+            InvalidParameterError: a cut-off is negative or not finite.
+        """
+        return _analytics.demand_classes(self._panel, adi_cut, cv2_cut, from_first_sale)
 
     @staticmethod
     def evaluate(

@@ -2,11 +2,13 @@
 //! scores) and descriptive summaries of sales history.
 
 pub mod accuracy;
+pub mod classify;
 pub mod forecasts;
 pub mod metric;
 pub mod point;
 pub mod quantile;
 pub mod scale;
+pub mod seasonal;
 pub mod segments;
 pub mod summary;
 

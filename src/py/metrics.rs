@@ -19,27 +19,35 @@ impl PySalesMetrics {
     ///
     /// Args:
     ///     y: float64 values back to back; offsets: int64 series bounds.
+    ///     price: float64 unit prices aligned with y (NaN allowed on zero-sale periods),
+    ///         or None.
+    ///     season_length: m of the seasonal strength (1: none).
     ///
     /// Returns:
     ///     dict of arrays: n_periods, total, mean, std, zero_share, selling_periods,
-    ///     first_sale, last_sale (positions, -1 for none).
+    ///     first_sale, last_sale (positions, -1 for none), trend_slope, trend_growth,
+    ///     seasonal_strength, revenue (NaN without prices).
     ///
     /// Raises:
-    ///     ShapeError: the offsets do not partition y.
-    ///     InvalidSeriesError: a value is not finite.
+    ///     ShapeError: the offsets do not partition y, or price has another length.
+    ///     InvalidSeriesError: a value is not finite, or a sale has no price.
     #[classmethod]
+    #[pyo3(signature = (y, offsets, price=None, season_length=1))]
     fn summary<'py>(
         _cls: &Bound<'py, PyType>,
         py: Python<'py>,
         y: PyReadonlyArray1<'py, f64>,
         offsets: PyReadonlyArray1<'py, i64>,
+        price: Option<PyReadonlyArray1<'py, f64>>,
+        season_length: usize,
     ) -> PyResult<Bound<'py, PyDict>> {
         let values = arrays::slice(&y);
         let offsets = arrays::offsets(&offsets)?;
+        let price = price.as_ref().map(arrays::slice);
         let s = py.detach(|| -> Result<_, Error> {
             let p = Panel::new(&values, &offsets)?;
             p.require_finite()?;
-            Ok(metrics::summary(&p))
+            metrics::summary(&p, price.as_deref(), season_length)
         })?;
         let d = PyDict::new(py);
         d.set_item("n_periods", s.n_periods.into_pyarray(py))?;
@@ -50,6 +58,10 @@ impl PySalesMetrics {
         d.set_item("selling_periods", s.selling_periods.into_pyarray(py))?;
         d.set_item("first_sale", s.first_sale.into_pyarray(py))?;
         d.set_item("last_sale", s.last_sale.into_pyarray(py))?;
+        d.set_item("trend_slope", s.trend_slope.into_pyarray(py))?;
+        d.set_item("trend_growth", s.trend_growth.into_pyarray(py))?;
+        d.set_item("seasonal_strength", s.seasonal_strength.into_pyarray(py))?;
+        d.set_item("revenue", s.revenue.into_pyarray(py))?;
         Ok(d)
     }
 

@@ -2,6 +2,7 @@
 //! Bindings only convert types, release the GIL (`py.detach`) and map errors.
 
 mod accuracy;
+mod analytics;
 mod arrays;
 mod errors;
 mod forecaster;
@@ -17,6 +18,8 @@ pub mod _core {
 
     #[pymodule_export]
     use super::accuracy::PyAccuracy;
+    #[pymodule_export]
+    use super::analytics::PySalesAnalytics;
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]

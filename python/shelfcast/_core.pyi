@@ -8,6 +8,7 @@ import numpy.typing as npt
 __all__ = [
     "Accuracy",
     "DemandForecaster",
+    "Elasticity",
     "ReorderPlanner",
     "SalesAnalytics",
     "SalesMetrics",
@@ -110,4 +111,18 @@ class SalesAnalytics:
     @classmethod
     def demand_classes(
         cls, y: _F64, offsets: _I64, adi_cut: float, cv2_cut: float, from_first_sale: bool
+    ) -> dict[str, np.ndarray | list[str]]: ...
+
+@final
+class Elasticity:
+    @classmethod
+    def fit(
+        cls,
+        units: _F64,
+        price: _F64,
+        controls: npt.NDArray[np.float64],
+        categorical: list[tuple[_I64, int]],
+        offsets: _I64,
+        groups: _I64 | None = None,
+        min_obs: int = 10,
     ) -> dict[str, np.ndarray | list[str]]: ...

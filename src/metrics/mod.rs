@@ -3,7 +3,9 @@
 
 pub mod accuracy;
 pub mod classify;
+pub mod elasticity;
 pub mod forecasts;
+pub mod linalg;
 pub mod metric;
 pub mod point;
 pub mod quantile;

@@ -4,6 +4,7 @@
 mod accuracy;
 mod analytics;
 mod arrays;
+mod elasticity;
 mod errors;
 mod forecaster;
 mod metrics;
@@ -20,6 +21,8 @@ pub mod _core {
     use super::accuracy::PyAccuracy;
     #[pymodule_export]
     use super::analytics::PySalesAnalytics;
+    #[pymodule_export]
+    use super::elasticity::PyElasticity;
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]

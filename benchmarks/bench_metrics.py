@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 import shelfcast
 from shelfcast.exceptions import UndefinedMetricWarning
 

@@ -9,6 +9,7 @@ __all__ = [
     "Accuracy",
     "DemandForecaster",
     "Elasticity",
+    "InventoryAnalytics",
     "ReorderPlanner",
     "SalesAnalytics",
     "SalesMetrics",
@@ -112,6 +113,10 @@ class SalesAnalytics:
     def demand_classes(
         cls, y: _F64, offsets: _I64, adi_cut: float, cv2_cut: float, from_first_sale: bool
     ) -> dict[str, np.ndarray | list[str]]: ...
+    @classmethod
+    def anomalies(
+        cls, y: _F64, offsets: _I64, season_length: int, window: int, method: str
+    ) -> dict[str, _F64]: ...
 
 @final
 class Elasticity:
@@ -126,3 +131,20 @@ class Elasticity:
         groups: _I64 | None = None,
         min_obs: int = 10,
     ) -> dict[str, np.ndarray | list[str]]: ...
+
+@final
+class InventoryAnalytics:
+    @classmethod
+    def kpis(
+        cls,
+        y: _F64,
+        offsets: _I64,
+        on_hand: _F64,
+        price: _F64 | None,
+        cost: _F64,
+        recent: int = 28,
+    ) -> dict[str, _F64]: ...
+    @classmethod
+    def phantom(
+        cls, y: _F64, offsets: _I64, in_stock: npt.NDArray[np.bool_], trailing_only: bool
+    ) -> dict[str, np.ndarray]: ...

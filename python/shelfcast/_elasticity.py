@@ -13,7 +13,7 @@ from . import _core
 from ._frame import Panel, _numeric, require_columns
 from .exceptions import InvalidInputError, InvalidParameterError
 
-__all__ = ["CALENDAR", "optimal_price", "price_elasticity"]
+__all__ = ["CALENDAR", "PricingMixin", "optimal_price", "price_elasticity"]
 
 CALENDAR = ("dow", "month", "trend")
 _Z95 = 1.959963984540054
@@ -162,3 +162,96 @@ def optimal_price(elasticity: pd.DataFrame, unit_cost: object) -> pd.DataFrame:
             "flag": flag,
         }
     )
+
+
+class PricingMixin:
+    """SalesMetrics methods: price elasticity and optimal prices."""
+
+    _panel: Panel
+    _price: np.ndarray | None
+    _source: pd.DataFrame
+
+    def price_elasticity(
+        self,
+        controls: Sequence[str] = (),
+        *,
+        calendar: Sequence[str] = (),
+        groups: str | Mapping[object, object] | pd.Series | None = None,
+        min_obs: int = 10,
+    ) -> pd.DataFrame:
+        """Constant price elasticity per item (or pooled per group) from log-log OLS.
+
+        Fits ln(units_t) = α + ε·ln(price_t) + Σ_k β_k·control_{t,k} + e_t by ordinary least
+        squares through **linfa-linear** (the Rust crate's ``LinearRegression``), on the
+        periods with units > 0 and price > 0 (the log of a zero sale is undefined, so
+        zero-sale days are left out). ε is the elasticity: a 1% price rise changes units
+        by about ε%. Controls that do not vary within an item are dropped for that item.
+        With ``groups``, one regression per group pools its items with item fixed
+        effects (each item its own α; the within estimator, equal to OLS with item
+        dummies). Standard errors are classical OLS ones (σ̂²(X'X)⁻¹, σ̂² = RSS/(n − p)
+        with p counting the intercept or item effects); ``ci_low``/``ci_high`` are
+        ε ± 1.96·se. Results equal statsmodels' ``OLS`` on the same rows.
+
+        Args:
+            controls: numeric columns of ``sales_df`` to control for (promotion flags,
+                discounts, events...).
+            calendar: built-in calendar controls: ``"dow"`` (day-of-week dummies, Monday
+                baseline), ``"month"`` (month dummies, January baseline), ``"trend"``
+                (time in years).
+            groups: pool items per group: a ``sales_df`` column constant per item, or a
+                mapping / Series unique_id -> group (items mapped to nothing are left out).
+            min_obs: the fewest usable periods a regression needs (also at least the
+                number of coefficients + 1).
+
+        Returns:
+            Per item: ``unique_id, elasticity, se, ci_low, ci_high, intercept, r2, n_obs,
+            n_params, status``; per group: ``group, n_items, elasticity, se, ci_low,
+            ci_high, r2, n_obs, n_params, status``. ``status`` is ``ok``,
+            ``too_few_observations``, ``no_price_variation`` (a constant price identifies
+            nothing) or ``singular`` (collinear controls); estimates are NaN unless ok.
+
+        Raises:
+            InvalidParameterError: no ``price_col``, unknown calendar control, bad
+                ``groups`` or ``min_obs``.
+            MissingColumnError, ColumnTypeError: a control column is absent or not numeric.
+            InvalidSeriesError: a control is NaN on a usable period.
+            InvalidInputError: a ``groups`` column varies within an item.
+        """
+        return price_elasticity(
+            self._source, self._panel, self._price, controls, calendar, groups, min_obs
+        )
+
+    def optimal_price(
+        self,
+        unit_cost: float | Mapping[object, float] | pd.Series | pd.DataFrame,
+        *,
+        elasticity: pd.DataFrame | None = None,
+        controls: Sequence[str] = (),
+        calendar: Sequence[str] = (),
+    ) -> pd.DataFrame:
+        """Profit-maximising price under constant elasticity.
+
+        With demand q = A·p^ε and unit cost c, profit (p − c)·q peaks at
+        p* = c·ε / (1 + ε) when ε < −1 (the Lerner / inverse-elasticity rule). When
+        ε ≥ −1 demand is inelastic and profit keeps rising with price inside the model:
+        there is no finite optimum and the item is flagged ``inelastic``.
+
+        Args:
+            unit_cost: one cost for every item, a mapping / Series unique_id -> cost, or a
+                frame with ``unique_id, unit_cost``.
+            elasticity: the output of :meth:`price_elasticity` (default: computed with
+                ``controls`` and ``calendar``).
+            controls: passed to :meth:`price_elasticity` when ``elasticity`` is None.
+            calendar: passed to :meth:`price_elasticity` when ``elasticity`` is None.
+
+        Returns:
+            DataFrame ``unique_id, elasticity, unit_cost, optimal_price, markup, flag`` with
+            markup = p*/c and flag ``ok``, ``inelastic`` (ε ≥ −1) or ``no_estimate``
+            (the regression failed); optimal_price is NaN unless ok.
+
+        Raises:
+            InvalidParameterError: a cost is missing, not positive or not finite.
+        """
+        if elasticity is None:
+            elasticity = self.price_elasticity(controls, calendar=calendar)
+        return optimal_price(elasticity, unit_cost)

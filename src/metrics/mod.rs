@@ -2,9 +2,11 @@
 //! scores) and descriptive summaries of sales history.
 
 pub mod accuracy;
+pub mod anomaly;
 pub mod classify;
 pub mod elasticity;
 pub mod forecasts;
+pub mod inventory;
 pub mod linalg;
 pub mod metric;
 pub mod point;

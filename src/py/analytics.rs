@@ -1,9 +1,9 @@
 //! `_core.SalesAnalytics`: native per-item classifications over panels given as
-//! (values, offsets): ABC/XYZ and Syntetos–Boylan demand classes.
+//! (values, offsets): ABC/XYZ, Syntetos–Boylan demand classes and anomaly scores.
 
 use super::arrays;
 use crate::error::{Error, Result};
-use crate::metrics::classify;
+use crate::metrics::{anomaly, classify};
 use crate::panel::Panel;
 use crate::parallel;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
@@ -29,6 +29,9 @@ fn check_order(name: &str, lo: f64, hi: f64) -> Result<()> {
     }
     Ok(())
 }
+
+/// (baseline, residual, score) of one series.
+type Scored = (Vec<f64>, Vec<f64>, Vec<f64>);
 
 /// Native sales-analytics kernels.
 #[pyclass(name = "SalesAnalytics", module = "shelfcast._core", frozen)]
@@ -156,6 +159,68 @@ impl PySalesAnalytics {
         d.set_item("adi", adi.into_pyarray(py))?;
         d.set_item("cv2", cv2.into_pyarray(py))?;
         d.set_item("class", names)?;
+        Ok(d)
+    }
+
+    /// Seasonal baseline, residual and anomaly score of every period.
+    ///
+    /// Args:
+    ///     y, offsets: the panel; season_length: m (1: no season); window: odd width of the
+    ///     rolling median; method: "robust_z" or "iqr".
+    ///
+    /// Returns:
+    ///     dict of float64 arrays aligned with y: baseline, residual, score.
+    ///
+    /// Raises:
+    ///     InvalidParameterError: unknown method, window < 1 or even.
+    #[classmethod]
+    fn anomalies<'py>(
+        _cls: &Bound<'py, PyType>,
+        py: Python<'py>,
+        y: PyReadonlyArray1<'py, f64>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        season_length: usize,
+        window: usize,
+        method: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let method = match method {
+            "robust_z" => anomaly::Method::RobustZ,
+            "iqr" => anomaly::Method::Iqr,
+            other => {
+                return Err(Error::param(
+                    "method",
+                    format!("unknown method `{other}` (known: robust_z, iqr)"),
+                )
+                .into())
+            }
+        };
+        if window == 0 || window % 2 == 0 {
+            return Err(
+                Error::param("window", format!("must be odd and >= 1, got {window}")).into(),
+            );
+        }
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let parts = py.detach(|| -> Result<Vec<Scored>> {
+            let p = Panel::new(&values, &offsets)?;
+            p.require_finite()?;
+            Ok(per_series(&p, |y| {
+                let base = anomaly::baseline(y, season_length, window);
+                let resid: Vec<f64> = y.iter().zip(&base).map(|(a, b)| a - b).collect();
+                let score = anomaly::scores(&resid, method);
+                (base, resid, score)
+            }))
+        })?;
+        let (mut base, mut resid, mut score) = (Vec::new(), Vec::new(), Vec::new());
+        for (b, r, s) in parts {
+            base.extend(b);
+            resid.extend(r);
+            score.extend(s);
+        }
+        let d = PyDict::new(py);
+        d.set_item("baseline", base.into_pyarray(py))?;
+        d.set_item("residual", resid.into_pyarray(py))?;
+        d.set_item("score", score.into_pyarray(py))?;
         Ok(d)
     }
 

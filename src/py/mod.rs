@@ -7,6 +7,7 @@ mod arrays;
 mod elasticity;
 mod errors;
 mod forecaster;
+mod inventory;
 mod metrics;
 mod planner;
 
@@ -25,6 +26,8 @@ pub mod _core {
     use super::elasticity::PyElasticity;
     #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
+    #[pymodule_export]
+    use super::inventory::PyInventoryAnalytics;
     #[pymodule_export]
     use super::metrics::PySalesMetrics;
     #[pymodule_export]

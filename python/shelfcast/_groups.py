@@ -64,24 +64,6 @@ class Groups:
         return "" if self.cutoffs is None else f" (cutoff {pd.Timestamp(self.cutoffs[g])})"
 
 
-def _sorted_codes(s: pd.Series, what: str, col: str) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and sorted uniques; skips hashing when equal values already sit together
-    in increasing order (the usual layout of forecast and cross-validation output)."""
-    values = s.to_numpy()
-    if values.dtype == object and len(values) > 1 and not s.isna().any():
-        change = np.flatnonzero(values[1:] != values[:-1]) + 1
-        starts = np.r_[0, change]
-        runs = values[starts]
-        try:
-            increasing = bool(np.all(runs[1:] > runs[:-1]))
-        except TypeError:
-            increasing = False
-        if increasing:
-            lengths = np.diff(np.r_[starts, len(values)])
-            return np.repeat(np.arange(len(runs), dtype=np.int64), lengths), runs
-    return _ids(s.to_frame(col), col, what)
-
-
 def group_frame(df: object, *, by_cutoff: bool | None = None, what: str = "df") -> Groups:
     """Validate ``df`` (``unique_id, ds, y`` and optionally ``cutoff``) and group it.
 
@@ -102,7 +84,7 @@ def group_frame(df: object, *, by_cutoff: bool | None = None, what: str = "df") 
         raise InvalidInputError(f"{what} has no rows")
     if by_cutoff is None:
         by_cutoff = "cutoff" in frame.columns
-    codes, uniques = _sorted_codes(frame["unique_id"], what, "unique_id")
+    codes, uniques = _ids(frame, "unique_id", what)
     ds = _datetimes(frame, "ds", what)
     t = ds.view(np.int64)
     keys = [codes]

@@ -205,7 +205,7 @@ def warn_undefined(values: np.ndarray, groups: Groups, metrics: list[str], model
         f"zero or undefined denominator (constant or too short training history, all-zero "
         f"actuals). Aggregates skip NaN.",
         UndefinedMetricWarning,
-        stacklevel=3,
+        stacklevel=4,  # warn_undefined <- evaluate_frame <- SalesMetrics.evaluate <- caller
     )
 
 

@@ -128,10 +128,33 @@ def _datetimes(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
     return values
 
 
+def _grouped_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes and sorted uniques without hashing when equal ids already sit together in
+    increasing order (the usual layout of sales, forecast and cross-validation frames);
+    None otherwise (NaN ids, unsorted or unorderable ids)."""
+    if len(values) < 2:
+        return None
+    change = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = np.r_[0, change]
+    runs = values[starts]
+    if pd.isna(runs).any():
+        return None
+    try:
+        if not np.all(runs[1:] > runs[:-1]):
+            return None
+    except TypeError:
+        return None
+    lengths = np.diff(np.r_[starts, len(values)])
+    return np.repeat(np.arange(len(runs), dtype=np.int64), lengths), runs
+
+
 def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
     s = df[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
+    fast = _grouped_codes(s.to_numpy())
+    if fast is not None:
+        return fast
     try:
         codes, uniques = pd.factorize(s, sort=True)
     except TypeError:

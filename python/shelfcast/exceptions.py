@@ -20,6 +20,7 @@ __all__ = [
     "NotFittedError",
     "ShapeError",
     "ShelfcastError",
+    "UndefinedMetricWarning",
     "UnknownModelError",
 ]
 
@@ -91,3 +92,8 @@ class NotFittedError(ShelfcastError, ValueError, AttributeError):
 
 class ModelFormatError(InvalidInputError):
     """A saved model could not be read (garbage, truncated, or from a newer shelfcast)."""
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A score is NaN or infinite because its denominator is zero or undefined (a constant
+    or too short training history for a scaled metric, all-zero actuals for MAPE/WAPE)."""

@@ -1,17 +1,45 @@
-"""Forecast accuracy and sales summaries, computed natively per series.
+"""Forecast accuracy and sales analytics, computed natively per series.
 
-Definitions (``y`` actuals, ``ŷ`` forecasts over the evaluation window of one series,
-``x`` its training history, ``m`` the seasonality):
+Accuracy definitions, for one evaluated series (or one series × cutoff in
+cross-validation) with actuals ``y_t`` and forecasts ``ŷ_t`` over its ``h`` evaluation
+periods, training history ``x_1..x_n`` and seasonality ``m`` (default 1):
 
-* ``mae``   = mean |y − ŷ|
-* ``mse``   = mean (y − ŷ)²;   ``rmse`` = √mse
-* ``bias``  = mean (ŷ − y)  (positive means over-forecasting)
-* ``mase``  = mae / mean_{t>m} |x_t − x_{t−m}|  (Hyndman & Koehler 2006; utilsforecast's ``mase``)
-* ``rmsse`` = √( mse / mean_{t>m} (x_t − x_{t−m})² )  (M5's RMSSE with the plain scale over
-  the whole training series, as utilsforecast's ``rmsse``)
+* ``mae``   = mean |y − ŷ|; ``mse`` = mean (y − ŷ)²; ``rmse`` = √mse
+  (scikit-learn and utilsforecast agree).
+* ``bias``  = mean (ŷ − y); positive means over-forecasting (utilsforecast's ``bias``).
+* ``mape``  = 100 · mean over periods with y_t ≠ 0 of |y_t − ŷ_t| / |y_t|, in percent
+  (Hyndman & Athanasopoulos, FPP). Periods with zero actuals are skipped, as in
+  utilsforecast (whose value is a fraction: ours = 100 × theirs); NaN when every actual
+  is 0. scikit-learn instead divides by max(|y|, ε) and reports a fraction.
+* ``smape`` = 200 · mean |y − ŷ| / (|y| + |ŷ|), in percent, 0–200: the M4 competition's
+  definition (Makridakis et al. 2020). A period with y = ŷ = 0 counts as 0.
+  utilsforecast's ``smape`` omits the factor 2 and the percent (0–1): ours = 200 × theirs.
+* ``wape``  = Σ|y − ŷ| / Σ|y| (a fraction; utilsforecast's ``wape``/``nd``). A zero
+  denominator gives +∞ (NaN if the error is 0 too); utilsforecast gives NaN for both.
+* ``mase``  = mae / s₁ and ``rmsse`` = √(mse / s₂), where
+  s_p = mean_{t>m} |x_t − x_{t−m}|^p over the whole training history (Hyndman & Koehler
+  2006; M5's RMSSE with the plain scale). These equal utilsforecast's and sktime's
+  ``mase``/``rmsse``.
+* ``mase_m5``, ``rmsse_m5``: the same with the M5 scale, which starts at the series' first
+  non-zero value ("the first non-zero demand observed", M5 competitors' guide). For series
+  with leading zeros this differs from utilsforecast and sktime, which do not trim them
+  (trim the training history yourself to get ours from them).
+* ``pinball_q<u>`` = mean max(u·(y − q̂_u), (u − 1)·(y − q̂_u)) for the quantile-u forecast
+  q̂_u (utilsforecast's ``quantile_loss``, scikit-learn's ``mean_pinball_loss``);
+  ``pinball`` = its mean over the model's quantiles (utilsforecast's ``mqloss``).
+* ``spl`` = pinball / s₁ (utilsforecast's ``scaled_mqloss``); ``spl_m5`` uses the M5 scale:
+  the M5 uncertainty track's scaled pinball loss averaged over the quantiles.
+* ``coverage_<L>`` = share of periods with lo ≤ y ≤ hi for the level-L central interval
+  (utilsforecast's ``coverage``); ``winkler_<L>`` = mean of (hi − lo) + (2/α)(lo − y)·[y < lo]
+  + (2/α)(y − hi)·[y > hi] with α = 1 − L/100 (Winkler 1972; utilsforecast's
+  ``winkler_score``).
+* :func:`wrmsse` and :func:`wspl`: the M5 weighted scores over a hierarchy (see there).
 
-A scaled metric whose scale is 0 (a constant training series) is ``inf`` when the error is
-positive and ``NaN`` when it is 0 too.
+Quantile forecasts come from ``<model>-q-<u>`` columns and from interval bounds: the lower
+bound of a level-L interval is quantile (100 − L)/200, the upper one (100 + L)/200 (the
+statsforecast convention). A scaled score whose scale is 0 is +∞ when the error is positive
+and NaN when it is 0 too (a scale over fewer than m + 1 values is NaN); such scores raise an
+:class:`~shelfcast.exceptions.UndefinedMetricWarning` and aggregates skip NaN.
 """
 
 from __future__ import annotations
@@ -21,142 +49,90 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import _core
-from ._frame import parse_freq, require_columns, to_panel
-from .exceptions import (
-    InvalidInputError,
-    InvalidParameterError,
-    InvalidSeriesError,
-    ShapeError,
-    _rename_culprit,
+from ._accuracy import evaluate_frame
+from ._analytics import AnalyticsMixin
+from ._elasticity import PricingMixin
+from ._frame import _numeric, parse_freq, require_columns, to_panel
+from ._hierarchy import aggregate_hierarchy, hierarchy_weights
+from ._inventory_api import InventoryMixin, ReturnsAnalysis
+from ._scores import (
+    bias,
+    coverage,
+    mae,
+    mape,
+    mase,
+    mse,
+    pinball,
+    rmse,
+    rmsse,
+    smape,
+    spl,
+    wape,
+    winkler,
 )
+from ._weighted import wrmsse, wspl
+from .exceptions import InvalidSeriesError
 
-__all__ = ["SalesMetrics", "bias", "mae", "mase", "mse", "rmse", "rmsse"]
-
-_SCALED = {"mase", "rmsse"}
-_KNOWN = ("mae", "mse", "rmse", "bias", "mase", "rmsse")
-
-
-def _one(
-    metric: str, y: object, y_hat: object, y_train: object = None, seasonality: int = 1
-) -> float:
-    a = np.asarray(y, dtype=np.float64).ravel()
-    f = np.asarray(y_hat, dtype=np.float64).ravel()
-    if a.shape != f.shape:
-        raise ShapeError(f"y has {a.size} values but y_hat has {f.size}")
-    if a.size == 0:
-        raise InvalidInputError("y is empty")
-    kwargs = {}
-    if y_train is not None:
-        t = np.asarray(y_train, dtype=np.float64).ravel()
-        kwargs = {"train_y": t, "train_offsets": np.array([0, t.size], dtype=np.int64)}
-    out = _core.SalesMetrics.evaluate(
-        a, np.array([0, a.size], dtype=np.int64), f, [metric], seasonality=seasonality, **kwargs
-    )
-    return float(out[metric][0])
-
-
-def mae(y: object, y_hat: object) -> float:
-    """Mean absolute error of one series.
-
-    Args:
-        y: actual values; y_hat: forecasts (same length).
-
-    Returns:
-        mean |y − ŷ|.
-
-    Raises:
-        ShapeError: lengths differ. InvalidSeriesError: a value is not finite.
-    """
-    return _one("mae", y, y_hat)
+__all__ = [
+    "ReturnsAnalysis",
+    "SalesMetrics",
+    "aggregate_hierarchy",
+    "bias",
+    "coverage",
+    "hierarchy_weights",
+    "mae",
+    "mape",
+    "mase",
+    "mse",
+    "pinball",
+    "rmse",
+    "rmsse",
+    "smape",
+    "spl",
+    "wape",
+    "winkler",
+    "wrmsse",
+    "wspl",
+]
 
 
-def mse(y: object, y_hat: object) -> float:
-    """Mean squared error of one series (Args/Raises as :func:`mae`)."""
-    return _one("mse", y, y_hat)
-
-
-def rmse(y: object, y_hat: object) -> float:
-    """Root mean squared error of one series (Args/Raises as :func:`mae`)."""
-    return _one("rmse", y, y_hat)
-
-
-def bias(y: object, y_hat: object) -> float:
-    """Mean signed error ŷ − y of one series (Args/Raises as :func:`mae`)."""
-    return _one("bias", y, y_hat)
-
-
-def mase(y: object, y_hat: object, y_train: object, seasonality: int = 1) -> float:
-    """Mean absolute scaled error of one series.
-
-    Args:
-        y: actuals; y_hat: forecasts; y_train: the training history; seasonality: m.
-
-    Returns:
-        mae / mean |x_t − x_{t−m}| over the training history.
-
-    Raises:
-        ShapeError: lengths differ. InvalidParameterError: seasonality < 1.
-    """
-    return _one("mase", y, y_hat, y_train, seasonality)
-
-
-def rmsse(y: object, y_hat: object, y_train: object, seasonality: int = 1) -> float:
-    """Root mean squared scaled error of one series (Args/Raises as :func:`mase`)."""
-    return _one("rmsse", y, y_hat, y_train, seasonality)
-
-
-class SalesMetrics:
+class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
     """Sales analytics over a long-format sales history, and forecast accuracy.
 
     Args:
         df: sales history with ``unique_id``, ``ds``, ``y`` (one row per item and period).
         freq: the frequency of the history; series must be regular at it (fill zero-sale
             periods with 0 first). Pass ``None`` to skip the regularity check.
+        price_col: a unit-price column of ``df`` (enables revenue, revenue ABC and price
+            elasticity). It may be NaN on zero-sale periods only.
 
     Raises:
         MissingColumnError, ColumnTypeError, DuplicateRowError, InvalidSeriesError:
             invalid input, naming the column, series and date.
     """
 
-    def __init__(self, df: pd.DataFrame, *, freq: str | None = "D") -> None:
+    def __init__(
+        self, df: pd.DataFrame, *, freq: str | None = "D", price_col: str | None = None
+    ) -> None:
         offset = parse_freq(freq) if freq is not None else parse_freq("D")
         self.freq = freq
+        self.price_col = price_col
         self._panel = to_panel(df, offset, what="sales_df", check_regular=freq is not None)
-
-    def summary(self) -> pd.DataFrame:
-        """Per-item summary of the history.
-
-        Returns:
-            DataFrame ``unique_id, n_periods, total, mean, std, zero_share,
-            selling_periods, first_sale, last_sale`` where ``std`` is the sample standard
-            deviation (ddof=1, as pandas), ``zero_share`` the fraction of periods with 0
-            units, and ``first_sale``/``last_sale`` the dates of the first and last positive
-            sale (NaT when none).
-        """
-        p = self._panel
-        raw = _core.SalesMetrics.summary(p.y, p.offsets)
-        starts = p.offsets[:-1]
-
-        def date_of(pos: np.ndarray) -> np.ndarray:
-            out = np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[ns]")
-            ok = pos >= 0
-            out[ok] = p.ds[starts[ok] + pos[ok]]
-            return out
-
-        return pd.DataFrame(
-            {
-                "unique_id": p.ids,
-                "n_periods": raw["n_periods"].astype(np.int64),
-                "total": raw["total"],
-                "mean": raw["mean"],
-                "std": raw["std"],
-                "zero_share": raw["zero_share"],
-                "selling_periods": raw["selling_periods"].astype(np.int64),
-                "first_sale": date_of(raw["first_sale"]),
-                "last_sale": date_of(raw["last_sale"]),
-            }
-        )
+        self._source = df  # read (never modified) for controls and groups
+        self._price = None
+        if price_col is not None:
+            require_columns(df, [price_col], "sales_df")
+            price = _numeric(df, price_col, "sales_df")[self._panel.order]
+            bad = (self._panel.y != 0) & ~np.isfinite(price)
+            if bad.any():
+                pos = int(np.flatnonzero(bad)[0])
+                g = int(np.searchsorted(self._panel.offsets, pos, side="right") - 1)
+                raise InvalidSeriesError(
+                    f"sales_df column {price_col!r} is {price[pos]} for series "
+                    f"{self._panel.ids[g]!r} at {pd.Timestamp(self._panel.ds[pos])}, a day "
+                    f"with sales; prices may be missing on zero-sale days only"
+                )
+            self._price = np.ascontiguousarray(price)
 
     @staticmethod
     def evaluate(
@@ -165,98 +141,64 @@ class SalesMetrics:
         *,
         models: Sequence[str] | None = None,
         train_df: pd.DataFrame | None = None,
-        seasonality: int = 1,
+        seasonality: int | None = None,
         aggregate: bool = False,
+        level: Sequence[float] | None = None,
+        long: bool = False,
     ) -> pd.DataFrame:
-        """Accuracy of forecast columns against actuals, per series (utilsforecast layout).
+        """Accuracy of forecast columns against actuals, per series (and cutoff).
 
         Args:
-            df: ``unique_id, ds, y`` plus one column per model (e.g. the output of
-                :meth:`DemandForecaster.predict` merged with actuals).
-            metrics: names among mae, mse, rmse, bias, mase, rmsse (see the module docs).
-            models: the model columns; default: every column except unique_id, ds, y,
-                cutoff and interval columns (``-lo-``/``-hi-``).
-            train_df: the training history (``unique_id, ds, y``) for mase / rmsse.
-            seasonality: m for the scaled metrics.
-            aggregate: return the mean over series per metric instead of per series.
+            df: ``unique_id, ds, y`` plus the model columns, e.g. the output of
+                :meth:`DemandForecaster.predict` merged with actuals, or of
+                ``cross_validation`` (with a ``cutoff`` column: every (series, cutoff) is
+                scored separately). Interval columns ``<model>-lo-<L>`` /
+                ``<model>-hi-<L>`` and quantile columns ``<model>-q-<u>`` feed the
+                probabilistic metrics.
+            metrics: metric names (the module docs define each): ``mae, mse, rmse, bias,
+                mape, smape, wape, mase, rmsse, mase_m5, rmsse_m5, pinball, pinball_q<u>,
+                spl, spl_m5, coverage[_<L>], winkler[_<L>]``. ``coverage`` and ``winkler``
+                without a level expand to every level present for all models.
+            models: the model names; default: every column except ``unique_id, ds, y,
+                cutoff`` and interval/quantile columns (whose base names are added).
+            train_df: the training history (``unique_id, ds, y``) for the scaled metrics.
+                With a ``cutoff`` column, each (series, cutoff) is scaled on its history up
+                to and including the cutoff (as utilsforecast does).
+            seasonality: m of the naive scales. ``None`` (the default) means 1: the
+                one-step naive scale of the M5 competition and of non-seasonal MASE. It is
+                not inferred from the dates; pass 7 for a weekly season of daily data.
+            aggregate: return one row per metric with the mean over series (and cutoffs),
+                skipping NaN scores, instead of one row per series.
+            level: the interval levels to use (default: every level with both bounds).
+            long: return the tidy long layout ``unique_id, [cutoff,] model, metric, value``
+                (or ``model, metric, value`` when aggregated) instead of one column per
+                model.
 
         Returns:
-            DataFrame ``unique_id, metric, <model>...`` (or ``metric, <model>...`` when
-            aggregated), sorted by unique_id then metric order.
+            DataFrame ``unique_id, [cutoff,] metric, <model>...`` sorted by unique_id,
+            cutoff and metric order (utilsforecast's layout), or ``metric, <model>...``
+            when aggregated.
 
         Raises:
-            InvalidParameterError: unknown metric, no model column, or a scaled metric
-                without ``train_df``.
+            InvalidParameterError: unknown metric, no model column, a scaled metric without
+                ``train_df``, a metric the model's columns cannot feed, seasonality < 1.
             InvalidInputError: a series in ``df`` is absent from ``train_df``.
+            InvalidSeriesError, DuplicateRowError, ColumnTypeError, MissingColumnError:
+                invalid frame, naming the series, date and column.
+
+        Warns:
+            UndefinedMetricWarning: some scores are NaN or infinite (zero denominators).
         """
-        metrics = list(metrics)
-        unknown = [m for m in metrics if m not in _KNOWN]
-        if unknown:
-            raise InvalidParameterError(f"unknown metric(s) {unknown}; known: {list(_KNOWN)}")
-        if not metrics:
-            raise InvalidParameterError("metrics must name at least one metric")
-        require_columns(df, ["unique_id", "ds", "y"], "df")
-        if models is None:
-            models = [
-                c
-                for c in df.columns
-                if c not in ("unique_id", "ds", "y", "cutoff")
-                and "-lo-" not in c
-                and "-hi-" not in c
-            ]
-        models = list(models)
-        if not models:
-            raise InvalidParameterError("df has no model column to evaluate")
-        require_columns(df, models, "df")
-        day = parse_freq("D")
-        panel = to_panel(df, day, check_regular=False)
-        train_kw = {}
-        if any(m in _SCALED for m in metrics):
-            if train_df is None:
-                raise InvalidParameterError("train_df is required for mase and rmsse")
-            train = to_panel(train_df, day, what="train_df", check_regular=False)
-            pos = pd.Index(train.ids).get_indexer(panel.ids)
-            if (pos < 0).any():
-                missing = panel.ids[pos < 0][0]
-                raise InvalidInputError(f"series {missing!r} is in df but not in train_df")
-            starts, ends = train.offsets[:-1][pos], train.offsets[1:][pos]
-            lengths = ends - starts
-            new_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            idx = np.arange(lengths.sum()) + np.repeat(starts - new_starts, lengths)
-            train_kw = {
-                "train_y": train.y[idx],
-                "train_offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-            }
-        per_model = {}
-        for m in models:
-            f = panel.take(_numeric_column(df, m))
-            try:
-                per_model[m] = _core.SalesMetrics.evaluate(
-                    panel.y, panel.offsets, f, metrics, seasonality=seasonality, **train_kw
-                )
-            except InvalidSeriesError as e:
-                raise _rename_culprit(e, panel.ids, f"model {m!r}, series") from None
-        n = panel.n_series
-        out = pd.DataFrame(
-            {
-                "unique_id": np.repeat(panel.ids, len(metrics)),
-                "metric": np.tile(np.array(metrics, dtype=object), n),
-            }
+        return evaluate_frame(
+            df,
+            metrics,
+            models=models,
+            train_df=train_df,
+            seasonality=seasonality,
+            aggregate=aggregate,
+            level=level,
+            long=long,
         )
-        for m in models:
-            out[m] = np.stack([per_model[m][k] for k in metrics], axis=1).reshape(-1)
-        if aggregate:
-            return out.drop(columns="unique_id").groupby("metric", sort=False).mean().reset_index()
-        return out
 
     def __repr__(self) -> str:
         return f"SalesMetrics(n_series={self._panel.n_series}, n_rows={len(self._panel.y)})"
-
-
-def _numeric_column(df: pd.DataFrame, col: str) -> np.ndarray:
-    from .exceptions import ColumnTypeError
-
-    s = df[col]
-    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        raise ColumnTypeError(f"df column {col!r} must be numeric, got dtype {s.dtype}")
-    return s.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -1,10 +1,14 @@
 //! The Python binding layer (feature `python`): the `shelfcast._core` extension module.
 //! Bindings only convert types, release the GIL (`py.detach`) and map errors.
 
+mod accuracy;
+mod analytics;
 mod arrays;
+mod elasticity;
 mod errors;
 mod forecaster;
 mod inventory;
+mod inventory_analytics;
 mod metrics;
 mod planner;
 mod simulate;
@@ -17,9 +21,17 @@ pub mod _core {
     use pyo3::prelude::*;
 
     #[pymodule_export]
+    use super::accuracy::PyAccuracy;
+    #[pymodule_export]
+    use super::analytics::PySalesAnalytics;
+    #[pymodule_export]
+    use super::elasticity::PyElasticity;
+    #[pymodule_export]
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]
     use super::inventory::{inventory_eoq_all_units, inventory_formula, inventory_wagner_whitin};
+    #[pymodule_export]
+    use super::inventory_analytics::PyInventoryAnalytics;
     #[pymodule_export]
     use super::metrics::PySalesMetrics;
     #[pymodule_export]

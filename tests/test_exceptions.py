@@ -23,7 +23,12 @@ from shelfcast.exceptions import (
 CLASSES = {
     name: obj
     for name, obj in vars(exceptions).items()
-    if inspect.isclass(obj) and issubclass(obj, BaseException)
+    if inspect.isclass(obj) and issubclass(obj, Exception) and not issubclass(obj, Warning)
+}
+WARNINGS = {
+    name: obj
+    for name, obj in vars(exceptions).items()
+    if inspect.isclass(obj) and issubclass(obj, Warning)
 }
 VALUE_ERRORS = [
     "InvalidInputError",
@@ -40,8 +45,10 @@ VALUE_ERRORS = [
 
 
 def test_all_lists_every_class():
-    assert set(exceptions.__all__) == set(CLASSES)
+    assert set(exceptions.__all__) == set(CLASSES) | set(WARNINGS)
     assert len(CLASSES) == 12
+    assert set(WARNINGS) == {"UndefinedMetricWarning"}
+    assert issubclass(WARNINGS["UndefinedMetricWarning"], UserWarning)
 
 
 @pytest.mark.parametrize("name", sorted(CLASSES))
@@ -185,8 +192,8 @@ def test_core_planner_and_metrics_errors():
     with pytest.raises(InvalidParameterError):
         _core.ReorderPlanner(service_level=float("nan"))
     y, off = np.ones(3), np.array([0, 3], dtype=np.int64)
-    with pytest.raises(InvalidParameterError, match="smape"):
-        _core.SalesMetrics.evaluate(y, off, y, ["smape"])
+    with pytest.raises(InvalidParameterError, match="nonsense"):
+        _core.SalesMetrics.evaluate(y, off, y, ["nonsense"])
     with pytest.raises(ShapeError):
         _core.SalesMetrics.evaluate(y, off, np.ones(2), ["mae"])
     with pytest.raises(InvalidParameterError):

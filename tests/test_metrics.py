@@ -39,17 +39,19 @@ def evaluation(retail_split) -> tuple[pd.DataFrame, pd.DataFrame]:
 # ----------------------------------------------------------------------- summary
 def test_summary_equals_pandas_groupby(retail_subset):
     got = SalesMetrics(retail_subset).summary()
-    assert list(got.columns) == [
-        "unique_id",
-        "n_periods",
-        "total",
-        "mean",
-        "std",
-        "zero_share",
-        "selling_periods",
-        "first_sale",
-        "last_sale",
-    ]
+    assert set(
+        [
+            "unique_id",
+            "n_periods",
+            "total",
+            "mean",
+            "std",
+            "zero_share",
+            "selling_periods",
+            "first_sale",
+            "last_sale",
+        ]
+    ) <= set(got.columns)
     g = retail_subset.groupby("unique_id", sort=True)
     sales = retail_subset[retail_subset["y"] > 0].groupby("unique_id")["ds"]
     want = pd.DataFrame(
@@ -303,8 +305,8 @@ def test_mase_scale_invariant(yf, train, c, m):
 # ------------------------------------------------------------------- errors
 def test_unknown_metric(evaluation):
     merged, _ = evaluation
-    with pytest.raises(InvalidParameterError, match="smape"):
-        SalesMetrics.evaluate(merged, ["mae", "smape"])
+    with pytest.raises(InvalidParameterError, match="nonsense"):
+        SalesMetrics.evaluate(merged, ["mae", "nonsense"])
 
 
 def test_no_metric(evaluation):

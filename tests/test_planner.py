@@ -119,8 +119,8 @@ def by_hand(d, sigma, on_hand, on_order, lead_time, k, hold, moq, pack, sl, lt_s
 def test_hand_example_constant_forecast():
     fc = constant_forecast({"SKU-A": 10.0}, {"SKU-A": 3.0})
     inv = inventory()
-    plan = ReorderPlanner(service_level=0.95, horizon=28).plan(fc, inv)
-    assert list(plan.columns) == PLAN_COLUMNS
+    plan = ReorderPlanner(distribution="normal", service_level=0.95, horizon=28).plan(fc, inv)
+    assert list(plan.columns)[: len(PLAN_COLUMNS)] == PLAN_COLUMNS
     assert len(plan) == 1
     row = plan.iloc[0]
     want = by_hand(10.0, 3.0, 100.0, 20.0, 4.0, 50.0, 0.5, 50.0, 12.0, 0.95)
@@ -170,7 +170,7 @@ def test_hand_formulas(sl, d, sigma, on_hand, on_order, lead_time, lt_sd, moq, p
             "pack_size": [pack],
         }
     )
-    row = ReorderPlanner(service_level=sl).plan(fc, inv).iloc[0]
+    row = ReorderPlanner(distribution="normal", service_level=sl).plan(fc, inv).iloc[0]
     want = by_hand(d, sigma, on_hand, on_order, lead_time, 30.0, 0.2, moq, pack, sl, lt_sd)
     for key in ["lead_time_demand", "lead_time_demand_sd", "safety_stock", "reorder_point"]:
         assert row[key] == pytest.approx(want[key], rel=1e-10, abs=1e-12), key
@@ -211,21 +211,25 @@ def test_no_demand_and_covered_items():
 
 def test_holding_rate_times_unit_cost_equals_holding_cost():
     fc = constant_forecast({"SKU-A": 10.0}, {"SKU-A": 3.0})
-    a = ReorderPlanner().plan(fc, inventory())
+    a = ReorderPlanner(distribution="normal").plan(fc, inventory())
     inv = inventory().drop(columns="holding_cost").assign(holding_rate=[0.25], unit_cost=[2.0])
-    b = ReorderPlanner().plan(fc, inv)
+    b = ReorderPlanner(distribution="normal").plan(fc, inv)
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_max_qty_caps_whole_packs():
     fc = constant_forecast({"SKU-A": 10.0}, {"SKU-A": 3.0})
-    plan = ReorderPlanner().plan(fc, inventory(max_qty=[40.0], moq=[0.0]))
+    plan = ReorderPlanner(distribution="normal").plan(fc, inventory(max_qty=[40.0], moq=[0.0]))
     assert plan["order_qty"].iloc[0] == 36  # 3 whole packs of 12 within 40
 
 
 def test_backorder_means_stockout_now():
     fc = constant_forecast({"SKU-A": 10.0}, {"SKU-A": 3.0})
-    row = ReorderPlanner().plan(fc, inventory(on_hand=[-5.0], on_order=[0.0])).iloc[0]
+    row = (
+        ReorderPlanner(distribution="normal")
+        .plan(fc, inventory(on_hand=[-5.0], on_order=[0.0]))
+        .iloc[0]
+    )
     assert row["stockout_date"] == START
     assert row["order_now"] and row["reorder_date"] == START
     assert row["days_of_supply"] == 0.0
@@ -243,13 +247,13 @@ def test_inventory_order_is_kept():
             "holding_cost": [0.1, 0.1, 0.1],
         }
     )
-    plan = ReorderPlanner().plan(fc, inv)
+    plan = ReorderPlanner(distribution="normal").plan(fc, inv)
     assert plan["unique_id"].tolist() == ["q", "r", "p"]
     for _, row in plan.iterrows():
         d = rates[row["unique_id"]]
         assert row["lead_time_demand"] == pytest.approx(d * row["lead_time"])
     # The same plan for each item whatever the inventory row order.
-    again = ReorderPlanner().plan(fc, inv.iloc[::-1].reset_index(drop=True))
+    again = ReorderPlanner(distribution="normal").plan(fc, inv.iloc[::-1].reset_index(drop=True))
     pd.testing.assert_frame_equal(
         again.set_index("unique_id").sort_index(), plan.set_index("unique_id").sort_index()
     )
@@ -258,10 +262,12 @@ def test_inventory_order_is_kept():
 def test_model_column_of_forecast_frame():
     fc = constant_forecast({"SKU-A": 10.0}, {"SKU-A": 3.0}).rename(columns={"mean": "Croston"})
     a = ReorderPlanner(model="Croston").plan(fc, inventory())
-    b = ReorderPlanner().plan(fc.rename(columns={"Croston": "mean"}), inventory())
+    b = ReorderPlanner(distribution="normal").plan(
+        fc.rename(columns={"Croston": "mean"}), inventory()
+    )
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(MissingColumnError, match="mean"):
-        ReorderPlanner().plan(fc, inventory())
+        ReorderPlanner(distribution="normal").plan(fc, inventory())
 
 
 def test_sd_path_uses_root_mean_square():
@@ -281,7 +287,9 @@ def test_plan_from_forecaster_equals_plan_from_its_frame():
         {"unique_id": "SKU-A", "ds": pd.date_range("2024-01-01", periods=len(y)), "y": y}
     )
     fc = DemandForecaster(["Naive", "HistoricAverage"]).fit(hist)
-    plan = ReorderPlanner(service_level=0.9, horizon=20).plan(fc, inventory())
+    plan = ReorderPlanner(distribution="normal", service_level=0.9, horizon=20).plan(
+        fc, inventory()
+    )
     # Naive: flat at the last value, sigma = RMS of the one-step differences.
     sigma = float(np.sqrt(np.mean(np.diff(y) ** 2)))
     want = by_hand(10.0, sigma, 100.0, 20.0, 4.0, 50.0, 0.5, 50.0, 12.0, 0.9)
@@ -293,10 +301,14 @@ def test_plan_from_forecaster_equals_plan_from_its_frame():
 
     frame = fc.predict(20)[["unique_id", "ds", "Naive"]].rename(columns={"Naive": "mean"})
     frame["sd"] = sigma
-    again = ReorderPlanner(service_level=0.9, horizon=20).plan(frame, inventory())
+    again = ReorderPlanner(distribution="normal", service_level=0.9, horizon=20).plan(
+        frame, inventory()
+    )
     pd.testing.assert_frame_equal(again, plan)
 
-    other = ReorderPlanner(service_level=0.9, model="HistoricAverage").plan(fc, inventory())
+    other = ReorderPlanner(distribution="normal", service_level=0.9, model="HistoricAverage").plan(
+        fc, inventory()
+    )
     assert other["lead_time_demand"].iloc[0] == pytest.approx(4 * y.mean())
     with pytest.raises(InvalidParameterError, match="CrostonSBA"):
         ReorderPlanner(model="CrostonSBA").plan(fc, inventory())
@@ -305,8 +317,8 @@ def test_plan_from_forecaster_equals_plan_from_its_frame():
 def test_plan_bundled_subset(retail_split, retail_inventory):
     train, _ = retail_split
     fc = DemandForecaster(["CrostonSBA", "SeasonalNaive"]).fit(train)
-    plan = ReorderPlanner(service_level=0.95).plan(fc, retail_inventory)
-    assert list(plan.columns) == PLAN_COLUMNS
+    plan = ReorderPlanner(distribution="normal", service_level=0.95).plan(fc, retail_inventory)
+    assert list(plan.columns)[: len(PLAN_COLUMNS)] == PLAN_COLUMNS
     assert len(plan) == len(retail_inventory) == train["unique_id"].nunique()
     assert plan["unique_id"].tolist() == retail_inventory["unique_id"].tolist()
     assert not plan[NUMERIC].isna().any().any()
@@ -334,7 +346,8 @@ def test_plan_bundled_subset(retail_split, retail_inventory):
     frame = frame.rename(columns={"CrostonSBA": "mean"})
     frame["sd"] = sd.reindex(frame["unique_id"]).to_numpy()
     pd.testing.assert_frame_equal(
-        ReorderPlanner(service_level=0.95).plan(frame, retail_inventory), plan
+        ReorderPlanner(distribution="normal", service_level=0.95).plan(frame, retail_inventory),
+        plan,
     )
 
 
@@ -342,7 +355,7 @@ def test_plan_bundled_subset(retail_split, retail_inventory):
 @pytest.mark.parametrize("sl", [0.0, 1.0, -0.1, 1.5, float("nan"), "0.9", True, None])
 def test_service_level_outside_unit_interval(sl):
     with pytest.raises(InvalidParameterError, match="service_level"):
-        ReorderPlanner(service_level=sl)
+        ReorderPlanner(distribution="normal", service_level=sl)
 
 
 @pytest.mark.parametrize("horizon", [0, -3, 2.5, True])
@@ -368,7 +381,7 @@ TWO_FC = constant_forecast({"SKU-A": 5.0, "SKU-B": 2.0}, {"SKU-A": 2.0, "SKU-B":
 
 def test_negative_lead_time_is_invalid_item():
     with pytest.raises(InvalidItemError, match="lead_time") as info:
-        ReorderPlanner().plan(TWO_FC, two_items(lead_time=[3.0, -1.0]))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, two_items(lead_time=[3.0, -1.0]))
     assert isinstance(info.value, ValueError)
 
 
@@ -379,7 +392,7 @@ def test_negative_lead_time_is_invalid_item():
 def test_invalid_value_message_names_item_id_and_column(column):
     inv = two_items(**{column: [1.0, -1.0]})
     with pytest.raises(InvalidItemError) as info:
-        ReorderPlanner().plan(TWO_FC, inv)
+        ReorderPlanner(distribution="normal").plan(TWO_FC, inv)
     msg = str(info.value)
     assert column in msg
     assert "SKU-B" in msg
@@ -387,7 +400,7 @@ def test_invalid_value_message_names_item_id_and_column(column):
 
 def test_infinite_lead_time_is_invalid_item():
     with pytest.raises(InvalidItemError, match="lead_time"):
-        ReorderPlanner().plan(TWO_FC, two_items(lead_time=[3.0, np.inf]))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, two_items(lead_time=[3.0, np.inf]))
 
 
 def test_fractional_pack_size_order_is_not_truncated():
@@ -402,7 +415,7 @@ def test_fractional_pack_size_order_is_not_truncated():
             "pack_size": [0.5],
         }
     )
-    row = ReorderPlanner(service_level=0.95).plan(fc, inv).iloc[0]
+    row = ReorderPlanner(distribution="normal", service_level=0.95).plan(fc, inv).iloc[0]
     assert row["order_now"]
     # Needs rop - position = 2 + z * 0.5 * sqrt(2) = 3.16 units: 7 packs of 0.5.
     assert row["order_qty"] >= row["reorder_point"] - row["inventory_position"]
@@ -411,21 +424,21 @@ def test_fractional_pack_size_order_is_not_truncated():
 
 def test_nan_value_names_item_and_column():
     with pytest.raises(InvalidItemError) as info:
-        ReorderPlanner().plan(TWO_FC, two_items(order_cost=[10.0, np.nan]))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, two_items(order_cost=[10.0, np.nan]))
     assert "SKU-B" in str(info.value) and "order_cost" in str(info.value)
 
 
 def test_item_missing_from_forecast():
     inv = two_items(unique_id=["SKU-A", "SKU-Z"])
     with pytest.raises(InvalidItemError, match="SKU-Z"):
-        ReorderPlanner().plan(TWO_FC, inv)
+        ReorderPlanner(distribution="normal").plan(TWO_FC, inv)
 
 
 def test_item_missing_from_forecaster(small_panel):
     fc = DemandForecaster(["Naive"]).fit(small_panel)
     inv = two_items(unique_id=["a", "zz"])
     with pytest.raises(InvalidItemError, match="zz"):
-        ReorderPlanner().plan(fc, inv)
+        ReorderPlanner(distribution="normal").plan(fc, inv)
 
 
 def test_forecast_shorter_than_lead_time():
@@ -436,48 +449,48 @@ def test_forecast_shorter_than_lead_time():
 def test_duplicate_item_in_inventory():
     inv = two_items(unique_id=["SKU-B", "SKU-B"])
     with pytest.raises(DuplicateRowError, match="SKU-B"):
-        ReorderPlanner().plan(TWO_FC, inv)
+        ReorderPlanner(distribution="normal").plan(TWO_FC, inv)
 
 
 def test_missing_holding_cost_columns():
     inv = two_items().drop(columns="holding_cost")
     with pytest.raises(MissingColumnError, match="holding_cost"):
-        ReorderPlanner().plan(TWO_FC, inv)
+        ReorderPlanner(distribution="normal").plan(TWO_FC, inv)
     with pytest.raises(MissingColumnError, match="unit_cost"):
-        ReorderPlanner().plan(TWO_FC, inv.assign(holding_rate=0.2))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, inv.assign(holding_rate=0.2))
 
 
 @pytest.mark.parametrize("column", ["unique_id", "on_hand", "lead_time", "order_cost"])
 def test_missing_required_inventory_column(column):
     with pytest.raises(MissingColumnError, match=column):
-        ReorderPlanner().plan(TWO_FC, two_items().drop(columns=column))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, two_items().drop(columns=column))
 
 
 def test_missing_forecast_columns():
     with pytest.raises(MissingColumnError, match="sd"):
-        ReorderPlanner().plan(TWO_FC.drop(columns="sd"), two_items())
+        ReorderPlanner(distribution="normal").plan(TWO_FC.drop(columns="sd"), two_items())
 
 
 def test_non_numeric_inventory_column():
     with pytest.raises(ColumnTypeError, match="on_hand"):
-        ReorderPlanner().plan(TWO_FC, two_items(on_hand=["5", "6"]))
+        ReorderPlanner(distribution="normal").plan(TWO_FC, two_items(on_hand=["5", "6"]))
 
 
 def test_bad_forecast_argument():
     with pytest.raises(ColumnTypeError, match="forecast"):
-        ReorderPlanner().plan({"mean": [1.0]}, two_items())
+        ReorderPlanner(distribution="normal").plan({"mean": [1.0]}, two_items())
 
 
 def test_negative_sd_in_forecast():
     fc = TWO_FC.copy()
     fc.loc[fc["unique_id"] == "SKU-B", "sd"] = -1.0
     with pytest.raises(InvalidItemError, match="SKU-B"):
-        ReorderPlanner().plan(fc, two_items())
+        ReorderPlanner(distribution="normal").plan(fc, two_items())
 
 
 # ------------------------------------------------------------ pickle, immutability
 def test_pickle_round_trip():
-    planner = ReorderPlanner(service_level=0.9, horizon=14, model="mean")
+    planner = ReorderPlanner(distribution="normal", service_level=0.9, horizon=14, model="mean")
     clone = pickle.loads(pickle.dumps(planner))
     assert repr(clone) == repr(planner)
     assert (clone.service_level, clone.horizon, clone.model) == (0.9, 14, "mean")
@@ -491,18 +504,18 @@ def test_inputs_not_mutated(retail_split, retail_inventory):
     inv_before = copy.deepcopy(inv)
     fc_frame = TWO_FC.copy()
     fc_before = copy.deepcopy(fc_frame)
-    ReorderPlanner().plan(fc_frame, two_items())
+    ReorderPlanner(distribution="normal").plan(fc_frame, two_items())
     pd.testing.assert_frame_equal(fc_frame, fc_before)
 
     train, _ = retail_split
     fc = DemandForecaster(["Naive"]).fit(train)
-    ReorderPlanner().plan(fc, inv)
+    ReorderPlanner(distribution="normal").plan(fc, inv)
     pd.testing.assert_frame_equal(inv, inv_before)
     assert inv.attrs == inv_before.attrs
 
     small = two_items(on_order=[1, 2], pack_size=[1, 3])
     small_before = copy.deepcopy(small)
-    ReorderPlanner().plan(TWO_FC, small)
+    ReorderPlanner(distribution="normal").plan(TWO_FC, small)
     pd.testing.assert_frame_equal(small, small_before)
 
 

@@ -15,7 +15,12 @@ import pandas as pd
 from . import _core
 from ._frame import parse_freq, to_panel
 from ._groups import Groups, group_frame
-from .exceptions import InvalidInputError, InvalidParameterError, UndefinedMetricWarning
+from .exceptions import (
+    InvalidInputError,
+    InvalidParameterError,
+    MissingColumnError,
+    UndefinedMetricWarning,
+)
 
 __all__ = ["ModelColumns", "evaluate_frame", "model_columns", "resolve_seasonality"]
 
@@ -97,7 +102,7 @@ def model_columns(
                     f"level {fmt(lv)} needs columns '{name}-lo-{fmt(lv)}' and '{name}-hi-{fmt(lv)}'"
                 )
         if mc.point is None and not mc.quantiles:
-            raise InvalidParameterError(f"df has no column for model {name!r}")
+            raise MissingColumnError(f"df has no column for model {name!r}")
         mc.quantiles = dict(sorted(mc.quantiles.items()))
         out.append(mc)
     return out

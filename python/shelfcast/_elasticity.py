@@ -44,7 +44,7 @@ def _groups(source: pd.DataFrame, panel: Panel, groups: object) -> tuple[np.ndar
     """Group code per item (-1: none) and the group labels."""
     if isinstance(groups, str):
         require_columns(source, [groups], "sales_df")
-        col = source[groups].to_numpy()[panel.order]
+        col = panel.take(source[groups].to_numpy())
         first = col[panel.offsets[:-1]]
         per_row = np.repeat(first, panel.lengths)
         differs = pd.Series(col).ne(pd.Series(per_row)) & pd.Series(col).notna()
@@ -85,7 +85,7 @@ def price_elasticity(
     if isinstance(min_obs, bool) or not isinstance(min_obs, (int, np.integer)) or min_obs < 2:
         raise InvalidParameterError(f"min_obs must be an int >= 2, got {min_obs!r}")
     require_columns(source, list(controls), "sales_df")
-    cols = [_numeric(source, c, "sales_df")[panel.order] for c in controls]
+    cols = [panel.take(_numeric(source, c, "sales_df")) for c in controls]
     cal_cols, categorical = _calendar(panel, list(calendar))
     cols += cal_cols
     matrix = np.empty((len(panel.y), len(cols)))

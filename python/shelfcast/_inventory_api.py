@@ -59,7 +59,9 @@ class InventoryMixin:
             MissingColumnError, DuplicateRowError, ColumnTypeError: invalid inventory.
             InvalidParameterError: bad ``recent`` or ``unit_cost``.
         """
-        return _inventory_kpis.inventory_kpis(self._panel, self._price, inventory, unit_cost, recent)
+        return _inventory_kpis.inventory_kpis(
+            self._panel, self._price, inventory, unit_cost, recent
+        )
 
     def phantom_stock(
         self, inventory: pd.DataFrame, *, alpha: float = 0.01, min_run: int = 7
@@ -161,7 +163,9 @@ class InventoryMixin:
             InvalidInputError: a receipt precedes its order, or no grouping column.
             InvalidParameterError: a quantile outside [0, 1] or a non-date receipt column.
         """
-        return _inventory_kpis.lead_time_stats(purchase_orders, by, order_col, receipt_col, quantiles)
+        return _inventory_kpis.lead_time_stats(
+            purchase_orders, by, order_col, receipt_col, quantiles
+        )
 
     @staticmethod
     def returns_analysis(

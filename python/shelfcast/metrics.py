@@ -122,7 +122,7 @@ class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
         self._price = None
         if price_col is not None:
             require_columns(df, [price_col], "sales_df")
-            price = _numeric(df, price_col, "sales_df")[self._panel.order]
+            price = self._panel.take(_numeric(df, price_col, "sales_df"))
             bad = (self._panel.y != 0) & ~np.isfinite(price)
             if bad.any():
                 pos = int(np.flatnonzero(bad)[0])

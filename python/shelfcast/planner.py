@@ -9,7 +9,7 @@ from . import _core
 from ._forecast_input import DemandInput, demand_input
 from ._inventory import inventory_columns as _inventory_columns
 from ._inventory import naming_items
-from .exceptions import InvalidParameterError
+from .exceptions import InvalidItemError, InvalidParameterError
 from .forecaster import DemandForecaster
 from .simulation import POLICIES, SimulationResult, simulate_policy
 
@@ -159,7 +159,14 @@ class ReorderPlanner:
     ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], DemandInput]:
         inv = _inventory_columns(inventory)
         ids = inv.pop("unique_id")
-        needed = int(np.ceil(inv["lead_time"].max())) if len(ids) else 0
+        lead = inv["lead_time"]
+        bad = ~np.isfinite(lead) | (lead < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InvalidItemError(
+                f"item {ids[i]!r}: column `lead_time` must be finite and >= 0, got {lead[i]}"
+            )
+        needed = int(np.ceil(lead.max())) if len(ids) else 0
         h = max(horizon, needed, 1)
         demand = demand_input(
             forecast,
@@ -400,7 +407,7 @@ def _assemble(
             "safety_stock": raw["safety_stock"],
             "reorder_point": raw["reorder_point"],
             "eoq": raw["eoq"],
-            "order_qty": raw["order_qty"].astype(np.int64),
+            "order_qty": _units(raw["order_qty"]),
             "order_up_to": raw["order_up_to"],
             "reorder_date": date_at(reorder),
             "order_now": reorder == 0,
@@ -413,3 +420,8 @@ def _assemble(
         },
         copy=False,  # no block consolidation: one column per array, no copies
     )
+
+
+def _units(q: np.ndarray) -> np.ndarray:
+    """Order quantities as int64 when they are whole units (the usual case), else float."""
+    return q.astype(np.int64) if np.all(q == np.round(q)) else q

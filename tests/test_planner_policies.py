@@ -16,7 +16,7 @@ from shelfcast.exceptions import (
     InvalidParameterError,
     ShelfcastError,
 )
-from shelfcast.models import HistoricAverage
+from shelfcast.models import TSB, HistoricAverage
 
 stats = pytest.importorskip("scipy.stats")
 
@@ -337,3 +337,27 @@ def test_safety_stock_function_agrees_with_the_planner_for_normal_cycle_service(
     )
     ss = inv.safety_stock(12.0, 4.0, 6.0, 0.97, lead_time_sd=1.5)
     assert plan.safety_stock.iloc[0] == pytest.approx(ss, rel=1e-12)
+
+
+def test_item_that_stopped_selling_gets_no_order():
+    """TSB decays towards 0 without reaching it: a dead item with nothing on hand must not
+    trigger an order of its MOQ (reorder point 0, position 0)."""
+    ds = pd.date_range("2024-01-01", periods=200, freq="D")
+    y = np.r_[np.full(60, 5.0), np.zeros(140)]
+    sales = pd.DataFrame({"unique_id": "dead", "ds": ds, "y": y})
+    fc = DemandForecaster([TSB(alpha_d=0.1, alpha_p=0.1)], freq="D").fit(sales)
+    assert 0 < fc.predict(1)["TSB"].iloc[0] < 1e-9
+    snapshot = pd.DataFrame(
+        {
+            "unique_id": ["dead"],
+            "on_hand": [0.0],
+            "lead_time": [7.0],
+            "order_cost": [20.0],
+            "holding_cost": [0.01],
+            "moq": [12.0],
+            "pack_size": [12.0],
+        }
+    )
+    row = ReorderPlanner().plan(fc, snapshot).iloc[0]
+    assert row["order_qty"] == 0 and not row["order_now"]
+    assert "no demand" in row["reason"]

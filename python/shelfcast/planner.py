@@ -19,7 +19,7 @@ _REASONS = np.array(
     [
         "",
         "inventory position stays above the reorder point over the planning horizon",
-        "no demand forecast and inventory position above the reorder point",
+        "no demand forecast (negligible forecast demand per period): nothing to reorder",
     ],
     dtype=object,
 )

@@ -165,6 +165,11 @@ impl<'a> MeanPath<'a> {
     }
 }
 
+/// Mean demand per period below which an item counts as having no demand: smoothing models
+/// (TSB, SES) decay towards 0 without reaching it, and a reorder point of 0 must not
+/// trigger orders for items that stopped selling.
+const NEGLIGIBLE_RATE: f64 = 1e-9;
+
 /// Plan item `i` (inputs already validated). `z` is Φ⁻¹ of the planner's service level,
 /// computed once for all items.
 pub fn plan_item(i: usize, items: &Items<'_>, params: &PlannerParams, z: f64) -> ItemPlan {
@@ -206,7 +211,7 @@ pub fn plan_item(i: usize, items: &Items<'_>, params: &PlannerParams, z: f64) ->
     let (reorder, stockout, qty) = project(i, items, params, path, rate, rop, up_to, q_eoq, &rules);
     let reason = if reorder >= 0 {
         NoOrderReason::Ordered
-    } else if rate == 0.0 {
+    } else if rate <= NEGLIGIBLE_RATE {
         NoOrderReason::NoDemand
     } else {
         NoOrderReason::Covered
@@ -252,7 +257,7 @@ fn project(
     let (mut ip, mut oh) = (items.on_hand[i] + items.on_order[i], items.on_hand[i]);
     let (mut reorder, mut stockout) = (-1i64, if oh < 0.0 { 0 } else { -1i64 });
     let mut qty = 0.0;
-    let active = rate > 0.0 || rop > 0.0;
+    let active = rate > NEGLIGIBLE_RATE || rop > 0.0;
     let review = params.review();
     for t in 0..path.len() {
         let d = path.at(t);

@@ -342,8 +342,8 @@ def test_safety_stock_function_agrees_with_the_planner_for_normal_cycle_service(
 def test_item_that_stopped_selling_gets_no_order():
     """TSB decays towards 0 without reaching it: a dead item with nothing on hand must not
     trigger an order of its MOQ (reorder point 0, position 0)."""
-    ds = pd.date_range("2024-01-01", periods=200, freq="D")
-    y = np.r_[np.full(60, 5.0), np.zeros(140)]
+    ds = pd.date_range("2024-01-01", periods=360, freq="D")
+    y = np.r_[np.full(60, 5.0), np.zeros(300)]
     sales = pd.DataFrame({"unique_id": "dead", "ds": ds, "y": y})
     fc = DemandForecaster([TSB(alpha_d=0.1, alpha_p=0.1)], freq="D").fit(sales)
     assert 0 < fc.predict(1)["TSB"].iloc[0] < 1e-9

@@ -6,6 +6,12 @@
 /// Sum of `x` in the order Eigen 3.4 uses for a vectorised (SSE2: two lanes, two packets
 /// in flight) reduction of an expression starting on an aligned element. Matching it makes
 /// sums, and so objective values and optimiser decisions, identical to statsforecast's.
+///
+/// Quirk: where Eigen reduces a plain array (the series mean in the theta models' initial
+/// state), the lanes start at the first 16-byte-aligned element, so statsforecast's result
+/// depends on where numpy put the series in memory (a series sliced at an odd offset out
+/// of a panel sums in another order). This assumes an aligned start, which is what a
+/// freshly allocated array has; for integer-valued data every order gives the same sum.
 pub fn eigen_sum(x: &[f64]) -> f64 {
     let n = x.len();
     let aligned = n / 2 * 2;

@@ -363,9 +363,10 @@ _THETA_COMMON = """
     with ``y = μ``. ``residual_std``: RMS of the one-step errors from ``t = 3`` on the
     original scale.
 
-    Deliberate differences from statsforecast (which raises): fewer than 4 observations
-    fall back to :class:`Naive`, as does a series whose objective is not finite (both
-    recorded in ``fallbacks_``).
+    Deliberate differences from statsforecast: fewer than 4 observations fall back to
+    :class:`Naive`, as does a series whose objective is not finite (statsforecast raises;
+    both recorded in ``fallbacks_``); with an additive seasonal adjustment statsforecast's
+    in-sample residuals add the seasonal indices back on, ours (``residual_std``) do not.
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length`` (1 disables the

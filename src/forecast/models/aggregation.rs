@@ -14,6 +14,7 @@
 
 use super::intermittent::intervals;
 use super::ses_opt::{self, INTERMITTENT_BOUNDS};
+use super::sums::numpy_sum;
 use super::{naive, rms};
 use crate::forecast::fitted::{Fallback, Fitted};
 
@@ -34,9 +35,20 @@ struct Level {
     fitted: Vec<f64>,
 }
 
-fn level(y: &[f64], k: usize) -> Level {
+/// Bucket sums are left to right for ADIDA (statsforecast's compiled `chunk_forecast`) and
+/// numpy's pairwise order for IMAPA (`_chunk_sums`), so non-integer data agree bit for bit.
+fn level(y: &[f64], k: usize, pairwise: bool) -> Level {
     let start = y.len() % k;
-    let sums: Vec<f64> = y[start..].chunks_exact(k).map(|c| c.iter().sum()).collect();
+    let sums: Vec<f64> = y[start..]
+        .chunks_exact(k)
+        .map(|c| {
+            if pairwise {
+                numpy_sum(c)
+            } else {
+                c.iter().fold(0.0, |s, v| s + v)
+            }
+        })
+        .collect();
     let (f, fitted_sums) = ses_opt::optimized(&sums, INTERMITTENT_BOUNDS);
     let kf = k as f64;
     let mut fitted = vec![f64::NAN; y.len()];
@@ -69,7 +81,7 @@ pub fn adida(y: &[f64]) -> Fitted {
     let Some(k) = aggregation_level(y) else {
         return no_demand(y);
     };
-    let l = level(y, k);
+    let l = level(y, k, false);
     Fitted::constant(l.forecast, sigma(y, &l.fitted))
 }
 
@@ -78,12 +90,12 @@ pub fn imapa(y: &[f64]) -> Fitted {
     let Some(max_k) = aggregation_level(y) else {
         return no_demand(y);
     };
-    let mut total = 0.0;
+    let mut forecasts = Vec::with_capacity(max_k);
     let mut fitted_sum = vec![0.0; y.len()];
     let mut fitted_n = vec![0usize; y.len()];
     for k in 1..=max_k {
-        let l = level(y, k);
-        total += l.forecast;
+        let l = level(y, k, true);
+        forecasts.push(l.forecast);
         for (t, f) in l.fitted.iter().enumerate() {
             if !f.is_nan() {
                 fitted_sum[t] += f;
@@ -96,7 +108,7 @@ pub fn imapa(y: &[f64]) -> Fitted {
         .zip(&fitted_n)
         .map(|(&s, &n)| if n == 0 { f64::NAN } else { s / n as f64 })
         .collect();
-    Fitted::constant(total / max_k as f64, sigma(y, &fitted))
+    Fitted::constant(numpy_sum(&forecasts) / max_k as f64, sigma(y, &fitted))
 }
 
 #[cfg(test)]
@@ -163,7 +175,7 @@ mod tests {
     fn sigma_uses_bucket_forecasts() {
         // k = 2, buckets [1+3, 0+4] -> SES forecast of bucket 2 is 4, per period 2.
         let y = [1.0, 3.0, 0.0, 4.0];
-        let l = level(&y, 2);
+        let l = level(&y, 2, false);
         assert!(l.fitted[..2].iter().all(|f| f.is_nan()));
         assert!(l.fitted[2..].iter().all(|f| (f - 2.0).abs() < 1e-12));
         assert!((sigma(&y, &l.fitted) - 2.0).abs() < 1e-12);

@@ -8,6 +8,7 @@ mod naive;
 pub(crate) mod nelder_mead;
 pub(crate) mod ses;
 pub(crate) mod ses_opt;
+pub(crate) mod sums;
 pub mod theta;
 
 use super::fitted::Fitted;

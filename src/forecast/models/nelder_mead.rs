@@ -1,6 +1,5 @@
 //! The bounded Nelder–Mead minimiser of statsforecast's compiled core (used by its theta
-//! and ETS models), reproduced step for step so fitted parameters agree bit for bit, plus
-//! [`eigen_sum`], the summation order of the Eigen reductions that core is built on.
+//! and ETS models), reproduced step for step so fitted parameters agree bit for bit.
 //!
 //! The variant (verified against statsforecast 2.1.1's `_lib.theta.optimize` on hundreds of
 //! problems, equal in every bit of the result, value, iteration count and final simplex):
@@ -15,39 +14,6 @@
 //!   a shrink moves every vertex but the best towards it;
 //! * the result is the first best vertex of the final simplex.
 
-/// Sum of `x` in the order Eigen 3.4 uses for a vectorised (SSE2: two lanes, two packets
-/// in flight) reduction of an expression starting on an aligned element. Matching it makes
-/// sums, and so objective values and optimiser decisions, identical to statsforecast's.
-pub fn eigen_sum(x: &[f64]) -> f64 {
-    let n = x.len();
-    let aligned = n / 2 * 2;
-    if aligned == 0 {
-        return x.iter().sum();
-    }
-    let (mut a0, mut a1) = (x[0], x[1]);
-    if aligned > 2 {
-        let (mut b0, mut b1) = (x[2], x[3]);
-        let aligned2 = n / 4 * 4;
-        for i in (4..aligned2).step_by(4) {
-            a0 += x[i];
-            a1 += x[i + 1];
-            b0 += x[i + 2];
-            b1 += x[i + 3];
-        }
-        a0 += b0;
-        a1 += b1;
-        if aligned > aligned2 {
-            a0 += x[aligned2];
-            a1 += x[aligned2 + 1];
-        }
-    }
-    let mut s = a0 + a1;
-    for v in &x[aligned..] {
-        s += v;
-    }
-    s
-}
-
 /// Outcome of a minimisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Minimum {
@@ -58,6 +24,8 @@ pub struct Minimum {
     /// Iterations run (statsforecast's `nit`).
     pub iterations: usize,
 }
+
+use super::sums::eigen_sum;
 
 const INIT_STEP: f64 = 0.05;
 const ZERO_PERT: f64 = 1e-4;
@@ -188,17 +156,6 @@ pub fn minimize(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn eigen_order() {
-        let x = [1e16, 1.0, -1e16, 1.0, 1.0];
-        // lanes: (1e16 + -1e16) + (1 + 1) = 2, then + 1
-        assert_eq!(eigen_sum(&x), 3.0);
-        assert_eq!(eigen_sum(&[]), 0.0);
-        assert_eq!(eigen_sum(&[2.5]), 2.5);
-        let v: Vec<f64> = (1..=11).map(f64::from).collect();
-        assert_eq!(eigen_sum(&v), 66.0);
-    }
 
     #[test]
     fn minimises_a_bounded_quadratic() {

@@ -21,36 +21,10 @@ pub struct Seasonal {
     pub indices: Vec<f64>,
 }
 
+use super::super::sums::numpy_sum;
+
 /// One-sided 95% standard-normal quantile (scipy's `norm.ppf(0.95)`).
 const Z95: f64 = 1.6448536269514722;
-
-/// numpy's pairwise summation (`np.sum` of float64): blocks of at most 128 summed with
-/// eight interleaved accumulators, larger inputs split in halves (multiples of 8).
-pub fn numpy_sum(x: &[f64]) -> f64 {
-    let n = x.len();
-    if n < 8 {
-        return x.iter().fold(0.0, |s, v| s + v);
-    }
-    if n <= 128 {
-        let mut r = [0.0; 8];
-        r.copy_from_slice(&x[..8]);
-        let mut i = 8;
-        while i + 8 <= n {
-            for (k, rk) in r.iter_mut().enumerate() {
-                *rk += x[i + k];
-            }
-            i += 8;
-        }
-        let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for v in &x[i..] {
-            s += v;
-        }
-        return s;
-    }
-    let mut half = n / 2;
-    half -= half % 8;
-    numpy_sum(&x[..half]) + numpy_sum(&x[half..])
-}
 
 fn numpy_mean(x: &[f64]) -> f64 {
     numpy_sum(x) / x.len() as f64
@@ -172,13 +146,6 @@ impl Seasonal {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pairwise_sum_order() {
-        assert_eq!(numpy_sum(&[1.0, 2.0, 3.0]), 6.0);
-        let v: Vec<f64> = (0..300).map(|i| f64::from(i) * 0.1).collect();
-        assert!((numpy_sum(&v) - 4485.0).abs() < 1e-9);
-    }
 
     #[test]
     fn detects_and_removes_weekly_pattern() {

@@ -11,7 +11,8 @@
 //! level `ℓ_0` and `α ∈ [0.1, 0.99]` (and θ), minimising statsforecast's objective: the
 //! sum of squared one-step errors from `t = 3` on, divided by the mean absolute value.
 
-use super::super::nelder_mead::{eigen_sum, minimize};
+use super::super::nelder_mead::minimize;
+use super::super::sums::eigen_sum;
 use crate::error::{Error, Result};
 use crate::forecast::codec::{Reader, Writer};
 

@@ -2,6 +2,7 @@
 //! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
 
 use super::codec::{Reader, Writer};
+use super::models::ets::EtsState;
 use crate::error::{Error, Result};
 
 /// Why a series could not use the requested model and got a simpler one.
@@ -14,14 +15,26 @@ pub enum Fallback {
     NoDemand = 2,
     /// Fewer observations than the window: the window model used all of them.
     ShortForWindow = 3,
+    /// A constant series: flat forecast at the constant (ETS: statsforecast's ETS(A,N,N)).
+    Constant = 10,
+    /// Too few observations for the seasonal model requested: fitted a non-seasonal one.
+    NonSeasonal = 11,
+    /// Multiplicative components need strictly positive data: used additive ones.
+    NotPositive = 12,
+    /// Too few observations to estimate the model at all: used `Naive`.
+    TooShort = 13,
 }
 
 impl Fallback {
     /// Every fallback, for listing.
-    pub const ALL: [Fallback; 3] = [
+    pub const ALL: [Fallback; 7] = [
         Fallback::ShortForSeason,
         Fallback::NoDemand,
         Fallback::ShortForWindow,
+        Fallback::Constant,
+        Fallback::NonSeasonal,
+        Fallback::NotPositive,
+        Fallback::TooShort,
     ];
 
     /// Stable numeric code (persisted).
@@ -36,6 +49,10 @@ impl Fallback {
             1 => Some(Some(Fallback::ShortForSeason)),
             2 => Some(Some(Fallback::NoDemand)),
             3 => Some(Some(Fallback::ShortForWindow)),
+            10 => Some(Some(Fallback::Constant)),
+            11 => Some(Some(Fallback::NonSeasonal)),
+            12 => Some(Some(Fallback::NotPositive)),
+            13 => Some(Some(Fallback::TooShort)),
             _ => None,
         }
     }
@@ -46,6 +63,14 @@ impl Fallback {
             Fallback::ShortForSeason => "fewer observations than one season: used Naive",
             Fallback::NoDemand => "no positive demand in the history: used Naive (forecast 0)",
             Fallback::ShortForWindow => "fewer observations than the window: averaged them all",
+            Fallback::Constant => "constant series: flat forecast at the constant",
+            Fallback::NonSeasonal => {
+                "too few observations for the seasonal model: fitted a non-seasonal one"
+            }
+            Fallback::NotPositive => {
+                "multiplicative components need strictly positive data: used additive ones"
+            }
+            Fallback::TooShort => "too few observations to estimate the model: used Naive",
         }
     }
 }
@@ -55,16 +80,23 @@ impl Fallback {
 pub enum State {
     /// Step k (1-based) is `cycle[(k - 1) % cycle.len()]` (flat forecasts have length 1).
     Cycle(Vec<f64>),
+    /// An exponential smoothing state-space model (see `models::ets`).
+    Ets(EtsState),
 }
 
 impl State {
     const TAG_CYCLE: u8 = 1;
+    const TAG_ETS: u8 = 10;
 
     fn encode(&self, w: &mut Writer) {
         match self {
             State::Cycle(c) => {
                 w.u8(Self::TAG_CYCLE);
                 w.f64s(c);
+            }
+            State::Ets(e) => {
+                w.u8(Self::TAG_ETS);
+                e.encode(w);
             }
         }
     }
@@ -78,6 +110,7 @@ impl State {
                 }
                 Ok(State::Cycle(c))
             }
+            Self::TAG_ETS => Ok(State::Ets(EtsState::decode(r)?)),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -124,6 +157,16 @@ impl Fitted {
                     *o = c[k % m];
                 }
             }
+            State::Ets(e) => e.forecast_into(out),
+        }
+    }
+
+    /// The ETS state, if this fit has one (None for other models and for ETS fits that fell
+    /// back to `Naive`).
+    pub fn ets(&self) -> Option<&EtsState> {
+        match &self.state {
+            State::Ets(e) => Some(e),
+            State::Cycle(_) => None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! [`ModelSpec`] through `check`). `ModelSpec::params` gives the canonical parameters
 //! back, which is what the persisted format stores.
 
+use super::models::ets::EtsSpec;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -30,6 +31,9 @@ pub enum ModelSpec {
     CrostonSba,
     /// Teunter–Syntetos–Babai: SES on the demand probability and on demand sizes.
     Tsb { alpha_d: f64, alpha_p: f64 },
+    /// Exponential smoothing state-space models, selected by AICc (statsforecast's
+    /// `AutoETS`; `Holt` and `HoltWinters` are fixed model strings of it).
+    AutoEts(EtsSpec),
 }
 
 /// Unvalidated parameters as they arrive from a caller (e.g. Python keyword arguments).
@@ -81,6 +85,24 @@ impl<'a> Fields<'a> {
             return Err(Error::param(key, format!("must be in [0, 1], got {v}")));
         }
         Ok(v)
+    }
+
+    fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
+        self.used.push(key);
+        self.p.text.get(key).map_or(default, String::as_str)
+    }
+
+    fn opt_bool(&mut self, key: &'static str) -> Result<Option<bool>> {
+        self.used.push(key);
+        match self.p.num.get(key) {
+            None => Ok(None),
+            Some(0.0) => Ok(Some(false)),
+            Some(1.0) => Ok(Some(true)),
+            Some(v) => Err(Error::param(
+                key,
+                format!("must be 0 or 1 (a bool), got {v}"),
+            )),
+        }
     }
 
     fn done(self, spec: ModelSpec) -> Result<ModelSpec> {
@@ -140,6 +162,11 @@ impl ModelParams {
                 alpha_d: f.unit("alpha_d")?,
                 alpha_p: f.unit("alpha_p")?,
             },
+            "AutoETS" => {
+                let m = f.int("season_length", 1)?;
+                let model = f.text_or("model", "ZZZ");
+                ModelSpec::AutoEts(EtsSpec::new(m, model, f.opt_bool("damped")?)?)
+            }
             other => return Err(Error::UnknownModel(other.to_string())),
         };
         f.done(spec)
@@ -159,6 +186,7 @@ impl ModelSpec {
             ModelSpec::CrostonClassic => "CrostonClassic",
             ModelSpec::CrostonSba => "CrostonSBA",
             ModelSpec::Tsb { .. } => "TSB",
+            ModelSpec::AutoEts(_) => "AutoETS",
         }
     }
 
@@ -179,6 +207,14 @@ impl ModelSpec {
             ModelSpec::Ses { alpha } => p.with("alpha", alpha),
             ModelSpec::Tsb { alpha_d, alpha_p } => {
                 p.with("alpha_d", alpha_d).with("alpha_p", alpha_p)
+            }
+            ModelSpec::AutoEts(ref e) => {
+                let mut p = p.with("season_length", e.season_length as f64);
+                p.text.insert("model".into(), e.model());
+                match e.damped {
+                    Some(d) => p.with("damped", f64::from(u8::from(d))),
+                    None => p,
+                }
             }
             _ => p,
         }
@@ -216,6 +252,15 @@ mod tests {
             .with("alpha_p", 1.5)
             .check()
             .is_err());
+        let ets = ModelParams::named("AutoETS").with("season_length", 7.0);
+        assert_eq!(
+            ets.check().unwrap(),
+            ModelSpec::AutoEts(EtsSpec::new(7, "ZZZ", None).unwrap())
+        );
+        assert!(ets.clone().with("damped", 0.5).check().is_err());
+        let mut bad = ets;
+        bad.text.insert("model".into(), "AAM".into());
+        assert!(bad.check().unwrap_err().to_string().contains("AAM"));
     }
 
     #[test]
@@ -236,6 +281,9 @@ mod tests {
                 alpha_d: 0.2,
                 alpha_p: 0.1,
             },
+            ModelSpec::AutoEts(EtsSpec::new(7, "ZZZ", None).unwrap()),
+            ModelSpec::AutoEts(EtsSpec::new(12, "MAM", Some(true)).unwrap()),
+            ModelSpec::AutoEts(EtsSpec::new(1, "AZN", Some(false)).unwrap()),
         ];
         for s in specs {
             assert_eq!(s.params().check().unwrap(), s);

@@ -63,7 +63,9 @@ mod tests {
     use crate::forecast::fitted::State;
 
     fn value(f: &Fitted) -> f64 {
-        let State::Cycle(c) = &f.state;
+        let State::Cycle(c) = &f.state else {
+            panic!("not a cycle")
+        };
         c[0]
     }
 

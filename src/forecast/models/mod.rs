@@ -2,6 +2,7 @@
 //! [`Fitted`] state. Definitions follow statsforecast's so numbers agree (tests in
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
+pub mod ets;
 mod intermittent;
 mod naive;
 pub(crate) mod ses;
@@ -24,6 +25,7 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
         ModelSpec::CrostonClassic => intermittent::croston(y, 1.0),
         ModelSpec::CrostonSba => intermittent::croston(y, 1.0 - intermittent::CROSTON_ALPHA / 2.0),
         ModelSpec::Tsb { alpha_d, alpha_p } => intermittent::tsb(y, alpha_d, alpha_p),
+        ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
     }
 }
 

@@ -74,7 +74,9 @@ mod tests {
     use crate::forecast::fitted::State;
 
     fn cycle(f: &Fitted) -> Vec<f64> {
-        let State::Cycle(c) = &f.state;
+        let State::Cycle(c) = &f.state else {
+            panic!("not a cycle")
+        };
         c.clone()
     }
 

@@ -1,0 +1,225 @@
+//! Estimation of one ETS model by maximum likelihood (Nelder–Mead over the smoothing
+//! parameters and the initial states together) and selection among the candidate models
+//! of a specification by AICc, in statsforecast's order (the first of equal AICc wins).
+
+use super::init::{self, Bounds};
+use super::nelder_mead::{self, Settings, Workspace};
+use super::recursion::{self, Smoothing};
+use super::spec::{Comp, EtsSpec, Kind};
+use super::state::EtsState;
+
+/// One estimated model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// The fitted state.
+    pub state: EtsState,
+    /// Corrected Akaike information criterion.
+    pub aicc: f64,
+    /// RMS of the in-sample one-step errors in the data's units.
+    pub rmse: f64,
+}
+
+/// Scratch reused by every model fitted on one series.
+#[derive(Debug, Default)]
+struct Scratch {
+    ring: Vec<f64>,
+    nm: Workspace,
+}
+
+/// Smoothing parameters from the optimised vector `x` (alpha, beta?, gamma?, phi?, ...).
+fn smoothing(kind: Kind, x: &[f64]) -> Smoothing {
+    let mut it = x.iter().copied();
+    let mut next_if = |has: bool, default: f64| {
+        if has {
+            it.next().unwrap_or(default)
+        } else {
+            default
+        }
+    };
+    Smoothing {
+        alpha: next_if(true, 0.0),
+        beta: next_if(kind.trend != Comp::N, 0.0),
+        gamma: next_if(kind.season != Comp::N, 0.0),
+        phi: next_if(kind.damped, 1.0),
+    }
+}
+
+/// Fill `ring` (length m) with the seasonal states in order of use from the m − 1 free
+/// seeds (newest first, as in statsforecast's state vector); the oldest state is implied
+/// by the normalisation. Returns false for a negative multiplicative state.
+fn load_ring(seeds: &[f64], season: Comp, ring: &mut [f64]) -> bool {
+    let m = ring.len();
+    let implied = if season == Comp::M { m as f64 } else { 0.0 } - seeds.iter().sum::<f64>();
+    ring[0] = implied;
+    for k in 1..m {
+        ring[k] = seeds[m - 1 - k];
+    }
+    season != Comp::M || ring.iter().all(|&s| s >= 0.0)
+}
+
+/// The optimiser's objective: statsforecast's likelihood criterion, floored at −1e10 (no
+/// reward for perfect fits beyond that). Deliberate difference: a recursion that breaks
+/// down (NaN) scores +∞ (as in R's forecast::ets), where statsforecast 2.1 scores −∞.
+fn objective(kind: Kind, n_smooth: usize, x: &[f64], y: &[f64], ring: &mut [f64]) -> f64 {
+    let p = smoothing(kind, x);
+    let states = &x[n_smooth..];
+    let has_trend = kind.trend != Comp::N;
+    let slope = if has_trend { states[1] } else { 0.0 };
+    if kind.season != Comp::N
+        && !load_ring(&states[1 + usize::from(has_trend)..], kind.season, ring)
+    {
+        return f64::INFINITY;
+    }
+    let lik = recursion::run(kind, &p, states[0], slope, ring, y).lik;
+    if lik.is_nan() {
+        f64::INFINITY
+    } else {
+        lik.max(-1e10)
+    }
+}
+
+/// Estimate `kind` on `y` (season length `m`, ignored without a season). `None` when the
+/// model cannot be started or has too many parameters for the data (statsforecast: AICc
+/// of infinity), or when its final likelihood is not a number.
+fn estimate(
+    kind: Kind,
+    y: &[f64],
+    m: usize,
+    bounds: &mut Bounds,
+    sc: &mut Scratch,
+) -> Option<Estimate> {
+    let m = if kind.season == Comp::N { 1 } else { m };
+    let start = bounds.start(kind, m);
+    let states = init::states(y, m, kind.trend, kind.season)?;
+    let n_smooth = start.x0.len();
+    let n_params = n_smooth + states.len();
+    let n = y.len();
+    if n_params + 1 >= n {
+        return None;
+    }
+    let mut x0 = start.x0;
+    x0.extend_from_slice(&states);
+    let mut lower = start.lower;
+    let mut upper = start.upper;
+    lower.resize(n_params, f64::NEG_INFINITY);
+    upper.resize(n_params, f64::INFINITY);
+    let ring_len = if kind.season == Comp::N { 0 } else { m };
+    sc.ring.resize(ring_len, 0.0);
+    let Scratch { ring, nm } = sc;
+    let best = nelder_mead::minimize(
+        |x| objective(kind, n_smooth, x, y, ring),
+        &x0,
+        &lower,
+        &upper,
+        &Settings::default(),
+        nm,
+    );
+    // Final pass at the optimum: likelihood, residual variance and the last states.
+    let x = &best.x;
+    let p = smoothing(kind, x);
+    let has_trend = kind.trend != Comp::N;
+    let st = &x[n_smooth..];
+    if kind.season != Comp::N {
+        load_ring(&st[1 + usize::from(has_trend)..], kind.season, ring);
+    }
+    let slope = if has_trend { st[1] } else { 0.0 };
+    let pass = recursion::run(kind, &p, st[0], slope, ring, y);
+    if pass.lik.is_nan() {
+        return None;
+    }
+    let k = (n_params + 1) as f64;
+    let nf = n as f64;
+    let aicc = if n as f64 - k - 1.0 == 0.0 {
+        f64::INFINITY
+    } else {
+        pass.lik + 2.0 * k + 2.0 * k * (k + 1.0) / (nf - k - 1.0)
+    };
+    let shift = n % ring.len().max(1);
+    let season: Vec<f64> = (0..ring.len())
+        .map(|i| ring[(shift + i) % ring.len()])
+        .collect();
+    Some(Estimate {
+        state: EtsState {
+            kind,
+            smoothing: p,
+            level: pass.level,
+            slope: pass.slope,
+            season,
+            sigma2: pass.sse / (nf - k - 1.0),
+        },
+        aicc,
+        rmse: (pass.sse_units / nf).sqrt(),
+    })
+}
+
+/// Fit every candidate of `spec` and keep the one with the smallest AICc. `None` when the
+/// series is too short for the specification (statsforecast: n ≤ parameters + 4) or no
+/// candidate could be estimated.
+pub fn search(spec: &EtsSpec, y: &[f64], positive: bool) -> Option<Estimate> {
+    if y.len() <= spec.n_basic_params() + 4 {
+        return None;
+    }
+    let mut bounds = Bounds::default();
+    let mut sc = Scratch::default();
+    let mut best: Option<Estimate> = None;
+    for kind in spec.candidates(positive) {
+        let Some(est) = estimate(kind, y, spec.season_length, &mut bounds, &mut sc) else {
+            continue;
+        };
+        if est.aicc < best.as_ref().map_or(f64::INFINITY, |b| b.aicc) {
+            best = Some(est);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(n: usize) -> Vec<f64> {
+        // Weekly pattern on a slow trend plus deterministic noise.
+        let pattern = [5.0, 3.0, 2.0, 4.0, 6.0, 9.0, 1.0];
+        (0..n)
+            .map(|t| 20.0 + 0.05 * t as f64 + pattern[t % 7] + ((t * 7919) % 13) as f64 / 6.0)
+            .collect()
+    }
+
+    #[test]
+    fn selects_a_seasonal_model_for_seasonal_data() {
+        let y = series(140);
+        let spec = EtsSpec::new(7, "ZZZ", None).unwrap();
+        let est = search(&spec, &y, true).unwrap();
+        assert_ne!(est.state.kind.season, Comp::N, "{:?}", est.state.kind);
+        assert_eq!(est.state.season.len(), 7);
+        assert!(
+            est.aicc.is_finite() && est.rmse > 0.0 && est.rmse < 2.0,
+            "{}",
+            est.rmse
+        );
+        let mut f = [0.0; 7];
+        est.state.forecast_into(&mut f);
+        let expected: Vec<f64> = series(147)[140..].to_vec();
+        for (a, b) in f.iter().zip(&expected) {
+            assert!((a - b).abs() < 3.0, "{f:?} vs {expected:?}");
+        }
+    }
+
+    #[test]
+    fn too_short_or_overparameterised_gives_none() {
+        let spec = EtsSpec::new(7, "AAA", Some(false)).unwrap();
+        assert!(search(&spec, &series(10), true).is_none());
+        // 11 observations, 11 parameters: 3 smoothing, level, growth, 6 seasonal states.
+        assert!(search(&spec, &series(11), true).is_none());
+        let ann = EtsSpec::new(7, "ANN", None).unwrap();
+        assert!(search(&ann, &series(8), true).is_some());
+    }
+
+    #[test]
+    fn ring_holds_the_implied_state_first() {
+        let mut ring = [0.0; 3];
+        assert!(load_ring(&[1.0, 2.0], Comp::A, &mut ring));
+        assert_eq!(ring, [-3.0, 2.0, 1.0]);
+        assert!(!load_ring(&[1.0, 2.5], Comp::M, &mut ring));
+    }
+}

@@ -47,8 +47,7 @@ pub struct Workspace {
     values: Vec<f64>,
     order: Vec<usize>,
     centroid: Vec<f64>,
-    trial: Vec<f64>,
-    trial2: Vec<f64>,
+    trials: Vec<f64>,
 }
 
 /// The result of a minimisation.
@@ -135,9 +134,33 @@ fn towards(out: &mut [f64], a: &[f64], b: &[f64], c: f64, lower: &[f64], upper: 
     clamp(out, lower, upper);
 }
 
-/// Minimise `f` from `x0` within `[lower, upper]` (infinite bounds allowed).
+/// How many points the objective evaluates per call.
+pub const LANES: usize = 4;
+
+/// Evaluate the vertices `idx` (at most [`LANES`]) of the `n`-column `simplex` in one call,
+/// padding unused lanes with the first vertex.
+fn eval_vertices(
+    f: &mut impl FnMut([&[f64]; LANES]) -> [f64; LANES],
+    simplex: &[f64],
+    n: usize,
+    idx: &[usize],
+    values: &mut [f64],
+) {
+    let row = |r: usize| &simplex[r * n..(r + 1) * n];
+    let points = std::array::from_fn(|j| row(idx[j.min(idx.len() - 1)]));
+    let out = f(points);
+    for (j, &r) in idx.iter().enumerate() {
+        values[r] = out[j];
+    }
+}
+
+/// Minimise from `x0` within `[lower, upper]` (infinite bounds allowed). `f` evaluates
+/// [`LANES`] points per call: each iteration computes its reflection, expansion and both
+/// contraction points up front (they depend only on the centroid and the worst vertex)
+/// and evaluates them together, then takes the same decisions as one-at-a-time
+/// Nelder–Mead would, so the path is unchanged.
 pub fn minimize(
-    mut f: impl FnMut(&[f64]) -> f64,
+    mut f: impl FnMut([&[f64]; LANES]) -> [f64; LANES],
     x0: &[f64],
     lower: &[f64],
     upper: &[f64],
@@ -151,17 +174,15 @@ pub fn minimize(
     let rows = n + 1;
     ws.simplex.clear();
     ws.values.clear();
-    ws.order.resize(rows, 0);
+    ws.values.resize(rows, 0.0);
     ws.centroid.resize(n, 0.0);
-    ws.trial.resize(n, 0.0);
-    ws.trial2.resize(n, 0.0);
+    ws.trials.resize(LANES * n, 0.0);
     let Workspace {
         simplex,
         values,
         order,
         centroid,
-        trial,
-        trial2,
+        trials,
     } = ws;
     for r in 0..rows {
         let start = simplex.len();
@@ -177,13 +198,18 @@ pub fn minimize(
             };
             row[r] = row[r].max(lower[r]).min(upper[r]);
         }
-        values.push(f(row));
+    }
+    order.clear();
+    order.extend(0..rows);
+    for idx in order.chunks(LANES) {
+        eval_vertices(&mut f, simplex, n, idx, values);
     }
     let mut best = 0usize;
     let mut it = 0usize;
     while it < settings.max_iter {
         // A fresh stable argsort each time: ties keep index order, as statsforecast's.
-        order.iter_mut().enumerate().for_each(|(i, o)| *o = i);
+        order.clear();
+        order.extend(0..rows);
         order.sort_by(|&a, &b| values[a].partial_cmp(&values[b]).unwrap_or(Ordering::Equal));
         best = order[0];
         if std_dev(values) < settings.tol_std {
@@ -194,61 +220,52 @@ pub fn minimize(
         let second = order[n - 1];
         let (f_best, f_worst, f_second) = (values[best], values[worst], values[second]);
         column_sums(centroid, simplex, rows);
-        for (c, v) in centroid
-            .iter_mut()
-            .zip(&simplex[worst * n..(worst + 1) * n])
-        {
+        let x_worst = worst * n..(worst + 1) * n;
+        for (c, v) in centroid.iter_mut().zip(&simplex[x_worst.clone()]) {
             *c = (*c - v) / nf;
         }
-        let x_worst = worst * n..(worst + 1) * n;
+        let (x_r, rest) = trials.split_at_mut(n);
+        let (x_e, rest) = rest.split_at_mut(n);
+        let (x_oc, x_ic) = rest.split_at_mut(n);
         towards(
-            trial,
+            x_r,
             centroid,
             &simplex[x_worst.clone()],
             -reflect,
             lower,
             upper,
         );
-        let f_r = f(trial);
-        if f_best <= f_r && f_r < f_second {
-            simplex[x_worst].copy_from_slice(trial);
-            values[worst] = f_r;
-            continue;
-        }
-        if f_r < f_best {
-            towards(trial2, centroid, trial, expand, lower, upper);
-            let f_e = f(trial2);
-            let (x, v) = if f_e < f_r {
-                (&*trial2, f_e)
-            } else {
-                (&*trial, f_r)
-            };
+        towards(x_e, centroid, x_r, expand, lower, upper);
+        towards(x_oc, centroid, x_r, contract, lower, upper);
+        towards(x_ic, centroid, x_r, -contract, lower, upper);
+        let [f_r, f_e, f_oc, f_ic] = f([&*x_r, &*x_e, &*x_oc, &*x_ic]);
+        let accept: Option<(&[f64], f64)> = if f_best <= f_r && f_r < f_second {
+            Some((x_r, f_r))
+        } else if f_r < f_best {
+            Some(if f_e < f_r { (x_e, f_e) } else { (x_r, f_r) })
+        } else if f_second <= f_r && f_r < f_worst {
+            (f_oc <= f_r).then_some((x_oc, f_oc))
+        } else {
+            (f_ic < f_worst).then_some((x_ic, f_ic))
+        };
+        if let Some((x, v)) = accept {
             simplex[x_worst].copy_from_slice(x);
             values[worst] = v;
             continue;
         }
-        let (c, accept) = if f_second <= f_r && f_r < f_worst {
-            (contract, f_r)
-        } else {
-            (-contract, f_worst)
-        };
-        towards(trial2, centroid, trial, c, lower, upper);
-        let f_c = f(trial2);
-        let accepted = if c > 0.0 { f_c <= accept } else { f_c < accept };
-        if accepted {
-            simplex[x_worst].copy_from_slice(trial2);
-            values[worst] = f_c;
-            continue;
-        }
         // Shrink every other vertex towards the best one.
-        trial.copy_from_slice(&simplex[best * n..(best + 1) * n]);
-        for r in (0..rows).filter(|&r| r != best) {
+        let (b, _) = trials.split_at_mut(n);
+        b.copy_from_slice(&simplex[best * n..(best + 1) * n]);
+        order.retain(|&r| r != best);
+        for &r in order.iter() {
             let row = &mut simplex[r * n..(r + 1) * n];
-            for (v, b) in row.iter_mut().zip(trial.iter()) {
+            for (v, b) in row.iter_mut().zip(b.iter()) {
                 *v = b + shrink * (*v - b);
             }
             clamp(row, lower, upper);
-            values[r] = f(row);
+        }
+        for idx in order.chunks(LANES) {
+            eval_vertices(&mut f, simplex, n, idx, values);
         }
     }
     Minimum {
@@ -262,6 +279,10 @@ pub fn minimize(
 mod tests {
     use super::*;
 
+    fn lanes(f: impl Fn(&[f64]) -> f64) -> impl FnMut([&[f64]; LANES]) -> [f64; LANES] {
+        move |xs| xs.map(&f)
+    }
+
     #[test]
     fn finds_quadratic_minimum_within_bounds() {
         let mut ws = Workspace::default();
@@ -269,7 +290,7 @@ mod tests {
             tol_std: 1e-14,
             ..Settings::default()
         };
-        let f = |x: &[f64]| (x[0] - 0.3).powi(2) + 10.0 * (x[1] + 2.0).powi(2);
+        let f = lanes(|x: &[f64]| (x[0] - 0.3).powi(2) + 10.0 * (x[1] + 2.0).powi(2));
         let inf = f64::INFINITY;
         let m = minimize(f, &[0.5, 1.0], &[0.0, -inf], &[1.0, inf], &s, &mut ws);
         assert!(
@@ -278,7 +299,7 @@ mod tests {
         );
         // The bound binds: minimum of (x - 2)^2 on [0, 1] is at 1.
         let m = minimize(
-            |x| (x[0] - 2.0).powi(2),
+            lanes(|x| (x[0] - 2.0).powi(2)),
             &[0.5],
             &[0.0],
             &[1.0],
@@ -309,7 +330,7 @@ mod tests {
     fn stops_at_once_on_a_flat_objective() {
         let mut ws = Workspace::default();
         let m = minimize(
-            |_| 1.0,
+            |_| [1.0; LANES],
             &[0.2, 0.0],
             &[0.0; 2],
             &[1.0; 2],
@@ -320,7 +341,7 @@ mod tests {
         assert_eq!(m.x, vec![0.2 * 1.05, 0.0]);
         // Ordered before the stopping test: the best vertex is returned, not the first.
         let m = minimize(
-            |x| (x[0] - 0.1).abs(),
+            lanes(|x| (x[0] - 0.1).abs()),
             &[0.2],
             &[0.0],
             &[1.0],

@@ -50,9 +50,25 @@ const M: u8 = 2;
 /// initial seasonal states in order of use (`ring[k]` seasonalises step `k`; empty without
 /// a season); on return `ring[(n + k) % m]` seasonalises forecast step `k`.
 pub fn run(kind: Kind, p: &Smoothing, level: f64, slope: f64, ring: &mut [f64], y: &[f64]) -> Pass {
+    let [pass] = run_lanes(kind, &[*p], [level], [slope], ring, y);
+    pass
+}
+
+/// [`run`] for `L` parameter sets at once ("lanes"), interleaved in one sweep over `y`.
+/// The loop is bound by the latency of each lane's chain of state updates, so independent
+/// lanes come almost for free; every lane computes exactly what [`run`] would. `ring`
+/// interleaves the lanes' seasonal states: `ring[k * L + j]` is state `k` of lane `j`.
+pub fn run_lanes<const L: usize>(
+    kind: Kind,
+    p: &[Smoothing; L],
+    level: [f64; L],
+    slope: [f64; L],
+    ring: &mut [f64],
+    y: &[f64],
+) -> [Pass; L] {
     macro_rules! go {
         ($e:expr, $t:expr, $s:expr) => {
-            pass::<$e, $t, $s>(p, level, slope, ring, y)
+            pass::<$e, $t, $s, L>(p, level, slope, ring, y)
         };
     }
     use Comp as C;
@@ -88,94 +104,123 @@ fn ratio(y: f64, d: f64) -> f64 {
     }
 }
 
+/// `[f(0), f(1), …]`: one operation across all lanes.
 #[inline(always)]
-fn pass<const E: u8, const T: u8, const S: u8>(
-    p: &Smoothing,
-    mut l: f64,
-    mut b: f64,
+fn each<const L: usize>(f: impl FnMut(usize) -> f64) -> [f64; L] {
+    std::array::from_fn(f)
+}
+
+#[inline(always)]
+fn pass<const E: u8, const T: u8, const S: u8, const L: usize>(
+    p: &[Smoothing; L],
+    mut l: [f64; L],
+    mut b: [f64; L],
     ring: &mut [f64],
     y: &[f64],
-) -> Pass {
-    let (alpha, gamma, phi) = (p.alpha, p.gamma, p.phi);
-    let beta_alpha = p.beta / p.alpha;
-    let m = ring.len();
-    let damped_mult = (phi - 1.0).abs() >= TOL;
-    let (mut sse, mut sse_units, mut log_f) = (0.0, 0.0, 0.0);
+) -> [Pass; L] {
+    let alpha = p.map(|p| p.alpha);
+    let gamma = p.map(|p| p.gamma);
+    let phi = p.map(|p| p.phi);
+    let beta_alpha = p.map(|p| p.beta / p.alpha);
+    let damped_mult = phi.map(|phi| (phi - 1.0).abs() >= TOL);
+    let m = ring.len() / L;
+    let (mut sse, mut sse_units, mut log_f) = ([0.0; L], [0.0; L], [0.0; L]);
     let mut pos = 0usize;
     for &yt in y {
-        let s = if S == N { 0.0 } else { ring[pos] };
-        // Level and growth carried forward: q = l + phi b (A), l b^phi (M).
-        let (q, phib) = match T {
-            N => (l, 0.0),
-            A => {
-                let phib = phi * b;
-                (l + phib, phib)
-            }
-            _ => {
-                let phib = if damped_mult { b.powf(phi) } else { b };
-                (l * phib, phib)
-            }
-        };
-        // One-step forecast.
-        let mut f = if T == M && b < 0.0 { f64::NAN } else { q };
-        match S {
-            A => f += s,
-            M => f *= s,
-            _ => {}
-        }
-        let e = if E == A {
-            yt - f
+        // Operation by operation across the lanes (each lane does exactly what `run` does).
+        let s: [f64; L] = if S == N {
+            [0.0; L]
         } else {
-            let f0 = if f.abs() < TOL { f + TOL } else { f };
-            (yt - f) / f0
+            each(|j| ring[pos * L + j])
         };
-        sse += e * e;
+        // Level and growth carried forward: q = l + phi b (A), l b^phi (M).
+        let phib: [f64; L] = match T {
+            N => [0.0; L],
+            A => each(|j| phi[j] * b[j]),
+            _ => each(|j| {
+                if damped_mult[j] {
+                    b[j].powf(phi[j])
+                } else {
+                    b[j]
+                }
+            }),
+        };
+        let q: [f64; L] = match T {
+            N => l,
+            A => each(|j| l[j] + phib[j]),
+            _ => each(|j| l[j] * phib[j]),
+        };
+        // One-step forecast and error.
+        let f: [f64; L] = each(|j| {
+            let f = if T == M && b[j] < 0.0 { f64::NAN } else { q[j] };
+            match S {
+                A => f + s[j],
+                M => f * s[j],
+                _ => f,
+            }
+        });
+        let e: [f64; L] = if E == A {
+            each(|j| yt - f[j])
+        } else {
+            each(|j| (yt - f[j]) / if f[j].abs() < TOL { f[j] + TOL } else { f[j] })
+        };
+        sse = each(|j| sse[j] + e[j] * e[j]);
         if E == M {
-            let d = yt - f;
-            sse_units += d * d;
-            let v = f.abs();
-            log_f += if v > 0.0 { v.ln() } else { (v + 1e-8).ln() };
+            sse_units = each(|j| sse_units[j] + (yt - f[j]) * (yt - f[j]));
+            log_f = each(|j| {
+                let v = f[j].abs();
+                log_f[j] + if v > 0.0 { v.ln() } else { (v + 1e-8).ln() }
+            });
         }
         // State update.
-        let deseason = match S {
-            N => yt,
-            A => yt - s,
-            _ => ratio(yt, s),
+        let deseason: [f64; L] = match S {
+            N => [yt; L],
+            A => each(|j| yt - s[j]),
+            _ => each(|j| ratio(yt, s[j])),
         };
-        let old_l = l;
-        l = q + alpha * (deseason - q);
+        let new_l: [f64; L] = each(|j| q[j] + alpha[j] * (deseason[j] - q[j]));
         if T != N {
-            let r = if T == A { l - old_l } else { ratio(l, old_l) };
-            b = phib + beta_alpha * (r - phib);
+            let r: [f64; L] = if T == A {
+                each(|j| new_l[j] - l[j])
+            } else {
+                each(|j| ratio(new_l[j], l[j]))
+            };
+            b = each(|j| phib[j] + beta_alpha[j] * (r[j] - phib[j]));
         }
+        l = new_l;
         if S != N {
-            let t = if S == A { yt - q } else { ratio(yt, q) };
-            ring[pos] = s + gamma * (t - s);
+            let t: [f64; L] = if S == A {
+                each(|j| yt - q[j])
+            } else {
+                each(|j| ratio(yt, q[j]))
+            };
+            for j in 0..L {
+                ring[pos * L + j] = s[j] + gamma[j] * (t[j] - s[j]);
+            }
             pos += 1;
             if pos == m {
                 pos = 0;
             }
         }
     }
-    if E == A {
-        sse_units = sse;
-    }
     let n = y.len() as f64;
-    let mut lik = if sse > 0.0 {
-        n * sse.ln()
-    } else {
-        n * (sse + 1e-8).ln()
-    };
-    if E == M {
-        lik += 2.0 * log_f;
-    }
-    Pass {
-        lik,
-        sse,
-        sse_units,
-        level: l,
-        slope: if T == N { 0.0 } else { b },
-    }
+    std::array::from_fn(|j| {
+        let mut lik = if sse[j] > 0.0 {
+            n * sse[j].ln()
+        } else {
+            n * (sse[j] + 1e-8).ln()
+        };
+        if E == M {
+            lik += 2.0 * log_f[j];
+        }
+        Pass {
+            lik,
+            sse: sse[j],
+            sse_units: if E == A { sse[j] } else { sse_units[j] },
+            level: l[j],
+            slope: if T == N { 0.0 } else { b[j] },
+        }
+    })
 }
 
 #[cfg(test)]
@@ -226,6 +271,29 @@ mod tests {
         assert!((p.sse_units - 100.0).abs() < 1e-12);
         assert!((p.lik - 4.0 * 10f64.ln()).abs() < 1e-12);
         assert!((p.level - 15.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lanes_equal_single_runs() {
+        let y: Vec<f64> = (0..50)
+            .map(|t| 5.0 + f64::from(t % 7) + f64::from(t % 3))
+            .collect();
+        for code in [(Comp::A, Comp::A, Comp::A), (Comp::M, Comp::A, Comp::M)] {
+            let k = Kind::new(code.0, code.1, code.2, true);
+            let ps = [sm(0.3, 0.1, 0.1, 0.9), sm(0.1, 0.05, 0.2, 0.95)];
+            let seeds = [[1.0, 1.2, 0.8], [0.9, 1.1, 1.0]];
+            let mut ring = [0.0; 6];
+            for (k, chunk) in ring.chunks_mut(2).enumerate() {
+                chunk.copy_from_slice(&[seeds[0][k], seeds[1][k]]);
+            }
+            let both = run_lanes(k, &ps, [6.0, 7.0], [0.1, 0.0], &mut ring, &y);
+            for j in 0..2 {
+                let mut one = seeds[j];
+                let single = run(k, &ps[j], [6.0, 7.0][j], [0.1, 0.0][j], &mut one, &y);
+                assert_eq!(both[j], single);
+                assert_eq!([ring[j], ring[2 + j], ring[4 + j]], one);
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! of a specification by AICc, in statsforecast's order (the first of equal AICc wins).
 
 use super::init::{self, Bounds};
-use super::nelder_mead::{self, Settings, Workspace};
+use super::nelder_mead::{self, Settings, Workspace, LANES};
 use super::recursion::{self, Smoothing};
 use super::spec::{Comp, EtsSpec, Kind};
 use super::state::EtsState;
@@ -44,38 +44,71 @@ fn smoothing(kind: Kind, x: &[f64]) -> Smoothing {
     }
 }
 
-/// Fill `ring` (length m) with the seasonal states in order of use from the m − 1 free
-/// seeds (newest first, as in statsforecast's state vector); the oldest state is implied
-/// by the normalisation. Returns false for a negative multiplicative state.
-fn load_ring(seeds: &[f64], season: Comp, ring: &mut [f64]) -> bool {
-    let m = ring.len();
-    let implied = if season == Comp::M { m as f64 } else { 0.0 } - seeds.iter().sum::<f64>();
-    ring[0] = implied;
+/// Write one lane's seasonal states into `ring`, which interleaves `lanes` lanes (state
+/// `k` of lane `j` at `k * lanes + j`), in order of use, from the m − 1 free seeds (newest
+/// first, as in statsforecast's state vector); the oldest state is implied by the
+/// normalisation (sum 0, or m when multiplicative). Returns false for a negative
+/// multiplicative state.
+fn load_ring(seeds: &[f64], season: Comp, ring: &mut [f64], lanes: usize, lane: usize) -> bool {
+    let m = seeds.len() + 1;
+    let total = if season == Comp::M { m as f64 } else { 0.0 };
+    let implied = total - seeds.iter().sum::<f64>();
+    ring[lane] = implied;
     for k in 1..m {
-        ring[k] = seeds[m - 1 - k];
+        ring[k * lanes + lane] = seeds[m - 1 - k];
     }
-    season != Comp::M || ring.iter().all(|&s| s >= 0.0)
+    season != Comp::M || (implied >= 0.0 && seeds.iter().all(|&s| s >= 0.0))
 }
 
-/// The optimiser's objective: statsforecast's likelihood criterion, floored at −1e10 (no
-/// reward for perfect fits beyond that). Deliberate difference: a recursion that breaks
-/// down (NaN) scores +∞ (as in R's forecast::ets), where statsforecast 2.1 scores −∞.
-fn objective(kind: Kind, n_smooth: usize, x: &[f64], y: &[f64], ring: &mut [f64]) -> f64 {
-    let p = smoothing(kind, x);
+/// A parameter vector (smoothing parameters, then initial states) taken apart.
+struct Point<'a> {
+    smoothing: Smoothing,
+    level: f64,
+    slope: f64,
+    seeds: &'a [f64],
+}
+
+fn point(kind: Kind, n_smooth: usize, x: &[f64]) -> Point<'_> {
     let states = &x[n_smooth..];
     let has_trend = kind.trend != Comp::N;
-    let slope = if has_trend { states[1] } else { 0.0 };
-    if kind.season != Comp::N
-        && !load_ring(&states[1 + usize::from(has_trend)..], kind.season, ring)
-    {
-        return f64::INFINITY;
+    Point {
+        smoothing: smoothing(kind, x),
+        level: states[0],
+        slope: if has_trend { states[1] } else { 0.0 },
+        seeds: &states[1 + usize::from(has_trend)..],
     }
-    let lik = recursion::run(kind, &p, states[0], slope, ring, y).lik;
-    if lik.is_nan() {
-        f64::INFINITY
-    } else {
-        lik.max(-1e10)
+}
+
+/// The optimiser's objective at [`LANES`] points: statsforecast's likelihood criterion,
+/// floored at −1e10 (no reward for perfect fits beyond that). Deliberate difference: a
+/// recursion that breaks down (NaN) scores +∞ (as in R's forecast::ets), where
+/// statsforecast 2.1 scores −∞.
+fn objective(
+    kind: Kind,
+    n_smooth: usize,
+    xs: [&[f64]; LANES],
+    y: &[f64],
+    ring: &mut [f64],
+) -> [f64; LANES] {
+    let points = xs.map(|x| point(kind, n_smooth, x));
+    let mut ok = [true; LANES];
+    if kind.season != Comp::N {
+        for (j, pt) in points.iter().enumerate() {
+            ok[j] = load_ring(pt.seeds, kind.season, ring, LANES, j);
+        }
     }
+    let p = std::array::from_fn(|j| points[j].smoothing);
+    let level = points.each_ref().map(|pt| pt.level);
+    let slope = points.each_ref().map(|pt| pt.slope);
+    let passes = recursion::run_lanes(kind, &p, level, slope, ring, y);
+    std::array::from_fn(|j| {
+        let lik = passes[j].lik;
+        if !ok[j] || lik.is_nan() {
+            f64::INFINITY
+        } else {
+            lik.max(-1e10)
+        }
+    })
 }
 
 /// Estimate `kind` on `y` (season length `m`, ignored without a season). `None` when the
@@ -104,26 +137,22 @@ fn estimate(
     lower.resize(n_params, f64::NEG_INFINITY);
     upper.resize(n_params, f64::INFINITY);
     let ring_len = if kind.season == Comp::N { 0 } else { m };
-    sc.ring.resize(ring_len, 0.0);
-    let Scratch { ring, nm } = sc;
+    sc.ring.resize(ring_len * LANES, 0.0);
     let best = nelder_mead::minimize(
-        |x| objective(kind, n_smooth, x, y, ring),
+        |xs| objective(kind, n_smooth, xs, y, &mut sc.ring),
         &x0,
         &lower,
         &upper,
         &Settings::default(),
-        nm,
+        &mut sc.nm,
     );
     // Final pass at the optimum: likelihood, residual variance and the last states.
-    let x = &best.x;
-    let p = smoothing(kind, x);
-    let has_trend = kind.trend != Comp::N;
-    let st = &x[n_smooth..];
+    let pt = point(kind, n_smooth, &best.x);
+    let ring = &mut sc.ring[..ring_len];
     if kind.season != Comp::N {
-        load_ring(&st[1 + usize::from(has_trend)..], kind.season, ring);
+        load_ring(pt.seeds, kind.season, ring, 1, 0);
     }
-    let slope = if has_trend { st[1] } else { 0.0 };
-    let pass = recursion::run(kind, &p, st[0], slope, ring, y);
+    let pass = recursion::run(kind, &pt.smoothing, pt.level, pt.slope, ring, y);
     if pass.lik.is_nan() {
         return None;
     }
@@ -141,7 +170,7 @@ fn estimate(
     Some(Estimate {
         state: EtsState {
             kind,
-            smoothing: p,
+            smoothing: pt.smoothing,
             level: pass.level,
             slope: pass.slope,
             season,
@@ -217,9 +246,9 @@ mod tests {
 
     #[test]
     fn ring_holds_the_implied_state_first() {
-        let mut ring = [0.0; 3];
-        assert!(load_ring(&[1.0, 2.0], Comp::A, &mut ring));
-        assert_eq!(ring, [-3.0, 2.0, 1.0]);
-        assert!(!load_ring(&[1.0, 2.5], Comp::M, &mut ring));
+        let mut ring = [0.0; 6];
+        assert!(load_ring(&[1.0, 2.0], Comp::A, &mut ring, 2, 1));
+        assert_eq!(ring, [0.0, -3.0, 0.0, 2.0, 0.0, 1.0]);
+        assert!(!load_ring(&[1.0, 2.5], Comp::M, &mut ring, 1, 0));
     }
 }

@@ -5,7 +5,14 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DemandForecaster", "ReorderPlanner", "SalesMetrics", "__version__", "fallback_reasons", "num_threads"]
+__all__ = [
+    "DemandForecaster",
+    "ReorderPlanner",
+    "SalesMetrics",
+    "__version__",
+    "fallback_reasons",
+    "num_threads",
+]
 
 __version__: str
 

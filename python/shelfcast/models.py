@@ -277,7 +277,8 @@ class AutoETS(Model):
     multiplicative trend only when asked for with ``M``) and the season N, A or M;
     multiplicative parts are tried only on strictly positive series, seasonal ones only
     with enough data, and ETS(A,·,M), ETS(A,M,·) and ETS(M,M,A) are never fitted. The
-    chosen model per series is ``DemandForecaster``'s native ``ets_components(i)``.
+    chosen model and parameters per series are exposed natively by
+    ``_core.DemandForecaster.ets_components(i)`` and ``.ets_params(i)``.
 
     A fully specified model string with ``damped=True/False`` fits exactly that model.
 
@@ -290,6 +291,9 @@ class AutoETS(Model):
       multiplicative parts requested on data with zeros become additive, and a series too
       short for any ETS model gets :class:`Naive`; ``DemandForecaster.fallbacks_`` lists
       them.
+
+    As in statsforecast, a multiplicative trend whose growth state ends negative forecasts
+    NaN (only reachable with an explicit ``M`` trend).
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length``.

@@ -158,7 +158,7 @@ fn estimate(
     }
     let k = (n_params + 1) as f64;
     let nf = n as f64;
-    let aicc = if n as f64 - k - 1.0 == 0.0 {
+    let aicc = if nf - k - 1.0 == 0.0 {
         f64::INFINITY
     } else {
         pass.lik + 2.0 * k + 2.0 * k * (k + 1.0) / (nf - k - 1.0)

@@ -108,8 +108,9 @@ pub struct EtsSpec {
 }
 
 impl EtsSpec {
-    /// Validate a model string like `"ZZZ"` or `"MAdM"`-style letters `E T S` (three
-    /// letters: error A/M/Z, trend N/A/M/Z, season N/A/M/Z) with `damped` on top.
+    /// Validate a model string of three letters, error (A/M/Z), trend (N/A/M/Z) and
+    /// season (N/A/M/Z), with `Z` = choose, e.g. `"ZZZ"` or `"MAM"`; `damped` fixes the
+    /// damping of the trend (`None` = try both).
     pub fn new(season_length: usize, model: &str, damped: Option<bool>) -> Result<EtsSpec> {
         let bad = || {
             Error::param(
@@ -171,11 +172,6 @@ impl EtsSpec {
             .iter()
             .map(|c| c.map_or('Z', Comp::letter))
             .collect()
-    }
-
-    /// Whether the specification asks for a multiplicative component explicitly.
-    pub fn wants_multiplicative(&self) -> bool {
-        [self.error, self.trend, self.season].contains(&Some(Comp::M))
     }
 
     /// The same specification with every explicit `M` made `A` (for data that are not

@@ -82,9 +82,9 @@ def retail_train() -> pd.DataFrame:
     return df.loc[df["ds"] <= cutoff, ["unique_id", "ds", "y"]]
 
 
-@pytest.mark.parametrize("chunk", range(3))
+@pytest.mark.parametrize("chunk", range(5))
 def test_autoets_selects_and_forecasts_like_statsforecast(retail_train, chunk):
-    ids = np.sort(retail_train["unique_id"].unique())[chunk::3]
+    ids = np.sort(retail_train["unique_id"].unique())[chunk::5]
     df = retail_train[retail_train["unique_id"].isin(ids)]
     share, diffs = _compare(df, AutoETS(7))
     # Measured: 150/150 agree; median 1e-14, 95th percentile 3e-11.

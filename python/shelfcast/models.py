@@ -18,6 +18,7 @@ __all__ = [
     "ADIDA",
     "IMAPA",
     "TSB",
+    "AutoETS",
     "AutoTheta",
     "CrostonClassic",
     "CrostonOptimized",
@@ -25,6 +26,8 @@ __all__ = [
     "DynamicOptimizedTheta",
     "DynamicTheta",
     "HistoricAverage",
+    "Holt",
+    "HoltWinters",
     "Model",
     "Naive",
     "OptimizedTheta",
@@ -61,11 +64,15 @@ class Model:
     def _params(self) -> dict[str, Any]:
         return {}
 
+    def _native_params(self) -> dict[str, Any]:
+        """The native model's parameters (the constructor's, unless a subclass maps them)."""
+        return self._params()
+
     def _native(self, default_season_length: int) -> tuple[str, dict[str, float], dict[str, str]]:
         """The (name, numeric params, text params) triple the native core takes."""
         num: dict[str, float] = {}
         text: dict[str, str] = {}
-        for k, v in self._params().items():
+        for k, v in self._native_params().items():
             if k == "season_length" and v is None:
                 v = default_season_length
             if v is None:
@@ -457,6 +464,174 @@ class AutoTheta(_ThetaModel):
     name = "AutoTheta"
 
 
+class AutoETS(Model):
+    r"""Exponential smoothing state-space models (ETS), selected by AICc.
+
+    ETS(E, T, S) describes a series by a level ``ℓ``, optionally a trend (growth) ``b``
+    and ``m`` seasonal states ``s``; each component is none (N), additive (A) or
+    multiplicative (M), and the trend may be damped (Ad, Md). With additive components
+    and errors, ETS(A,Ad,A) reads::
+
+        ŷ_t = ℓ_{t-1} + φ·b_{t-1} + s_{t-m}          e_t = y_t − ŷ_t
+        ℓ_t = ℓ_{t-1} + φ·b_{t-1} + α·e_t
+        b_t = φ·b_{t-1} + β·e_t
+        s_t = s_{t-m} + γ·e_t
+        ŷ_{T+h} = ℓ_T + (φ + φ² + … + φ^h)·b_T + s_{T+h-m⌈h/m⌉}
+
+    Multiplicative components multiply instead of add (``ŷ_t = ℓ_{t-1}·b_{t-1}^φ·s_{t-m}``
+    for M trend and M season), and a multiplicative error is relative,
+    ``e_t = (y_t − ŷ_t) / ŷ_t`` (Hyndman et al. 2008, tables 2.2-2.3).
+
+    Every candidate model is estimated by maximum likelihood (Nelder–Mead over α, β, γ, φ
+    and the initial states, from statsforecast's starting values and within its bounds:
+    α, β, γ ∈ [1e-4, 0.9999], φ ∈ [0.8, 0.98]) and the smallest AICc wins. The model space
+    is statsforecast's ``AutoETS``: ``Z`` lets the error be A or M, the trend N or A (a
+    multiplicative trend only when asked for with ``M``) and the season N, A or M;
+    multiplicative parts are tried only on strictly positive series, seasonal ones only
+    with enough data, and ETS(A,·,M), ETS(A,M,·) and ETS(M,M,A) are never fitted. The
+    chosen model and parameters per series are exposed natively by
+    ``_core.DemandForecaster.ets_components(i)`` and ``.ets_params(i)``.
+
+    A fully specified model string with ``damped=True/False`` fits exactly that model.
+
+    Deliberate differences from statsforecast 2.1:
+
+    * damped-trend forecasts use the textbook ``φ + … + φ^h`` (statsforecast 2.1 adds φ
+      twice from the second step on; fixed upstream later);
+    * degenerate series do not raise: a constant series is forecast flat (as statsforecast
+      does), a series too short for the seasonal model gets the non-seasonal one,
+      multiplicative parts requested on data with zeros become additive, and a series too
+      short for any ETS model gets :class:`Naive`; ``DemandForecaster.fallbacks_`` lists
+      them.
+
+    As in statsforecast, a multiplicative trend whose growth state ends negative forecasts
+    NaN (only reachable with an explicit ``M`` trend).
+
+    Args:
+        season_length: m; defaults to the forecaster's ``season_length``.
+        model: three letters error/trend/season: error A, M or Z; trend and season N, A, M
+            or Z (Z = choose by AICc).
+        damped: True or False to fix the damping of the trend, None to try both.
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: an argument has the wrong type or value, or the model string
+            allows no model (e.g. "AAM", or ``damped=True`` without a trend).
+    """
+
+    name = "AutoETS"
+    seasonal = True
+
+    def __init__(
+        self,
+        season_length: int | None = None,
+        model: str = "ZZZ",
+        damped: bool | None = None,
+        *,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(alias=alias)
+        self.season_length = _opt_int("season_length", season_length)
+        self.model = _ets_model(model, damped, self.season_length)
+        self.damped = damped
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": self.season_length, "model": self.model, "damped": self.damped}
+
+
+class Holt(AutoETS):
+    """Holt's linear trend method as statsforecast defines it: ETS(E,A,N) or ETS(E,Ad,N).
+
+    :class:`AutoETS` with ``model = error_type + "AN"`` and ``damped=None``, so the damped
+    and the undamped trend are both estimated and AICc picks one.
+
+    Args:
+        season_length: accepted for compatibility with statsforecast; the model has no
+            season, so it changes nothing.
+        error_type: "A" (additive) or "M" (multiplicative) errors.
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: error_type is not "A" or "M", or season_length is invalid.
+    """
+
+    def __init__(
+        self, season_length: int | None = None, error_type: str = "A", *, alias: str | None = None
+    ) -> None:
+        super().__init__(season_length, _error_type(error_type) + "AN", alias=alias)
+        self.error_type = error_type
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": self.season_length, "error_type": self.error_type}
+
+    def _native_params(self) -> dict[str, Any]:
+        return super()._params()
+
+
+class HoltWinters(AutoETS):
+    """Holt-Winters' method as statsforecast defines it: ETS(A,A,A) or ETS(M,A,M).
+
+    :class:`AutoETS` with ``model = "AAA"`` (``error_type="A"``) or ``"MAM"`` and
+    ``damped=None`` (damped and undamped trend both estimated, AICc picks one).
+
+    Args:
+        season_length: m; defaults to the forecaster's ``season_length``.
+        error_type: "A" (additive error and season) or "M" (multiplicative error and season).
+        alias: output column name.
+
+    Raises:
+        InvalidParameterError: error_type is not "A" or "M", or season_length is invalid.
+    """
+
+    def __init__(
+        self, season_length: int | None = None, error_type: str = "A", *, alias: str | None = None
+    ) -> None:
+        e = _error_type(error_type)
+        super().__init__(season_length, e + "A" + e, alias=alias)
+        self.error_type = error_type
+
+    def _params(self) -> dict[str, Any]:
+        return {"season_length": self.season_length, "error_type": self.error_type}
+
+    def _native_params(self) -> dict[str, Any]:
+        return super()._params()
+
+
+def _ets_model(model: object, damped: object, season_length: int | None) -> str:
+    if not isinstance(model, str):
+        raise InvalidParameterError(f"model must be a string, got {type(model).__name__}")
+    if len(model) != 3 or model[0] not in "AMZ" or model[1] not in "NAMZ" or model[2] not in "NAMZ":
+        raise InvalidParameterError(
+            "model must be three letters: error in A/M/Z, trend in N/A/M/Z, season in N/A/M/Z "
+            f"(Z = choose), got {model!r}"
+        )
+    if damped is not None and not isinstance(damped, (bool, np.bool_)):
+        raise InvalidParameterError(f"damped must be True, False or None, got {damped!r}")
+    error, trend, season = model
+    if damped and trend == "N":
+        raise InvalidParameterError(f"damped=True needs a trend, but model {model!r} has none")
+    if season_length == 1 and season in "AM":
+        raise InvalidParameterError(f"a seasonal model ({model!r}) needs season_length >= 2")
+    combos = [
+        (e, t, s)
+        for e in ("AM" if error == "Z" else error)
+        for t in ("NA" if trend == "Z" else trend)
+        for s in ("NAM" if season == "Z" else season)
+    ]
+    if all((e == "A" and "M" in (t, s)) or (e, t, s) == ("M", "M", "A") for e, t, s in combos):
+        raise InvalidParameterError(
+            f"model {model!r} is excluded: additive errors combine only with additive "
+            "components, and ETS(M,M,A) is unstable (as in statsforecast)"
+        )
+    return model
+
+
+def _error_type(error_type: object) -> str:
+    if error_type not in ("A", "M"):
+        raise InvalidParameterError(f"error_type must be 'A' or 'M', got {error_type!r}")
+    return str(error_type)
+
+
 def _int(name: str, v: object) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise InvalidParameterError(f"{name} must be an int, got {type(v).__name__}")
@@ -498,6 +673,9 @@ _BY_NAME: dict[str, type[Model]] = {
         DynamicTheta,
         DynamicOptimizedTheta,
         AutoTheta,
+        AutoETS,
+        Holt,
+        HoltWinters,
     )
 }
 

@@ -3,6 +3,7 @@
 
 use super::fitted::Fitted;
 use super::models;
+use super::models::ets::EtsState;
 use super::spec::ModelSpec;
 use crate::error::{Error, Result};
 use crate::panel::Panel;
@@ -99,6 +100,24 @@ impl FittedPanel {
             .iter()
             .map(|v| v.iter().map(|f| f.sigma).collect())
             .collect()
+    }
+
+    /// The ETS state of every series for model `m` (None where a series fell back to a
+    /// model that is not ETS).
+    ///
+    /// Errors when `m` is out of range or model `m` is not an ETS model.
+    pub fn ets_states(&self, m: usize) -> Result<Vec<Option<&EtsState>>> {
+        match self.specs.get(m) {
+            Some(ModelSpec::AutoEts(_)) => Ok(self.fitted[m].iter().map(Fitted::ets).collect()),
+            Some(s) => Err(Error::param(
+                "model_index",
+                format!("model {m} ({}) is not an ETS model", s.name()),
+            )),
+            None => Err(Error::param(
+                "model_index",
+                format!("must be < {}, got {m}", self.specs.len()),
+            )),
+        }
     }
 
     /// Fallback codes (0 = none), model-major.

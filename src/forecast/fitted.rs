@@ -2,6 +2,7 @@
 //! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
 
 use super::codec::{Reader, Writer};
+use super::models::ets::EtsState;
 use super::models::theta::ThetaState;
 use crate::error::{Error, Result};
 
@@ -15,20 +16,29 @@ pub enum Fallback {
     NoDemand = 2,
     /// Fewer observations than the window: the window model used all of them.
     ShortForWindow = 3,
-    /// Too few observations for the model (theta needs 4): used `Naive`.
+    /// Too few observations to estimate the model: used `Naive`.
     TooShort = 4,
     /// The model could not be fitted (non-finite objective or forecast): used `Naive`.
     FitFailed = 5,
+    /// A constant series: flat forecast at the constant (ETS: statsforecast's ETS(A,N,N)).
+    Constant = 10,
+    /// Too few observations for the seasonal model requested: fitted a non-seasonal one.
+    NonSeasonal = 11,
+    /// Multiplicative components need strictly positive data: used additive ones.
+    NotPositive = 12,
 }
 
 impl Fallback {
     /// Every fallback, for listing.
-    pub const ALL: [Fallback; 5] = [
+    pub const ALL: [Fallback; 8] = [
         Fallback::ShortForSeason,
         Fallback::NoDemand,
         Fallback::ShortForWindow,
         Fallback::TooShort,
         Fallback::FitFailed,
+        Fallback::Constant,
+        Fallback::NonSeasonal,
+        Fallback::NotPositive,
     ];
 
     /// Stable numeric code (persisted).
@@ -45,6 +55,9 @@ impl Fallback {
             3 => Some(Some(Fallback::ShortForWindow)),
             4 => Some(Some(Fallback::TooShort)),
             5 => Some(Some(Fallback::FitFailed)),
+            10 => Some(Some(Fallback::Constant)),
+            11 => Some(Some(Fallback::NonSeasonal)),
+            12 => Some(Some(Fallback::NotPositive)),
             _ => None,
         }
     }
@@ -56,10 +69,17 @@ impl Fallback {
             Fallback::NoDemand => "no positive demand in the history: used Naive (forecast 0)",
             Fallback::ShortForWindow => "fewer observations than the window: averaged them all",
             Fallback::TooShort => {
-                "fewer observations than the model needs (4 for theta): used Naive"
+                "too few observations to estimate the model (theta needs 4): used Naive"
             }
             Fallback::FitFailed => {
                 "the model could not be fitted (objective not finite): used Naive"
+            }
+            Fallback::Constant => "constant series: flat forecast at the constant",
+            Fallback::NonSeasonal => {
+                "too few observations for the seasonal model: fitted a non-seasonal one"
+            }
+            Fallback::NotPositive => {
+                "multiplicative components need strictly positive data: used additive ones"
             }
         }
     }
@@ -72,11 +92,14 @@ pub enum State {
     Cycle(Vec<f64>),
     /// A theta model's last state, rolled forward step by step.
     Theta(ThetaState),
+    /// An exponential smoothing state-space model (see `models::ets`).
+    Ets(EtsState),
 }
 
 impl State {
     const TAG_CYCLE: u8 = 1;
     const TAG_THETA: u8 = 2;
+    const TAG_ETS: u8 = 10;
 
     fn encode(&self, w: &mut Writer) {
         match self {
@@ -87,6 +110,10 @@ impl State {
             State::Theta(t) => {
                 w.u8(Self::TAG_THETA);
                 t.encode(w);
+            }
+            State::Ets(e) => {
+                w.u8(Self::TAG_ETS);
+                e.encode(w);
             }
         }
     }
@@ -101,6 +128,7 @@ impl State {
                 Ok(State::Cycle(c))
             }
             Self::TAG_THETA => Ok(State::Theta(ThetaState::decode(r)?)),
+            Self::TAG_ETS => Ok(State::Ets(EtsState::decode(r)?)),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -148,6 +176,16 @@ impl Fitted {
                 }
             }
             State::Theta(t) => t.forecast_into(out),
+            State::Ets(e) => e.forecast_into(out),
+        }
+    }
+
+    /// The ETS state, if this fit has one (None for other models and for ETS fits that fell
+    /// back to `Naive`).
+    pub fn ets(&self) -> Option<&EtsState> {
+        match &self.state {
+            State::Ets(e) => Some(e),
+            State::Cycle(_) | State::Theta(_) => None,
         }
     }
 

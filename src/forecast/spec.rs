@@ -3,6 +3,7 @@
 //! [`ModelSpec`] through `check`). `ModelSpec::params` gives the canonical parameters
 //! back, which is what the persisted format stores.
 
+use super::models::ets::EtsSpec;
 use super::models::theta::Kind as ThetaKind;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -46,6 +47,9 @@ pub enum ModelSpec {
         season_length: usize,
         multiplicative: bool,
     },
+    /// Exponential smoothing state-space models, selected by AICc (statsforecast's
+    /// `AutoETS`; `Holt` and `HoltWinters` are fixed model strings of it).
+    AutoEts(EtsSpec),
 }
 
 /// Theta model names, by kind (None: AutoTheta).
@@ -118,6 +122,24 @@ impl<'a> Fields<'a> {
                     Error::param(key, format!("must be one of {options:?}, got {v:?}"))
                 })
             }
+        }
+    }
+
+    fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
+        self.used.push(key);
+        self.p.text.get(key).map_or(default, String::as_str)
+    }
+
+    fn opt_bool(&mut self, key: &'static str) -> Result<Option<bool>> {
+        self.used.push(key);
+        match self.p.num.get(key) {
+            None => Ok(None),
+            Some(0.0) => Ok(Some(false)),
+            Some(1.0) => Ok(Some(true)),
+            Some(v) => Err(Error::param(
+                key,
+                format!("must be 0 or 1 (a bool), got {v}"),
+            )),
         }
     }
 
@@ -200,6 +222,11 @@ impl ModelParams {
                 multiplicative: f.choice("decomposition_type", &DECOMPOSITIONS)?
                     == "multiplicative",
             },
+            "AutoETS" => {
+                let m = f.int("season_length", 1)?;
+                let model = f.text_or("model", "ZZZ");
+                ModelSpec::AutoEts(EtsSpec::new(m, model, f.opt_bool("damped")?)?)
+            }
             other => return Err(Error::UnknownModel(other.to_string())),
         };
         f.done(spec)
@@ -227,6 +254,7 @@ impl ModelSpec {
                 .iter()
                 .find(|(k, _)| k == kind)
                 .map_or("AutoTheta", |(_, n)| n),
+            ModelSpec::AutoEts(_) => "AutoETS",
         }
     }
 
@@ -256,6 +284,14 @@ impl ModelSpec {
                 "decomposition_type",
                 DECOMPOSITIONS[usize::from(!multiplicative)],
             ),
+            ModelSpec::AutoEts(ref e) => {
+                let mut p = p.with("season_length", e.season_length as f64);
+                p.text.insert("model".into(), e.model());
+                match e.damped {
+                    Some(d) => p.with("damped", f64::from(u8::from(d))),
+                    None => p,
+                }
+            }
             _ => p,
         }
     }
@@ -303,6 +339,15 @@ mod tests {
             .with("alpha_p", 1.5)
             .check()
             .is_err());
+        let ets = ModelParams::named("AutoETS").with("season_length", 7.0);
+        assert_eq!(
+            ets.check().unwrap(),
+            ModelSpec::AutoEts(EtsSpec::new(7, "ZZZ", None).unwrap())
+        );
+        assert!(ets.clone().with("damped", 0.5).check().is_err());
+        let mut bad = ets;
+        bad.text.insert("model".into(), "AAM".into());
+        assert!(bad.check().unwrap_err().to_string().contains("AAM"));
     }
 
     #[test]
@@ -337,6 +382,9 @@ mod tests {
                 season_length: 1,
                 multiplicative: true,
             },
+            ModelSpec::AutoEts(EtsSpec::new(7, "ZZZ", None).unwrap()),
+            ModelSpec::AutoEts(EtsSpec::new(12, "MAM", Some(true)).unwrap()),
+            ModelSpec::AutoEts(EtsSpec::new(1, "AZN", Some(false)).unwrap()),
         ];
         for s in specs {
             assert_eq!(s.params().check().unwrap(), s);

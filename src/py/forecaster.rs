@@ -196,6 +196,48 @@ impl PyDemandForecaster {
         Ok(a.into_pyarray(py))
     }
 
+    /// The ETS model each series uses under model `model_index`, e.g. "AAdN" for
+    /// ETS(A,Ad,N) ("" where the series fell back to a model that is not ETS).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: model `model_index` does not exist or is not ETS.
+    fn ets_components(&self, model_index: usize) -> PyResult<Vec<String>> {
+        let fp = self.fitted()?;
+        let states = fp.ets_states(model_index)?;
+        Ok(states
+            .iter()
+            .map(|s| s.map_or_else(String::new, |e| e.kind.code()))
+            .collect())
+    }
+
+    /// The smoothing parameters each series uses under ETS model `model_index`.
+    ///
+    /// Returns:
+    ///     float64 array of shape (n_series, 4): alpha, beta, gamma, phi; NaN where the
+    ///     model has no such parameter or the series fell back to a model that is not ETS.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: model `model_index` does not exist or is not ETS.
+    fn ets_params<'py>(
+        &self,
+        py: Python<'py>,
+        model_index: usize,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let states = fp.ets_states(model_index)?;
+        let cols = (0..4)
+            .map(|j| {
+                states
+                    .iter()
+                    .map(|s| s.map_or(f64::NAN, |e| e.params()[j]))
+                    .collect()
+            })
+            .collect();
+        to_matrix(py, cols, states.len())
+    }
+
     /// Series finished by the fit in progress (or the last fit), for progress bars.
     #[getter]
     fn progress(&self) -> usize {

@@ -3,6 +3,7 @@
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
 mod aggregation;
+pub mod ets;
 mod intermittent;
 mod naive;
 pub(crate) mod nelder_mead;
@@ -38,6 +39,7 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
             season_length,
             multiplicative,
         } => theta::fit(y, kind, season_length, multiplicative),
+        ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
     }
 }
 

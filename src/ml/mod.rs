@@ -1,0 +1,14 @@
+//! Global machine-learning models: one model trained across all series on lag, rolling,
+//! calendar, price/promotion and static features, scored recursively over the horizon.
+//! Pure Rust over slices (no pyo3); rayon across series (features, scoring) and across
+//! features or trees (training), always inside `crate::parallel::install`.
+
+pub mod calendar;
+pub mod features;
+pub mod target;
+pub mod transforms;
+
+pub use calendar::DateFeature;
+pub use features::{Design, FeatureSpec, PanelData, Transformed};
+pub use target::TargetTransform;
+pub use transforms::LagTransform;

@@ -5,9 +5,12 @@
 
 pub mod boosting;
 pub mod calendar;
+pub mod engine;
 pub mod features;
 pub mod forest;
 pub mod histogram;
+pub mod linear;
+pub mod model;
 pub mod objective;
 pub mod rng;
 pub mod spec;
@@ -16,6 +19,9 @@ pub mod transforms;
 pub mod tree;
 
 pub use calendar::DateFeature;
+pub use engine::{fit, work_units, MlFitted};
 pub use features::{Design, FeatureSpec, PanelData, Transformed};
+pub use model::MlModel;
+pub use spec::MlSpec;
 pub use target::TargetTransform;
 pub use transforms::LagTransform;

@@ -12,6 +12,7 @@ pub mod histogram;
 pub mod linear;
 pub mod model;
 pub mod objective;
+pub mod persist;
 pub mod rng;
 pub mod spec;
 pub mod target;

@@ -29,7 +29,7 @@ impl Rng {
 
     /// Uniform integer in `0..n` (`n >= 1`).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// `k` distinct indices of `0..n`, sorted (partial Fisher–Yates).

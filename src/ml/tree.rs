@@ -469,8 +469,8 @@ mod tests {
         for (xi, yi) in x.iter().zip(&y) {
             assert_eq!(grown.tree.predict(&[*xi]), *yi);
         }
-        for r in 0..x.len() {
-            assert_eq!(grown.tree.predict_binned(&b, r), y[r]);
+        for (r, yr) in y.iter().enumerate() {
+            assert_eq!(grown.tree.predict_binned(&b, r), *yr);
         }
         assert_eq!(grown.leaves.len(), 3);
         assert!(grown.gains[0] > 0.0);

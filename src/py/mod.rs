@@ -5,6 +5,7 @@ mod arrays;
 mod errors;
 mod forecaster;
 mod metrics;
+mod ml;
 mod planner;
 
 use pyo3::prelude::*;
@@ -18,6 +19,8 @@ pub mod _core {
     use super::forecaster::PyDemandForecaster;
     #[pymodule_export]
     use super::metrics::PySalesMetrics;
+    #[pymodule_export]
+    use super::ml::{is_ml_model, PyGlobalForecaster};
     #[pymodule_export]
     use super::planner::PyReorderPlanner;
 

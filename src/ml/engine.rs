@@ -33,6 +33,9 @@ pub struct MlFitted {
     pub statics: Vec<f64>,
     /// `states[k][i]`: target transform `k`'s state for series `i`.
     pub states: Vec<Vec<SeriesState>>,
+    /// `sigmas[m][i]`: RMS in-sample one-step error of model `m` on series `i` (original
+    /// scale; 0 when the series has no training row).
+    pub sigmas: Vec<Vec<f64>>,
 }
 
 /// Units of work of [`fit`] for a progress bar (trees, or 1 per linear model).
@@ -153,6 +156,7 @@ pub fn fit(
         }
         models.push(m);
     }
+    let sigmas = in_sample_sigmas(spec, &models, &design, &panel, &tr.states);
     let mut offsets = Vec::with_capacity(panel.len() + 1);
     offsets.push(0);
     for i in 0..panel.len() {
@@ -166,7 +170,67 @@ pub fn fit(
         z: tr.z,
         statics: data.statics.to_vec(),
         states: tr.states,
+        sigmas,
     })
+}
+
+/// RMS one-step in-sample error per model and series, in the original scale (the fitted
+/// value is inverted through the target transforms using the actual history).
+fn in_sample_sigmas(
+    spec: &FeatureSpec,
+    models: &[MlModel],
+    design: &super::features::Design,
+    panel: &crate::panel::Panel<'_>,
+    states: &[Vec<SeriesState>],
+) -> Vec<Vec<f64>> {
+    let n_series = panel.len();
+    // row range of every series in the design (rows are grouped by series, in order)
+    let mut start = vec![0usize; n_series + 1];
+    for &s in &design.series {
+        start[s as usize + 1] += 1;
+    }
+    for i in 0..n_series {
+        start[i + 1] += start[i];
+    }
+    models
+        .iter()
+        .map(|m| {
+            parallel::install(|| {
+                (0..n_series)
+                    .into_par_iter()
+                    .map(|i| {
+                        let y = panel.series(i);
+                        // inputs of every target transform stage, from the actual series
+                        let mut inputs = vec![y.to_vec()];
+                        for (k, tr) in spec.target_transforms.iter().enumerate() {
+                            let mut next = inputs[k].clone();
+                            if tr.forward(&mut next, i).is_err() {
+                                return 0.0;
+                            }
+                            inputs.push(next);
+                        }
+                        let (mut ss, mut cnt) = (0.0, 0usize);
+                        for r in start[i]..start[i + 1] {
+                            let t = design.pos[r] as usize;
+                            let mut v = m.predict(design.row(r));
+                            for (k, tr) in spec.target_transforms.iter().enumerate().rev() {
+                                v = tr.inverse_at(v, t, &inputs[k], &states[k][i]);
+                            }
+                            if v.is_finite() {
+                                ss += (y[t] - v) * (y[t] - v);
+                                cnt += 1;
+                            }
+                        }
+                        if cnt == 0 {
+                            0.0
+                        } else {
+                            (ss / cnt as f64).sqrt()
+                        }
+                    })
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 impl MlFitted {

@@ -85,6 +85,17 @@ impl TargetTransform {
         }
     }
 
+    /// Invert one in-sample value `v` at position `t`, where `input` is this transform's
+    /// input series (actual values): diff adds back the actual `input[t − d]`.
+    pub fn inverse_at(&self, v: f64, t: usize, input: &[f64], state: &SeriesState) -> f64 {
+        match (*self, state) {
+            (TargetTransform::Log1p, _) => v.exp_m1(),
+            (TargetTransform::Standardize, SeriesState::Scale(mean, scale)) => v * scale + mean,
+            (TargetTransform::Diff(d), _) if t >= d => v + input[t - d],
+            _ => f64::NAN,
+        }
+    }
+
     /// Invert forecasts `z` (steps 1..=h after the training end) of one series.
     pub fn inverse(&self, z: &mut [f64], state: &SeriesState) {
         match (*self, state) {

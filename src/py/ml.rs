@@ -370,6 +370,21 @@ impl PyGlobalForecaster {
         Ok(a.into_pyarray(py))
     }
 
+    /// In-sample one-step RMS error per series (rows) and model (columns), original scale.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    fn sigmas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let n = fp.n_series();
+        let flat: Vec<f64> = (0..n)
+            .flat_map(|i| fp.sigmas.iter().map(move |s| s[i]))
+            .collect();
+        let a = Array2::from_shape_vec((n, fp.sigmas.len()), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?;
+        Ok(a.into_pyarray(py))
+    }
+
     /// (coefficients, intercept) of linear model `index`, or None for a tree model.
     ///
     /// Raises:

@@ -60,7 +60,12 @@ def test_feature_matrix_equals_mlforecast(panel: pd.DataFrame) -> None:
         panel,
         lags=[1, 7, 14, 28],
         lag_transforms={
-            1: [F.RollingMean(7), F.RollingStd(7), F.ExpandingMean(), F.ExponentiallyWeightedMean(0.5)],
+            1: [
+                F.RollingMean(7),
+                F.RollingStd(7),
+                F.ExpandingMean(),
+                F.ExponentiallyWeightedMean(0.5),
+            ],
             7: [F.RollingMean(28), F.RollingMin(14), F.RollingMax(28, min_samples=3)],
         },
         date_features=DATE_FEATURES,
@@ -72,7 +77,7 @@ def test_feature_matrix_equals_mlforecast(panel: pd.DataFrame) -> None:
     np.testing.assert_array_equal(ours["unique_id"], theirs["unique_id"])
     np.testing.assert_array_equal(ours["ds"], theirs["ds"])
     exact = [c for c in feature_cols if c.startswith(("lag", "rolling_min", "rolling_max"))]
-    exact += DATE_FEATURES + ["price", "y"]
+    exact += [*DATE_FEATURES, "price", "y"]
     for c in exact:
         np.testing.assert_array_equal(ours[c].to_numpy(float), theirs[c].to_numpy(float), err_msg=c)
     std = "rolling_std_lag1_window_size7"
@@ -141,16 +146,14 @@ def test_static_features_and_holidays(panel: pd.DataFrame) -> None:
     df = panel.drop(columns="price").copy()
     df["store"] = np.where(df["unique_id"] < df["unique_id"].iloc[len(df) // 2], "CA_1", "TX_2")
     xmas = ["2010-12-24", "2011-12-24"]
-    m = _shelfcast_matrix(
-        df, lags=[1], static_features=["store"], holidays={"xmas": xmas}
-    )
+    m = _shelfcast_matrix(df, lags=[1], static_features=["store"], holidays={"xmas": xmas})
     assert list(m.columns[3:]) == ["lag1", "holiday_xmas", "store"]
     assert set(m["store"].unique()) <= {0.0, 1.0}
     hits = m.loc[m["holiday_xmas"] == 1, "ds"].dt.strftime("%Y-%m-%d").unique()
     assert set(hits) <= set(xmas) and len(hits) > 0
     bad = df.copy()
     bad.loc[bad.index[5], "store"] = "NY_3"
-    with pytest.raises(InvalidInputError, match="store.*changes within series"):
+    with pytest.raises(InvalidInputError, match=r"store.*changes within series"):
         _shelfcast_matrix(bad, lags=[1], static_features=["store"])
     with pytest.raises(ColumnTypeError, match="store"):
         _shelfcast_matrix(df, lags=[1])

@@ -90,7 +90,7 @@ def test_trees_beat_seasonal_naive_on_holdout(
 
 
 def test_reproducible_with_seed_and_nan_features(small: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    train, test = small
+    train, _ = small
     models = [
         GradientBoosting(n_estimators=30, bagging_fraction=0.7, feature_fraction=0.6, seed=3),
         RandomForest(n_estimators=8, max_features=0.5, min_samples_leaf=5, seed=3),
@@ -115,9 +115,12 @@ def test_reproducible_with_seed_and_nan_features(small: tuple[pd.DataFrame, pd.D
     with pytest.raises(InvalidParameterError):
         shelfcast.DemandForecaster(models, freq="D", **KW).fit(short)  # type: ignore[arg-type]
     out = shelfcast.DemandForecaster(models, freq="D", dropna=False, **KW).forecast(
-        pd.concat([train, short.assign(unique_id="short")]), h=7  # type: ignore[arg-type]
+        pd.concat([train, short.assign(unique_id="short")]),
+        h=7,  # type: ignore[arg-type]
     )
-    assert np.isfinite(out[out.unique_id == "short"][["GradientBoosting", "RandomForest"]]).all().all()
+    assert (
+        np.isfinite(out[out.unique_id == "short"][["GradientBoosting", "RandomForest"]]).all().all()
+    )
 
 
 def _with_price(df: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +131,9 @@ def test_every_step_uses_its_own_exogenous_row(small: tuple[pd.DataFrame, pd.Dat
     train, test = small
     train, test = _with_price(train), _with_price(test)
     fc = shelfcast.DemandForecaster(
-        [LinearRegression(), GradientBoosting(n_estimators=20)], freq="D", **KW  # type: ignore[arg-type]
+        [LinearRegression(), GradientBoosting(n_estimators=20)],
+        freq="D",
+        **KW,  # type: ignore[arg-type]
     ).fit(train)
     assert fc.feature_names[-2:] == ["price", "promo"]
     x = test[["unique_id", "ds", "price", "promo"]]
@@ -137,10 +142,14 @@ def test_every_step_uses_its_own_exogenous_row(small: tuple[pd.DataFrame, pd.Dat
     step5 = x["ds"] == x["ds"].min() + pd.Timedelta(days=4)
     bumped = fc.predict(28, X_df=x.assign(price=np.where(step5, 10.0, x["price"])))
     first4 = base["ds"] < base["ds"].min() + pd.Timedelta(days=4)
-    np.testing.assert_array_equal(bumped.loc[first4, "LinearRegression"], base.loc[first4, "LinearRegression"])
+    np.testing.assert_array_equal(
+        bumped.loc[first4, "LinearRegression"], base.loc[first4, "LinearRegression"]
+    )
     coef = fc._ml.linear_coefficients(0)[0][-2]
     s5 = base["ds"] == base["ds"].min() + pd.Timedelta(days=4)
-    moved = bumped.loc[s5, "LinearRegression"].to_numpy() - base.loc[s5, "LinearRegression"].to_numpy()
+    moved = (
+        bumped.loc[s5, "LinearRegression"].to_numpy() - base.loc[s5, "LinearRegression"].to_numpy()
+    )
     np.testing.assert_allclose(moved, coef * (10.0 - x.loc[step5, "price"].to_numpy()), rtol=1e-9)
     # X_df rows in any order give the same forecasts
     pd.testing.assert_frame_equal(fc.predict(28, X_df=x.sample(frac=1, random_state=0)), base)
@@ -165,9 +174,18 @@ def test_mixed_models_intervals_cv_and_quantile_objective(
     ]
     fc = shelfcast.DemandForecaster(models, freq="D", conformal_windows=2, **KW)  # type: ignore[arg-type]
     out = fc.fit(train).predict(14, level=[80])
-    assert list(out.columns[:6]) == ["unique_id", "ds", "SeasonalNaive", "GradientBoosting", "GB90", "GB50"]
+    assert list(out.columns[:6]) == [
+        "unique_id",
+        "ds",
+        "SeasonalNaive",
+        "GradientBoosting",
+        "GB90",
+        "GB50",
+    ]
     lo, hi = out["GradientBoosting-lo-80"], out["GradientBoosting-hi-80"]
-    assert (lo <= out["GradientBoosting"] + 1e-9).all() and (hi >= out["GradientBoosting"] - 1e-9).all()
+    assert (lo <= out["GradientBoosting"] + 1e-9).all() and (
+        hi >= out["GradientBoosting"] - 1e-9
+    ).all()
     assert (hi > lo).mean() > 0.5
     assert out["GB90"].mean() > out["GB50"].mean()
     cv = fc.cross_validation(train, h=7, n_windows=2)
@@ -178,12 +196,22 @@ def test_mixed_models_intervals_cv_and_quantile_objective(
     assert list(imp.index) == fc.feature_names
 
 
-def test_pickle_and_save_load_round_trip(small: tuple[pd.DataFrame, pd.DataFrame], tmp_path) -> None:
+def test_pickle_and_save_load_round_trip(
+    small: tuple[pd.DataFrame, pd.DataFrame], tmp_path
+) -> None:
     train, test = small
     train, test = _with_price(train), _with_price(test)
-    models = [SeasonalNaive(7), Ridge(1.0), GradientBoosting(n_estimators=10), RandomForest(n_estimators=3)]
+    models = [
+        SeasonalNaive(7),
+        Ridge(1.0),
+        GradientBoosting(n_estimators=10),
+        RandomForest(n_estimators=3),
+    ]
     fc = shelfcast.DemandForecaster(
-        models, freq="D", target_transforms=[F.Log1p()], **KW  # type: ignore[arg-type]
+        models,
+        freq="D",
+        target_transforms=[F.Log1p()],
+        **KW,  # type: ignore[arg-type]
     ).fit(train)
     x = test[["unique_id", "ds", "price", "promo"]]
     want = fc.predict(28, X_df=x, level=[90])

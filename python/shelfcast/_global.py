@@ -103,7 +103,9 @@ class FeatureConfig:
                 try:
                     idx = pd.DatetimeIndex(pd.to_datetime(list(dates_)))
                 except (ValueError, TypeError) as e:
-                    raise InvalidParameterError(f"holidays[{name!r}]: invalid dates ({e})") from None
+                    raise InvalidParameterError(
+                        f"holidays[{name!r}]: invalid dates ({e})"
+                    ) from None
                 hol.append((str(name), sorted(set(days_of(idx.to_numpy()).tolist()))))
         if not isinstance(dropna, (bool, np.bool_)):
             raise InvalidParameterError(f"dropna must be a bool, got {dropna!r}")
@@ -167,7 +169,9 @@ def panel_exog(
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             v = panel.take(s.to_numpy(dtype=np.float64, na_value=np.nan))
         else:
-            codes, _ = pd.factorize(s.astype(str) if not isinstance(s.dtype, pd.CategoricalDtype) else s, sort=True)
+            codes, _ = pd.factorize(
+                s.astype(str) if not isinstance(s.dtype, pd.CategoricalDtype) else s, sort=True
+            )
             v = panel.take(codes.astype(np.float64))
         first = np.repeat(v[starts], panel.lengths)
         differs = ~((v == first) | (np.isnan(v) & np.isnan(first)))
@@ -234,7 +238,10 @@ def future_dynamic(
     if missing.any():
         first = int(np.flatnonzero(missing)[0]) // h
         sid = ids[first]
-        dates = [str(pd.Timestamp(d).date()) for d in future_ds[first * h : (first + 1) * h][missing[first * h : (first + 1) * h]]]
+        dates = [
+            str(pd.Timestamp(d).date())
+            for d in future_ds[first * h : (first + 1) * h][missing[first * h : (first + 1) * h]]
+        ]
         n_bad = len({int(i) // h for i in np.flatnonzero(missing)})
         raise InvalidInputError(
             f"X_df has no rows for series {sid!r} at {', '.join(dates[:10])}"

@@ -164,11 +164,7 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
         if ml.sigmas().shape[0] != n or len(fc._exog.days) != len(arrays["y"]):
             raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
     offsets = arrays["offsets"].astype(np.int64)
-    if (
-        len(offsets) != n + 1
-        or len(arrays["last_ds"]) != n
-        or offsets[-1] != len(arrays["y"])
-    ):
+    if len(offsets) != n + 1 or len(arrays["last_ds"]) != n or offsets[-1] != len(arrays["y"]):
         raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
     fc._core = core
     fc._ml = ml

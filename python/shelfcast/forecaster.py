@@ -175,7 +175,10 @@ class DemandForecaster:
         core = self._new_stat_core()
         if core is not None:
             with Progress(
-                "fitting", panel.n_series, lambda: core.progress, self.verbose and panel.n_series > 1
+                "fitting",
+                panel.n_series,
+                lambda: core.progress,
+                self.verbose and panel.n_series > 1,
             ):
                 core.fit(panel.y, panel.offsets)
         ml = None
@@ -630,7 +633,9 @@ class DemandForecaster:
             raise InvalidParameterError("feature_importances needs a global (ML) model")
         imp = self._ml.feature_importances()
         names = [self.model_names[j] for j in self._ml_idx]
-        return pd.DataFrame(imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names)
+        return pd.DataFrame(
+            imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names
+        )
 
     @property
     def feature_names(self) -> list[str]:

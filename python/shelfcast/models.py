@@ -451,7 +451,9 @@ class GradientBoosting(GlobalModel):
         self.tweedie_power = None if tweedie_power is None else _num("tweedie_power", tweedie_power)
         self.alpha = None if alpha is None else _num("alpha", alpha)
         self.early_stopping_rounds = (
-            None if early_stopping_rounds is None else _int("early_stopping_rounds", early_stopping_rounds)
+            None
+            if early_stopping_rounds is None
+            else _int("early_stopping_rounds", early_stopping_rounds)
         )
         self.validation_size = (
             None if validation_size is None else _int("validation_size", validation_size)

@@ -161,7 +161,7 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
             dynamic=arrays["dynamic"].astype(np.float64),
             statics=arrays["statics"].astype(np.float64),
         )
-        if ml.sigmas().shape[0] != n or len(fc._exog.days) != len(arrays["y"]):
+        if len(fc._exog.days) != len(arrays["y"]) or fc._exog.statics.shape[0] != n:
             raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
     offsets = arrays["offsets"].astype(np.int64)
     if len(offsets) != n + 1 or len(arrays["last_ds"]) != n or offsets[-1] != len(arrays["y"]):

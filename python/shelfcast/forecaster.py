@@ -127,6 +127,7 @@ class DemandForecaster:
         self.verbose = bool(verbose)
         self._core = self._new_stat_core()
         self._ml: Any = None
+        self._ml_sigma: np.ndarray | None = None
         self._exog: Exog | None = None
         self._ids: np.ndarray | None = None
         self._last_ds: np.ndarray | None = None
@@ -192,6 +193,7 @@ class DemandForecaster:
                     raise _rename_culprit(e, panel.ids, "series") from None
         self._core = core
         self._ml = ml
+        self._ml_sigma = None
         self._exog = exog
         self._ids = panel.ids
         self._last_ds = panel.last_ds
@@ -275,7 +277,11 @@ class DemandForecaster:
         if self._core is not None:
             sig[:, self._stat_idx] = self._core.sigmas()
         if self._ml is not None:
-            sig[:, self._ml_idx] = self._ml.sigmas()
+            if self._ml_sigma is None:
+                assert self._exog is not None
+                e = self._exog
+                self._ml_sigma = self._ml.sigmas(self._y, self._offsets, e.days, e.dynamic, e.statics)
+            sig[:, self._ml_idx] = self._ml_sigma
         return sig
 
     def _predict_frame(

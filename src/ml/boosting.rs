@@ -72,16 +72,33 @@ impl Booster {
         let mut tree_gains = Vec::with_capacity(p.n_estimators);
         let (mut best_loss, mut best_iter) = (f64::INFINITY, 0usize);
         let mut in_sample = vec![false; n];
+        let exps = obj.log_exponents();
+        let (k1, k2) = exps.unwrap_or((0.0, 0.0));
+        let (mut e1, mut e2) = if exps.is_some() {
+            (vec![(k1 * init).exp(); n], vec![(k2 * init).exp(); n])
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let prof = std::env::var_os("SHELFCAST_PROFILE").is_some();
+        let mut times = [0.0f64; 4];
         for it in 0..p.n_estimators {
+            let t0 = std::time::Instant::now();
             parallel::install(|| {
-                g.par_iter_mut()
-                    .zip(h.par_iter_mut())
-                    .zip(f.par_iter().zip(y.par_iter()))
-                    .for_each(|((gi, hi), (fi, yi))| {
-                        let (a, c) = obj.grad_hess(*fi, *yi);
-                        *gi = a;
-                        *hi = c;
-                    });
+                if exps.is_some() {
+                    g.par_iter_mut()
+                        .zip(h.par_iter_mut())
+                        .zip(y.par_iter().zip(e1.par_iter().zip(e2.par_iter())))
+                        .for_each(|((gi, hi), (yi, (a1, a2)))| {
+                            (*gi, *hi) = obj.grad_hess_exp(*yi, *a1, *a2);
+                        });
+                } else {
+                    g.par_iter_mut()
+                        .zip(h.par_iter_mut())
+                        .zip(f.par_iter().zip(y.par_iter()))
+                        .for_each(|((gi, hi), (fi, yi))| {
+                            (*gi, *hi) = obj.grad_hess(*fi, *yi);
+                        });
+                }
             });
             let mut rows: Vec<u32> = if p.bagging_fraction < 1.0 {
                 train
@@ -98,7 +115,9 @@ impl Booster {
             } else {
                 (0..nf).collect()
             };
+            let t1 = std::time::Instant::now();
             let mut grown = grow(b, &g, &h, &mut rows, &allowed, &tp, &mut rng);
+            let t2 = std::time::Instant::now();
             if let Objective::Quantile(alpha) = obj {
                 for &(node, s, e) in &grown.leaves {
                     let mut res: Vec<f64> = rows[s..e]
@@ -112,24 +131,35 @@ impl Booster {
             // Sampled rows get their leaf value directly; the others go down the tree.
             for &(node, s, e) in &grown.leaves {
                 if let Node::Leaf(v) = grown.tree.nodes[node] {
+                    let (m1, m2) = ((k1 * v).exp(), (k2 * v).exp());
                     for &r in &rows[s..e] {
-                        f[r as usize] += v;
-                        in_sample[r as usize] = true;
+                        let r = r as usize;
+                        f[r] += v;
+                        in_sample[r] = true;
+                        if exps.is_some() {
+                            e1[r] *= m1;
+                            e2[r] *= m2;
+                        }
                     }
                 }
             }
-            let tree = &grown.tree;
-            parallel::install(|| {
-                f.par_iter_mut()
-                    .zip(in_sample.par_iter_mut())
-                    .enumerate()
-                    .for_each(|(r, (fr, seen))| {
-                        if !*seen {
-                            *fr += tree.predict_binned(b, r);
+            if rows.len() < n {
+                let tree = &grown.tree;
+                for r in 0..n {
+                    if !in_sample[r] {
+                        f[r] += tree.predict_binned(b, r);
+                        if exps.is_some() {
+                            e1[r] = (k1 * f[r]).exp();
+                            e2[r] = (k2 * f[r]).exp();
                         }
-                        *seen = false;
-                    });
-            });
+                    }
+                }
+            }
+            in_sample.iter_mut().for_each(|s| *s = false);
+            let t3 = std::time::Instant::now();
+            times[0] += (t1 - t0).as_secs_f64();
+            times[1] += (t2 - t1).as_secs_f64();
+            times[2] += (t3 - t2).as_secs_f64();
             trees.push(grown.tree);
             tree_gains.push(grown.gains);
             progress.fetch_add(1, Ordering::Relaxed);
@@ -148,6 +178,19 @@ impl Booster {
             } else {
                 best_iter = it + 1;
             }
+        }
+        if prof {
+            let ns = |k: usize| super::tree::PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
+            eprintln!(
+                "boosting: grad {:.2}s grow {:.2}s (hist {:.2}s, split {:.2}s, partition {:.2}s) update {:.2}s, hist rows {}",
+                times[0],
+                times[1],
+                ns(0),
+                ns(1),
+                ns(2),
+                times[2],
+                super::tree::PROFILE_NS[3].load(Ordering::Relaxed)
+            );
         }
         trees.truncate(best_iter.max(1));
         for tg in tree_gains.iter().take(trees.len()) {

@@ -33,9 +33,6 @@ pub struct MlFitted {
     pub statics: Vec<f64>,
     /// `states[k][i]`: target transform `k`'s state for series `i`.
     pub states: Vec<Vec<SeriesState>>,
-    /// `sigmas[m][i]`: RMS in-sample one-step error of model `m` on series `i` (original
-    /// scale; 0 when the series has no training row).
-    pub sigmas: Vec<Vec<f64>>,
 }
 
 /// Units of work of [`fit`] for a progress bar (trees, or 1 per linear model).
@@ -156,7 +153,6 @@ pub fn fit(
         }
         models.push(m);
     }
-    let sigmas = in_sample_sigmas(spec, &models, &design, &panel, &tr.states);
     let mut offsets = Vec::with_capacity(panel.len() + 1);
     offsets.push(0);
     for i in 0..panel.len() {
@@ -170,13 +166,24 @@ pub fn fit(
         z: tr.z,
         statics: data.statics.to_vec(),
         states: tr.states,
-        sigmas,
     })
 }
 
-/// RMS one-step in-sample error per model and series, in the original scale (the fitted
-/// value is inverted through the target transforms using the actual history).
-fn in_sample_sigmas(
+/// RMS one-step in-sample error per model and series (`out[m][i]`), in the original scale
+/// (the fitted value is inverted through the target transforms using the actual history);
+/// 0 for a series without a training row. `data` must be the training panel.
+pub fn in_sample_sigmas(fitted: &MlFitted, data: &PanelData<'_>) -> Result<Vec<Vec<f64>>> {
+    let spec = &fitted.spec;
+    let panel = data.panel;
+    if panel.len() != fitted.n_series() || panel.series_len_total() != fitted.z.len() {
+        return Err(Error::Shape("the panel is not the training panel".into()));
+    }
+    let tr = spec.transform(&panel)?;
+    let design = spec.design(data, &tr.z, false)?;
+    Ok(sigmas_of(spec, &fitted.models, &design, &panel, &tr.states))
+}
+
+fn sigmas_of(
     spec: &FeatureSpec,
     models: &[MlModel],
     design: &super::features::Design,

@@ -64,6 +64,18 @@ impl Forest {
                 })
                 .collect()
         });
+        if std::env::var_os("SHELFCAST_PROFILE").is_some() {
+            let ns = |k: usize| {
+                super::tree::PROFILE_NS[k].load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9
+            };
+            let nodes: usize = grown.iter().map(|(t, _)| t.nodes.len()).sum();
+            eprintln!(
+                "forest: hist {:.2}s split {:.2}s partition {:.2}s (thread-seconds), {nodes} nodes",
+                ns(0),
+                ns(1),
+                ns(2)
+            );
+        }
         let mut gains = vec![0.0; nf];
         let mut trees = Vec::with_capacity(grown.len());
         for (t, tg) in grown {

@@ -94,8 +94,11 @@ fn midpoint(a: f64, b: f64) -> f64 {
 pub struct Binned {
     /// One mapper per feature.
     pub mappers: Vec<BinMapper>,
-    /// Bins per feature, per row.
+    /// Bins per feature, per row (column-major: partitioning and binned prediction).
     pub cols: Vec<Vec<u8>>,
+    /// The same bins row-major (`rows[r * n_features + f]`): histograms read one row's
+    /// bins from one cache line.
+    pub rows: Vec<u8>,
     /// Offset of each feature's first bin in a flat histogram; the last entry is the total.
     pub offsets: Vec<usize>,
 }
@@ -118,9 +121,20 @@ impl Binned {
         for m in &mappers {
             offsets.push(offsets.last().copied().unwrap_or(0) + m.n_bins());
         }
+        let mut rows = vec![0u8; n * f];
+        parallel::install(|| {
+            rows.par_chunks_mut(f.max(1))
+                .enumerate()
+                .for_each(|(r, row)| {
+                    for (j, v) in row.iter_mut().enumerate() {
+                        *v = cols[j][r];
+                    }
+                });
+        });
         Binned {
             mappers,
             cols,
+            rows,
             offsets,
         }
     }

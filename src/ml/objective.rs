@@ -53,6 +53,26 @@ impl Objective {
         }
     }
 
+    /// For log-link losses, `(k1, k2)` such that the gradient and hessian only need
+    /// `e1 = exp(k1·f)` and `e2 = exp(k2·f)` (kept per row and updated by multiplication,
+    /// so boosting computes no exponential per row and round).
+    pub fn log_exponents(self) -> Option<(f64, f64)> {
+        match self {
+            Objective::Poisson => Some((0.0, 1.0)),
+            Objective::Tweedie(rho) => Some((1.0 - rho, 2.0 - rho)),
+            _ => None,
+        }
+    }
+
+    /// [`Objective::grad_hess`] from `e1 = exp(k1·f)`, `e2 = exp(k2·f)` (log-link losses).
+    pub fn grad_hess_exp(self, y: f64, e1: f64, e2: f64) -> (f64, f64) {
+        match self {
+            Objective::Poisson => (e2 - y, e2 * POISSON_MAX_DELTA.exp()),
+            Objective::Tweedie(rho) => (-y * e1 + e2, -y * (1.0 - rho) * e1 + (2.0 - rho) * e2),
+            _ => (f64::NAN, f64::NAN),
+        }
+    }
+
     /// The prediction for raw score `f`.
     pub fn link(self, f: f64) -> f64 {
         match self {

@@ -5,8 +5,7 @@
 //! transforms as kind, lag, window, min_samples, alpha; date feature names; holidays as
 //! name + day list; static and dynamic names; target transforms as name + lag; dropna);
 //! the model specs (name, numeric and text parameters); the fitted models (`model.rs`);
-//! then the recursion state: offsets, transformed target, statics and transform states;
-//! then the in-sample error per model and series.
+//! then the recursion state: offsets, transformed target, statics and transform states.
 
 use super::calendar::DateFeature;
 use super::engine::MlFitted;
@@ -205,9 +204,6 @@ pub fn encode(m: &MlFitted) -> Vec<u8> {
             }
         }
     }
-    for per_series in &m.sigmas {
-        w.f64s(per_series);
-    }
     w.buf
 }
 
@@ -266,14 +262,6 @@ pub fn decode(buf: &[u8]) -> Result<MlFitted> {
         }
         states.push(per);
     }
-    let mut sigmas = Vec::with_capacity(models.len());
-    for _ in 0..models.len() {
-        let v = r.f64s()?;
-        if v.len() != n_series {
-            return Err(Error::Decode("inconsistent in-sample errors".into()));
-        }
-        sigmas.push(v);
-    }
     r.finish()?;
     Ok(MlFitted {
         spec,
@@ -283,7 +271,6 @@ pub fn decode(buf: &[u8]) -> Result<MlFitted> {
         z,
         statics,
         states,
-        sigmas,
     })
 }
 

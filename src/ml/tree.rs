@@ -11,6 +11,23 @@ use super::histogram::Binned;
 use super::rng::Rng;
 use crate::parallel;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Nanoseconds spent building histograms, searching splits and partitioning rows
+/// (read by `SHELFCAST_PROFILE` diagnostics).
+pub static PROFILE_NS: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
+
+fn timed<T>(k: usize, f: impl FnOnce() -> T) -> T {
+    let t = std::time::Instant::now();
+    let out = f();
+    PROFILE_NS[k].fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    out
+}
 
 /// Histogram cell: sums of gradients, hessians and rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -153,13 +170,17 @@ struct Split {
     nan_left: bool,
 }
 
+/// Nodes with fewer rows than this many histogram cells (all features) find their splits
+/// by sorting their rows' bins instead of scanning full histograms (deep forest nodes).
+const SPARSE_FACTOR: usize = 2;
+
 struct Pending {
     node: usize,
     start: usize,
     end: usize,
     depth: usize,
     sum: Cell,
-    hist: Vec<Vec<Cell>>,
+    hist: Option<Vec<Cell>>,
     split: Option<Split>,
 }
 
@@ -172,39 +193,61 @@ struct Learner<'a> {
 }
 
 impl Learner<'_> {
-    fn hist(&self, rows: &[u32]) -> Vec<Vec<Cell>> {
-        let one = |f: usize| {
-            let col = &self.b.cols[f];
-            let mut hf = vec![Cell::default(); self.b.mappers[f].n_bins()];
-            for &r in rows {
+    /// Flat histogram (cells of feature f at `offsets[f]..offsets[f + 1]`), row-wise.
+    fn hist(&self, rows: &[u32], pool: &mut Vec<Vec<Cell>>) -> Vec<Cell> {
+        PROFILE_NS[3].fetch_add(rows.len() as u64, Ordering::Relaxed);
+        let nf = self.b.n_features();
+        let total = self.b.offsets[nf];
+        let all = self.allowed.len() == nf;
+        let one = |chunk: &[u32], mut hist: Vec<Cell>| {
+            // Consecutive rows often share a bin (runs of zero sales), which chains every
+            // update on the one before; two interleaved copies halve that dependency.
+            let copies = if chunk.len() > 8 * total { 2 } else { 1 };
+            hist.clear();
+            hist.resize(total * copies, Cell::default());
+            for (k, &r) in chunk.iter().enumerate() {
                 let r = r as usize;
-                let c = &mut hf[col[r] as usize];
-                c.g += self.g[r];
-                c.h += self.h[r];
-                c.c += 1;
+                let (g, h) = (self.g[r], self.h[r]);
+                let row = &self.b.rows[r * nf..(r + 1) * nf];
+                let base = (k % copies) * total;
+                let mut add = |f: usize| {
+                    let c = &mut hist[base + self.b.offsets[f] + row[f] as usize];
+                    c.g += g;
+                    c.h += h;
+                    c.c += 1;
+                };
+                if all {
+                    (0..nf).for_each(&mut add);
+                } else {
+                    self.allowed.iter().for_each(|&f| add(f));
+                }
             }
-            hf
+            if copies > 1 {
+                let (a, rest) = hist.split_at_mut(total);
+                a.iter_mut().zip(rest.iter()).for_each(|(x, y)| x.add(y));
+                hist.truncate(total);
+            }
+            hist
         };
-        let f = self.b.n_features();
-        if self.p.parallel && rows.len() * self.allowed.len() > 50_000 {
-            let mut out: Vec<Vec<Cell>> = vec![Vec::new(); f];
-            let built: Vec<(usize, Vec<Cell>)> =
-                parallel::install(|| self.allowed.par_iter().map(|&j| (j, one(j))).collect());
-            for (j, hf) in built {
-                out[j] = hf;
-            }
-            out
+        let buf = pool.pop().unwrap_or_default();
+        if self.p.parallel && rows.len() > 100_000 {
+            let chunk = rows.len().div_ceil(parallel::num_threads().max(1));
+            parallel::install(|| {
+                rows.par_chunks(chunk)
+                    .map(|c| one(c, Vec::new()))
+                    .reduce_with(|mut a, b| {
+                        a.iter_mut().zip(&b).for_each(|(x, y)| x.add(y));
+                        a
+                    })
+            })
+            .unwrap_or_else(|| one(&[], buf))
         } else {
-            (0..f)
-                .map(|j| {
-                    if self.allowed.contains(&j) {
-                        one(j)
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect()
+            one(rows, buf)
         }
+    }
+
+    fn is_small(&self, n: usize) -> bool {
+        n * SPARSE_FACTOR < self.b.offsets[self.b.n_features()]
     }
 
     fn score(&self, c: &Cell) -> f64 {
@@ -215,57 +258,123 @@ impl Learner<'_> {
         c.c as usize >= self.p.min_samples_leaf && c.h >= self.p.min_hessian
     }
 
-    fn best_split(&self, hist: &[Vec<Cell>], sum: &Cell, rng: &mut Rng) -> Option<Split> {
-        let feats: Vec<usize> = match self.p.features_per_node {
+    fn features(&self, rng: &mut Rng) -> Vec<usize> {
+        match self.p.features_per_node {
             Some(k) if k < self.allowed.len() => rng
                 .choose(self.allowed.len(), k)
                 .into_iter()
                 .map(|i| self.allowed[i])
                 .collect(),
             _ => self.allowed.to_vec(),
-        };
-        let parent = self.score(sum);
-        let mut best: Option<Split> = None;
-        let mut consider = |gain: f64, feature: usize, bin: usize, nan_left: bool| {
+        }
+    }
+
+    /// Scan one feature's non-missing bins in increasing order (`cells`), with the
+    /// missing-value cell `nan`, updating `best`.
+    fn scan(
+        &self,
+        f: usize,
+        cells: impl Iterator<Item = (usize, Cell)>,
+        nan: Cell,
+        sum: &Cell,
+        parent: f64,
+        best: &mut Option<Split>,
+    ) {
+        let mut consider = |gain: f64, bin: usize, nan_left: bool| {
             if gain > 1e-12 && best.is_none_or(|b| gain > b.gain) {
-                best = Some(Split {
+                *best = Some(Split {
                     gain,
-                    feature,
+                    feature: f,
                     bin: bin as u8,
                     nan_left,
                 });
             }
         };
-        for f in feats {
-            let hf = &hist[f];
-            let nb = hf.len();
-            let nan = hf[0];
-            let mut acc = Cell::default();
-            for (b, cell) in hf.iter().enumerate().take(nb).skip(1) {
-                acc.add(cell);
-                if acc.c == 0 {
-                    continue;
-                }
-                if b < nb - 1 || nan.c > 0 {
-                    let right = sum.sub(&acc);
-                    if right.c > 0 && self.ok(&acc) && self.ok(&right) {
-                        consider(self.score(&acc) + self.score(&right) - parent, f, b, false);
-                    }
-                }
-                if nan.c > 0 && b < nb - 1 {
-                    let mut left = acc;
-                    left.add(&nan);
-                    let right = sum.sub(&left);
-                    if right.c > 0 && self.ok(&left) && self.ok(&right) {
-                        consider(self.score(&left) + self.score(&right) - parent, f, b, true);
-                    }
-                }
-                if acc.c == sum.c - nan.c {
-                    break; // every non-missing row is already on the left
+        let mut acc = Cell::default();
+        let non_nan = sum.c - nan.c;
+        for (b, cell) in cells {
+            if cell.c == 0 {
+                continue;
+            }
+            acc.add(&cell);
+            let right = sum.sub(&acc);
+            if right.c > 0 && self.ok(&acc) && self.ok(&right) {
+                consider(self.score(&acc) + self.score(&right) - parent, b, false);
+            }
+            if nan.c > 0 {
+                let mut left = acc;
+                left.add(&nan);
+                let right = sum.sub(&left);
+                if right.c > 0 && self.ok(&left) && self.ok(&right) {
+                    consider(self.score(&left) + self.score(&right) - parent, b, true);
                 }
             }
+            if acc.c >= non_nan {
+                break; // every non-missing row is already on the left
+            }
+        }
+    }
+
+    fn best_split(&self, hist: &[Cell], sum: &Cell, rng: &mut Rng) -> Option<Split> {
+        let parent = self.score(sum);
+        let mut best = None;
+        for f in self.features(rng) {
+            let hf = &hist[self.b.offsets[f]..self.b.offsets[f + 1]];
+            let cells = hf.iter().copied().enumerate().skip(1);
+            self.scan(f, cells, hf[0], sum, parent, &mut best);
         }
         best
+    }
+
+    /// [`Learner::best_split`] for a small node: per feature, accumulate only the bins its
+    /// rows touch and scan those (cost ∝ rows, not bins).
+    fn best_split_sparse(&self, rows: &[u32], sum: &Cell, rng: &mut Rng) -> Option<Split> {
+        let parent = self.score(sum);
+        let mut best = None;
+        let mut cells = [Cell::default(); 256];
+        let mut touched: Vec<u8> = Vec::with_capacity(rows.len().min(256));
+        let mut ordered: Vec<(usize, Cell)> = Vec::with_capacity(rows.len().min(256));
+        for f in self.features(rng) {
+            let col = &self.b.cols[f];
+            touched.clear();
+            for &r in rows {
+                let r = r as usize;
+                let b = col[r];
+                let c = &mut cells[b as usize];
+                if c.c == 0 {
+                    touched.push(b);
+                }
+                c.g += self.g[r];
+                c.h += self.h[r];
+                c.c += 1;
+            }
+            touched.sort_unstable();
+            ordered.clear();
+            let mut nan = Cell::default();
+            for &b in &touched {
+                let c = std::mem::take(&mut cells[b as usize]);
+                if b == 0 {
+                    nan = c;
+                } else {
+                    ordered.push((b as usize, c));
+                }
+            }
+            self.scan(f, ordered.iter().copied(), nan, sum, parent, &mut best);
+        }
+        best
+    }
+
+    fn split_of(
+        &self,
+        hist: Option<&Vec<Cell>>,
+        rows: &[u32],
+        sum: &Cell,
+        rng: &mut Rng,
+    ) -> Option<Split> {
+        match hist {
+            Some(h) => self.best_split(h, sum, rng),
+            None => self.best_split_sparse(rows, sum, rng),
+        }
     }
 
     fn goes_left(&self, s: &Split, r: u32) -> bool {
@@ -304,8 +413,11 @@ pub fn grow(
         sum.h += h[r as usize];
         sum.c += 1;
     }
-    let hist = l.hist(rows);
-    let split = l.best_split(&hist, &sum, rng);
+    // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
+    // zero fresh pages for every node).
+    let mut pool: Vec<Vec<Cell>> = Vec::new();
+    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &mut pool)));
+    let split = timed(1, || l.split_of(hist.as_ref(), rows, &sum, rng));
     let mut pending = vec![Pending {
         node: 0,
         start: 0,
@@ -336,13 +448,14 @@ pub fn grow(
             })
         };
         let Some(i) = pick else { break };
-        let cand = pending.swap_remove(i);
+        let mut cand = pending.swap_remove(i);
         let can_split = cand.split.is_some()
             && n_leaves < p.max_leaves
             && (p.max_depth == 0 || cand.depth < p.max_depth);
         let Some(s) = cand.split.filter(|_| can_split) else {
             nodes[cand.node] = Node::Leaf(leaf_value(&cand.sum));
             leaves.push((cand.node, cand.start, cand.end));
+            pool.extend(cand.hist.take());
             if !p.depth_first {
                 // best-first: the best gain is unusable, so every other leaf is final too
                 if cand.split.is_none() || n_leaves >= p.max_leaves {
@@ -356,47 +469,77 @@ pub fn grow(
         };
         // partition rows[start..end] stably: left rows first
         let seg = &mut rows[cand.start..cand.end];
-        scratch.clear();
-        let mut n_left = 0;
-        for k in 0..seg.len() {
-            let r = seg[k];
-            if l.goes_left(&s, r) {
-                seg[n_left] = r;
-                n_left += 1;
+        let n_left = timed(2, || {
+            if p.parallel && seg.len() > 200_000 {
+                let chunk = seg.len().div_ceil(parallel::num_threads().max(1));
+                let parts: Vec<(Vec<u32>, Vec<u32>)> = parallel::install(|| {
+                    seg.par_chunks(chunk)
+                        .map(|c| c.iter().partition(|&&r| l.goes_left(&s, r)))
+                        .collect()
+                });
+                let mut k = 0;
+                for (left, _) in &parts {
+                    seg[k..k + left.len()].copy_from_slice(left);
+                    k += left.len();
+                }
+                let n_left = k;
+                for (_, right) in &parts {
+                    seg[k..k + right.len()].copy_from_slice(right);
+                    k += right.len();
+                }
+                n_left
             } else {
-                scratch.push(r);
+                scratch.clear();
+                let mut n_left = 0;
+                for k in 0..seg.len() {
+                    let r = seg[k];
+                    if l.goes_left(&s, r) {
+                        seg[n_left] = r;
+                        n_left += 1;
+                    } else {
+                        scratch.push(r);
+                    }
+                }
+                seg[n_left..].copy_from_slice(&scratch);
+                n_left
             }
-        }
-        seg[n_left..].copy_from_slice(&scratch);
+        });
         let mid = cand.start + n_left;
         let (left_rows, right_rows) = rows[cand.start..cand.end].split_at(n_left);
-        let (small, small_is_left) = if left_rows.len() <= right_rows.len() {
-            (left_rows, true)
+        let small_is_left = left_rows.len() <= right_rows.len();
+        let mut ss = Cell::default();
+        for &r in if small_is_left { left_rows } else { right_rows } {
+            ss.g += g[r as usize];
+            ss.h += h[r as usize];
+            ss.c += 1;
+        }
+        let (ls, rs) = if small_is_left {
+            (ss, cand.sum.sub(&ss))
         } else {
-            (right_rows, false)
+            (cand.sum.sub(&ss), ss)
         };
-        let small_hist = l.hist(small);
-        let large_hist: Vec<Vec<Cell>> = cand
-            .hist
-            .iter()
-            .zip(&small_hist)
-            .map(|(ph, sh)| ph.iter().zip(sh).map(|(a, c)| a.sub(c)).collect())
-            .collect();
-        let sum_of = |hist: &Vec<Vec<Cell>>| {
-            let mut c = Cell::default();
-            if let Some(&f) = allowed.first() {
-                for cell in &hist[f] {
-                    c.add(cell);
+        let (small, large) = if small_is_left {
+            (left_rows, right_rows)
+        } else {
+            (right_rows, left_rows)
+        };
+        // Histograms for both children when the larger one is big enough to need one: the
+        // smaller child's from its rows, the larger one's by subtraction.
+        let (lh, rh) = match cand.hist.take() {
+            Some(mut ph) if !l.is_small(large.len()) => {
+                let sh = timed(0, || l.hist(small, &mut pool));
+                ph.iter_mut().zip(&sh).for_each(|(a, c)| *a = a.sub(c));
+                if small_is_left {
+                    (Some(sh), Some(ph))
+                } else {
+                    (Some(ph), Some(sh))
                 }
             }
-            c
+            other => {
+                pool.extend(other);
+                (None, None)
+            }
         };
-        let (lh, rh) = if small_is_left {
-            (small_hist, large_hist)
-        } else {
-            (large_hist, small_hist)
-        };
-        let (ls, rs) = (sum_of(&lh), sum_of(&rh));
         gains[s.feature] += s.gain;
         let (li, ri) = (nodes.len(), nodes.len() + 1);
         nodes.push(Node::Leaf(0.0));
@@ -411,8 +554,12 @@ pub fn grow(
         };
         n_leaves += 1;
         let depth = cand.depth + 1;
-        let lsplit = l.best_split(&lh, &ls, rng);
-        let rsplit = l.best_split(&rh, &rs, rng);
+        let (lsplit, rsplit) = timed(1, || {
+            (
+                l.split_of(lh.as_ref(), &rows[cand.start..mid], &ls, rng),
+                l.split_of(rh.as_ref(), &rows[mid..cand.end], &rs, rng),
+            )
+        });
         pending.push(Pending {
             node: ri,
             start: mid,

@@ -372,15 +372,45 @@ impl PyGlobalForecaster {
 
     /// In-sample one-step RMS error per series (rows) and model (columns), original scale.
     ///
+    /// Args:
+    ///     y, offsets, days, dynamic, statics: the training panel, as passed to `fit`.
+    ///
     /// Raises:
     ///     NotFittedError: `fit` has not been called.
-    fn sigmas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    ///     ShapeError: the panel is not the training panel.
+    fn sigmas<'py>(
+        &self,
+        py: Python<'py>,
+        y: PyReadonlyArray1<'py, f64>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        days: PyReadonlyArray1<'py, i64>,
+        dynamic: PyReadonlyArray2<'py, f64>,
+        statics: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let n = fp.n_series();
-        let flat: Vec<f64> = (0..n)
-            .flat_map(|i| fp.sigmas.iter().map(move |s| s[i]))
-            .collect();
-        let a = Array2::from_shape_vec((n, fp.sigmas.len()), flat)
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let n = offsets.len().saturating_sub(1);
+        let dyn_ = matrix(
+            &dynamic,
+            values.len(),
+            self.spec.dynamic_names.len(),
+            "dynamic",
+        )?;
+        let stat = matrix(&statics, n, self.spec.static_names.len(), "statics")?;
+        let days = days_slice(&days);
+        let sig = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            let data = PanelData {
+                panel,
+                days: &days,
+                dynamic: &dyn_,
+                statics: &stat,
+            };
+            ml::engine::in_sample_sigmas(&fp, &data)
+        })?;
+        let flat: Vec<f64> = (0..n).flat_map(|i| sig.iter().map(move |s| s[i])).collect();
+        let a = Array2::from_shape_vec((n, sig.len()), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
         Ok(a.into_pyarray(py))
     }

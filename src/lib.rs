@@ -6,6 +6,7 @@
 pub mod error;
 pub mod forecast;
 pub mod metrics;
+pub mod ml;
 pub mod panel;
 pub mod parallel;
 pub mod planning;

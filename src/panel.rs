@@ -54,6 +54,16 @@ impl<'a> Panel<'a> {
         self.len() == 0
     }
 
+    /// Start and end (exclusive) of series `i` in the values.
+    pub fn bounds(&self, i: usize) -> (usize, usize) {
+        (self.offsets[i], self.offsets[i + 1])
+    }
+
+    /// Total number of values over all series.
+    pub fn series_len_total(&self) -> usize {
+        self.values.len()
+    }
+
     /// Series `i`.
     pub fn series(&self, i: usize) -> &'a [f64] {
         &self.values[self.offsets[i]..self.offsets[i + 1]]

@@ -9,6 +9,7 @@ __all__ = [
     "Accuracy",
     "DemandForecaster",
     "Elasticity",
+    "GlobalForecaster",
     "InventoryAnalytics",
     "ReorderPlanner",
     "SalesAnalytics",
@@ -18,6 +19,7 @@ __all__ = [
     "inventory_eoq_all_units",
     "inventory_formula",
     "inventory_wagner_whitin",
+    "is_ml_model",
     "num_threads",
     "simulate",
 ]
@@ -63,6 +65,7 @@ def inventory_wagner_whitin(
     fixed_cost: npt.NDArray[np.float64],
     holding_cost: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def is_ml_model(name: str) -> bool: ...
 
 @final
 class DemandForecaster:
@@ -225,3 +228,65 @@ class InventoryAnalytics:
     def phantom(
         cls, y: _F64, offsets: _I64, in_stock: npt.NDArray[np.bool_], trailing_only: bool
     ) -> dict[str, np.ndarray]: ...
+
+@final
+class GlobalForecaster:
+    def __new__(
+        cls,
+        models: list[tuple[str, dict[str, float], dict[str, str]]],
+        lags: list[int],
+        lag_transforms: list[tuple[str, int, int, int | None, float]],
+        date_features: list[str],
+        holidays: list[tuple[str, list[int]]],
+        static_names: list[str],
+        dynamic_names: list[str],
+        target_transforms: list[tuple[str, int]],
+        dropna: bool,
+    ) -> GlobalForecaster: ...
+    def feature_matrix(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        days: npt.NDArray[np.int64],
+        dynamic: npt.NDArray[np.float64],
+        statics: npt.NDArray[np.float64],
+    ) -> tuple[
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+    ]: ...
+    def fit(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        days: npt.NDArray[np.int64],
+        dynamic: npt.NDArray[np.float64],
+        statics: npt.NDArray[np.float64],
+    ) -> None: ...
+    def predict(
+        self, h: int, days: npt.NDArray[np.int64], dynamic: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]: ...
+    def feature_importances(self) -> npt.NDArray[np.float64]: ...
+    def sigmas(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        days: npt.NDArray[np.int64],
+        dynamic: npt.NDArray[np.float64],
+        statics: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]: ...
+    def linear_coefficients(self, index: int) -> tuple[list[float], float] | None: ...
+    @property
+    def feature_names(self) -> list[str]: ...
+    @property
+    def model_names(self) -> list[str]: ...
+    @property
+    def progress(self) -> int: ...
+    @property
+    def total_work(self) -> int: ...
+    @property
+    def is_fitted(self) -> bool: ...
+    def to_bytes(self) -> bytes: ...
+    @classmethod
+    def from_bytes(cls, data: bytes) -> GlobalForecaster: ...

@@ -1,4 +1,5 @@
-"""The saved-model format of :class:`shelfcast.DemandForecaster` (format version 1).
+"""The saved-model format of :class:`shelfcast.DemandForecaster` (format version 2; version 1
+files, which have no global models, still load).
 
 A numpy ``.npz`` archive read with ``allow_pickle=False`` (loading executes no code):
 
@@ -8,17 +9,24 @@ array          content
 ``header``     uint8, UTF-8 JSON: ``format`` ("shelfcast.DemandForecaster"),
                ``format_version``, ``shelfcast_version``, ``freq``, ``season_length``,
                ``conformal_windows``, ``path_windows``, ``id_kind`` ("str" or "int") and
-               ``models`` (each ``{"class", "params", "alias"}``)
+               ``models`` (each ``{"class", "params", "alias"}``), ``features`` (the native
+               feature configuration of the global models) and ``static_features``
 ``ids``        the series ids (unicode or int64)
 ``last_ds``    int64 nanoseconds since the epoch: each series' last training date
 ``y``          float64 training values, series back to back
 ``offsets``    int64 series bounds in ``y``
-``state``      uint8, the native fitted state (its own magic bytes and version)
+``state``      uint8, the native state of the statistical models (its own magic bytes and
+               version; empty without statistical models)
+``ml_state``   uint8, the native state of the global models (empty without them)
+``days``       int64 day numbers of the training rows (global models only)
+``dynamic``    float64 (rows, n_dynamic) training exogenous values (global models only)
+``statics``    float64 (series, n_static) static features (global models only)
 =============  ==========================================================================
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -28,6 +36,7 @@ import numpy as np
 
 from . import __name__ as _pkg
 from . import _core
+from ._global import Exog, FeatureConfig
 from .exceptions import ModelFormatError, ShelfcastError
 from .models import _BY_NAME
 
@@ -35,8 +44,9 @@ if TYPE_CHECKING:
     from .forecaster import DemandForecaster
 
 FORMAT = "shelfcast.DemandForecaster"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _ARRAYS = ("header", "ids", "last_ds", "y", "offsets", "state")
+_ML_ARRAYS = ("ml_state", "days", "dynamic", "statics")
 
 
 def save(fc: DemandForecaster, path: Path) -> None:
@@ -55,7 +65,11 @@ def save(fc: DemandForecaster, path: Path) -> None:
         "models": [
             {"class": type(m).__name__, "params": m._params(), "alias": m.alias} for m in fc.models
         ],
+        "features": dataclasses.asdict(fc._features),
+        "static_features": list(fc.static_features),
     }
+    exog = fc._exog
+    empty = np.empty(0, dtype=np.uint8)
     with open(path, "wb") as fh:
         np.savez_compressed(
             fh,
@@ -64,7 +78,11 @@ def save(fc: DemandForecaster, path: Path) -> None:
             last_ds=np.asarray(fc._last_ds, dtype="datetime64[ns]").view(np.int64),
             y=fc._y,
             offsets=fc._offsets,
-            state=np.frombuffer(fc._core.to_bytes(), dtype=np.uint8),
+            state=empty if fc._core is None else np.frombuffer(fc._core.to_bytes(), np.uint8),
+            ml_state=empty if fc._ml is None else np.frombuffer(fc._ml.to_bytes(), np.uint8),
+            days=np.empty(0, np.int64) if exog is None else exog.days,
+            dynamic=np.empty((0, 0)) if exog is None else exog.dynamic,
+            statics=np.empty((0, 0)) if exog is None else exog.statics,
         )
 
 
@@ -76,7 +94,7 @@ def _read(path: Path) -> dict[str, np.ndarray]:
             missing = [k for k in _ARRAYS if k not in z.files]
             if missing:
                 raise ModelFormatError(f"{path}: not a shelfcast model (missing {missing})")
-            return {k: z[k] for k in _ARRAYS}
+            return {k: z[k] for k in (*_ARRAYS, *_ML_ARRAYS) if k in z.files}
     except ShelfcastError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
@@ -114,22 +132,42 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
             season_length=header["season_length"],
             conformal_windows=header["conformal_windows"],
             path_windows=header["path_windows"],
+            lags=[1],
         )
-    except (KeyError, TypeError, ShelfcastError) as e:
+        if "features" in header:
+            feats = header["features"]
+            feats["lag_transforms"] = [tuple(t) for t in feats["lag_transforms"]]
+            feats["holidays"] = [(name, list(days)) for name, days in feats["holidays"]]
+            feats["target_transforms"] = [tuple(t) for t in feats["target_transforms"]]
+            fc._features = FeatureConfig(**feats)
+            fc.static_features = list(header["static_features"])
+    except (KeyError, TypeError, ValueError, ShelfcastError) as e:
         raise ModelFormatError(f"{path}: invalid model description ({e!r})") from None
-    core = _core.DemandForecaster.from_bytes(arrays["state"].tobytes())
     ids = arrays["ids"]
-    offsets = arrays["offsets"].astype(np.int64)
     n = len(ids)
-    if (
-        core.model_names != [m.name for m in fc.models]
-        or core.fallbacks().shape[0] != n
-        or len(offsets) != n + 1
-        or len(arrays["last_ds"]) != n
-        or offsets[-1] != len(arrays["y"])
-    ):
+    core = None
+    stat_names = [fc.models[j].name for j in fc._stat_idx]
+    if stat_names:
+        core = _core.DemandForecaster.from_bytes(arrays["state"].tobytes())
+        if core.model_names != stat_names or core.fallbacks().shape[0] != n:
+            raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
+    ml = None
+    if fc._ml_idx:
+        if any(k not in arrays for k in _ML_ARRAYS):
+            raise ModelFormatError(f"{path}: the global-model arrays are missing")
+        ml = _core.GlobalForecaster.from_bytes(arrays["ml_state"].tobytes())
+        fc._exog = Exog(
+            days=arrays["days"].astype(np.int64),
+            dynamic=arrays["dynamic"].astype(np.float64),
+            statics=arrays["statics"].astype(np.float64),
+        )
+        if len(fc._exog.days) != len(arrays["y"]) or fc._exog.statics.shape[0] != n:
+            raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
+    offsets = arrays["offsets"].astype(np.int64)
+    if len(offsets) != n + 1 or len(arrays["last_ds"]) != n or offsets[-1] != len(arrays["y"]):
         raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
     fc._core = core
+    fc._ml = ml
     fc._ids = ids.astype(object) if header["id_kind"] == "str" else ids
     fc._last_ds = arrays["last_ds"].view("datetime64[ns]")
     fc._y = arrays["y"].astype(np.float64)

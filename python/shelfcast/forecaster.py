@@ -1,18 +1,26 @@
-"""`DemandForecaster`: many per-series models on many series, fitted natively."""
+"""`DemandForecaster`: per-series statistical models and global machine-learning models on
+many series, fitted natively."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _persist, _uncertainty
 from ._frame import Panel, future_dates, parse_freq, to_panel
+from ._global import Exog, FeatureConfig, days_of, future_dynamic, panel_exog
 from ._progress import Progress
-from .exceptions import InvalidParameterError, NotFittedError
+from .exceptions import (
+    InvalidParameterError,
+    InvalidSeriesError,
+    NotFittedError,
+    _rename_culprit,
+)
 from .models import Model, resolve_models
 
 log = logging.getLogger("shelfcast")
@@ -23,11 +31,21 @@ _FALLBACK_REASONS = dict(_core.fallback_reasons())
 
 
 class DemandForecaster:
-    """Fit statistical demand models on many series at once (native, parallel, GIL released).
+    """Fit demand models on many series at once (native, parallel, GIL released).
 
-    Input is long format like statsforecast's: one row per series and period with columns
-    ``unique_id`` (str or int), ``ds`` (datetime64) and ``y`` (numeric). Every series must be
-    regular at ``freq`` (fill periods without sales with 0 first).
+    Input is long format like statsforecast's and mlforecast's: one row per series and period
+    with columns ``unique_id`` (str or int), ``ds`` (datetime64) and ``y`` (numeric). Every
+    series must be regular at ``freq`` (fill periods without sales with 0 first).
+
+    Per-series statistical models (e.g. ``SeasonalNaive``) and global machine-learning models
+    (``LinearRegression``, ``Ridge``, ``PoissonRegressor``, ``TweedieRegressor``,
+    ``GradientBoosting``, ``RandomForest``) can be mixed; the output has one column per model
+    alias. The global models share the feature configuration below (mlforecast's layout):
+    they are trained once across all series and forecast recursively, each step from its
+    own lags, calendar and exogenous row. Any extra numeric column of the training frame
+    (price, promotion flags, ...) is a dynamic feature whose future values ``predict``
+    needs in ``X_df``, unless listed in ``static_features``. The statistical models ignore
+    extra columns.
 
     Args:
         models: list of :mod:`shelfcast.models` objects or model names.
@@ -38,6 +56,19 @@ class DemandForecaster:
         path_windows: rolling-origin windows (1 period apart) whose error trajectories
             :meth:`sample_paths` resamples.
         verbose: show a progress bar on stderr while fitting.
+        lags: target lags of the global models (see :mod:`shelfcast.features`). When
+            ``lags``, ``lag_transforms`` and ``date_features`` are all None the default is
+            ``lags=[1, 7, 14, 28]`` and ``date_features=["dayofweek", "month", "day"]``.
+        lag_transforms: ``{lag: [RollingMean(7), ...]}`` statistics of lagged targets.
+        date_features: calendar features of ``ds`` ("dayofweek", "day", "week", "month",
+            "quarter", "year", "dayofyear").
+        holidays: ``{name: [dates]}`` event sets, each a 0/1 feature ``holiday_<name>``.
+        static_features: extra columns constant within each series (e.g. store,
+            department; strings are encoded as integer codes).
+        target_transforms: ``[Log1p(), Standardize(), Differences([7])]``, applied per
+            series before the features are built and inverted on the forecasts.
+        dropna: drop training rows whose lag features are missing (mlforecast's default);
+            with False the tree models learn where missing lags go.
 
     Raises:
         UnknownModelError: a model name is unknown.
@@ -59,8 +90,29 @@ class DemandForecaster:
         conformal_windows: int = 5,
         path_windows: int = 50,
         verbose: bool = False,
+        lags: Sequence[int] | None = None,
+        lag_transforms: Mapping[int, Sequence[Any]] | None = None,
+        date_features: Sequence[str] | None = None,
+        holidays: Mapping[str, Sequence[Any]] | None = None,
+        static_features: Sequence[str] | None = None,
+        target_transforms: Sequence[Any] | None = None,
+        dropna: bool = True,
     ) -> None:
         self.models = resolve_models(models)
+        self._stat_idx = [j for j, m in enumerate(self.models) if not m.is_global]
+        self._ml_idx = [j for j, m in enumerate(self.models) if m.is_global]
+        self._features = FeatureConfig.build(
+            lags, lag_transforms, date_features, holidays, target_transforms, dropna
+        )
+        if static_features is not None and (
+            isinstance(static_features, str) or not all(isinstance(c, str) for c in static_features)
+        ):
+            raise InvalidParameterError(
+                f"static_features must be a list of column names, got {static_features!r}"
+            )
+        self.static_features = list(static_features or [])
+        if self._ml_idx:  # validate the feature configuration natively, now
+            self._features.core([self.models[j]._native(7) for j in self._ml_idx])
         self.conformal_windows = _positive_int("conformal_windows", conformal_windows)
         self.path_windows = _positive_int("path_windows", path_windows)
         if isinstance(season_length, bool) or not isinstance(season_length, (int, np.integer)):
@@ -73,7 +125,10 @@ class DemandForecaster:
         self._offset = parse_freq(freq)
         self.season_length = int(season_length)
         self.verbose = bool(verbose)
-        self._core = _core.DemandForecaster([m._native(self.season_length) for m in self.models])
+        self._core = self._new_stat_core()
+        self._ml: Any = None
+        self._ml_sigma: np.ndarray | None = None
+        self._exog: Exog | None = None
         self._ids: np.ndarray | None = None
         self._last_ds: np.ndarray | None = None
         self._y: np.ndarray | None = None
@@ -85,29 +140,61 @@ class DemandForecaster:
         """Fit every model on every series of ``df``.
 
         Args:
-            df: long-format frame with ``unique_id``, ``ds``, ``y``.
+            df: long-format frame with ``unique_id``, ``ds``, ``y`` and, for the global
+                models, any exogenous columns.
 
         Returns:
             self (fitted).
 
         Raises:
             MissingColumnError: a required column is absent.
-            ColumnTypeError: ``ds`` is not datetime or ``y`` is not numeric.
+            ColumnTypeError: ``ds`` is not datetime, ``y`` or an exogenous column is not
+                numeric.
             InvalidSeriesError: NaN/inf in ``y`` or a gap in a series' calendar (names the
                 series and date).
             DuplicateRowError: a (unique_id, ds) pair appears twice.
+            InvalidInputError: a static feature varies within a series.
+            InvalidParameterError: the global models have no training row (lags longer
+                than every series).
         """
         panel = to_panel(df, self._offset)
-        self._fit_panel(panel)
+        exog = None
+        if self._ml_idx:
+            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            self._features = self._features.with_exog(static, dynamic)
+        self._fit_panel(panel, exog)
         return self
 
-    def _fit_panel(self, panel: Panel) -> None:
-        core = _core.DemandForecaster([m._native(self.season_length) for m in self.models])
-        with Progress(
-            "fitting", panel.n_series, lambda: core.progress, self.verbose and panel.n_series > 1
-        ):
-            core.fit(panel.y, panel.offsets)
+    def _new_stat_core(self) -> Any:
+        natives = [self.models[j]._native(self.season_length) for j in self._stat_idx]
+        return _core.DemandForecaster(natives) if natives else None
+
+    def _new_ml_core(self) -> Any:
+        return self._features.core([self.models[j]._native(7) for j in self._ml_idx])
+
+    def _fit_panel(self, panel: Panel, exog: Exog | None) -> None:
+        core = self._new_stat_core()
+        if core is not None:
+            with Progress(
+                "fitting",
+                panel.n_series,
+                lambda: core.progress,
+                self.verbose and panel.n_series > 1,
+            ):
+                core.fit(panel.y, panel.offsets)
+        ml = None
+        if self._ml_idx:
+            assert exog is not None
+            ml = self._new_ml_core()
+            with Progress("training", ml.total_work, lambda: ml.progress, self.verbose):
+                try:
+                    ml.fit(panel.y, panel.offsets, exog.days, exog.dynamic, exog.statics)
+                except InvalidSeriesError as e:
+                    raise _rename_culprit(e, panel.ids, "series") from None
         self._core = core
+        self._ml = ml
+        self._ml_sigma = None
+        self._exog = exog
         self._ids = panel.ids
         self._last_ds = panel.last_ds
         self._y = panel.y
@@ -135,6 +222,7 @@ class DemandForecaster:
         h: int,
         level: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
+        X_df: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Forecast ``h`` periods past each series' last date.
 
@@ -143,8 +231,13 @@ class DemandForecaster:
             level: interval levels in (0, 100), e.g. ``[80, 95]``: adds
                 ``<model>-lo-<level>`` and ``<model>-hi-<level>`` columns (conformal
                 intervals from rolling-origin errors; see :mod:`shelfcast._uncertainty`).
+                Global models are refitted at ``conformal_windows`` cutoffs for this.
             quantiles: quantile levels in (0, 1), e.g. ``[0.5, 0.9]``: adds
                 ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``).
+            X_df: future values of the dynamic exogenous features: columns ``unique_id``,
+                ``ds`` and every dynamic feature, one row per series and future date (step
+                ``k`` uses its own row). Required when the global models use dynamic
+                features, ignored otherwise.
 
         Returns:
             DataFrame ``unique_id, ds, <model alias>..., [intervals], [quantiles]`` with ``h``
@@ -152,23 +245,65 @@ class DemandForecaster:
 
         Raises:
             NotFittedError: called before :meth:`fit`.
-            InvalidParameterError: ``h``, a level or a quantile is out of range.
+            InvalidParameterError: ``h``, a level or a quantile is out of range, or ``X_df``
+                is missing although needed.
+            InvalidInputError: ``X_df`` lacks rows for a series (names it and the dates).
         """
         ids, last = self._require_fitted()
         h = _check_horizon(h)
         levels = _check_levels(level)
         probs = _check_quantiles(quantiles)
-        values = self._core.predict(h)
-        out = pd.DataFrame(
-            {"unique_id": np.repeat(ids, h), "ds": future_dates(last, h, self._offset)}
-        )
+        future_ds = future_dates(last, h, self._offset)
+        dyn = None
+        if self._ml_idx:
+            dyn = future_dynamic(X_df, ids, future_ds, h, self._features.dynamic_names)
+        return self._predict_frame(h, levels, probs, future_ds, dyn)
+
+    def _point(self, h: int, future_ds: np.ndarray, dyn: np.ndarray | None) -> np.ndarray:
+        """(n_series * h, n_models) point forecasts, in model order."""
+        assert self._ids is not None
+        values = np.empty((len(self._ids) * h, len(self.models)))
+        if self._core is not None:
+            values[:, self._stat_idx] = self._core.predict(h)
+        if self._ml is not None:
+            assert dyn is not None
+            values[:, self._ml_idx] = self._ml.predict(h, days_of(future_ds), dyn)
+        return values
+
+    def _sigmas(self) -> np.ndarray:
+        """(n_series, n_models) in-sample one-step RMSE."""
+        assert self._ids is not None
+        sig = np.empty((len(self._ids), len(self.models)))
+        if self._core is not None:
+            sig[:, self._stat_idx] = self._core.sigmas()
+        if self._ml is not None:
+            if self._ml_sigma is None:
+                assert self._exog is not None
+                e = self._exog
+                self._ml_sigma = self._ml.sigmas(
+                    self._y, self._offsets, e.days, e.dynamic, e.statics
+                )
+            sig[:, self._ml_idx] = self._ml_sigma
+        return sig
+
+    def _predict_frame(
+        self,
+        h: int,
+        levels: list[float],
+        probs: list[float],
+        future_ds: np.ndarray,
+        dyn: np.ndarray | None,
+    ) -> pd.DataFrame:
+        ids, _ = self._require_fitted()
+        values = self._point(h, future_ds, dyn)
+        out = pd.DataFrame({"unique_id": np.repeat(ids, h), "ds": future_ds})
         for j, name in enumerate(self.model_names):
             out[name] = values[:, j]
         if levels or probs:
             n = len(ids)
             cuts = _uncertainty.level_cuts(levels) if levels else []
             errors = self._rolling_errors(h, self.conformal_windows, h)
-            sigma = self._core.sigmas()
+            sigma = self._sigmas()
             for j, name in enumerate(self.model_names):
                 mean = values[:, j].reshape(n, h)
                 qs = _uncertainty.conformal_quantiles(mean, errors[j], sigma[:, j], cuts + probs)
@@ -186,10 +321,52 @@ class DemandForecaster:
         key = (h, n_windows, step)
         if key not in self._errors:
             assert self._y is not None and self._offsets is not None
-            flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
             n = len(self._offsets) - 1
-            self._errors[key] = flat.reshape(len(self.models), n, n_windows, h)
+            errors = np.full((len(self.models), n, n_windows, h), np.nan)
+            if self._core is not None:
+                flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
+                errors[self._stat_idx] = flat.reshape(len(self._stat_idx), n, n_windows, h)
+            if self._ml is not None:
+                errors[self._ml_idx] = self._ml_rolling_errors(h, n_windows, step)
+            self._errors[key] = errors
         return self._errors[key]
+
+    def _ml_rolling_errors(self, h: int, n_windows: int, step: int) -> np.ndarray:
+        """Errors of the global models, refitted at each cutoff (series too short: NaN)."""
+        assert self._y is not None and self._offsets is not None and self._exog is not None
+        assert self._ids is not None
+        lengths = np.diff(self._offsets)
+        n = len(lengths)
+        out = np.full((len(self._ml_idx), n, n_windows, h), np.nan)
+        panel = Panel(
+            ids=self._ids,
+            offsets=self._offsets,
+            y=self._y,
+            ds=self._exog.days.astype("datetime64[D]").astype("datetime64[ns]"),
+            order=None,
+        )
+        for w in range(n_windows):
+            back = h + (n_windows - 1 - w) * step
+            keep = lengths > back
+            if not keep.any():
+                continue
+            starts = self._offsets[:-1][keep]
+            train_len = lengths[keep] - back
+            sub = _slice_panel(panel, keep, starts, train_len)
+            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+            assert sub.order is not None
+            sub_exog = self._exog.rows(sub.order, keep)
+            ml = self._new_ml_core()
+            try:
+                ml.fit(sub.y, sub.offsets, sub_exog.days, sub_exog.dynamic, sub_exog.statics)
+            except InvalidParameterError:
+                log.info("conformal window %d: too little history for the global models", w)
+                continue
+            pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
+            actual = self._y[test_idx]
+            err = actual[:, None] - pred  # (n_kept * h, n_ml)
+            out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
+        return out
 
     def sample_paths(
         self, h: int, n_paths: int = 1000, seed: int | None = 0, model: str | None = None
@@ -197,10 +374,12 @@ class DemandForecaster:
         """Simulated future demand paths per series.
 
         Each path is the point forecast plus the error trajectory of a randomly drawn
-        rolling-origin window (``path_windows`` cutoffs, 1 period apart), clipped at 0,
-        so the sum over a lead time has a realistic distribution (no sum of per-step
-        quantiles). Series too short for any window get normal random-walk errors with
-        their one-step RMSE.
+        rolling-origin window (``path_windows`` cutoffs, 1 period apart; for global models,
+        which are refitted at every cutoff, the ``conformal_windows`` cutoffs ``h`` apart),
+        clipped at 0, so the sum over a lead time has a realistic distribution (no sum of
+        per-step quantiles). Series too short for any window get normal random-walk errors
+        with their one-step RMSE. Global models with dynamic features are not supported
+        (their future needs ``X_df``).
 
         Args:
             h: horizon in periods.
@@ -213,16 +392,29 @@ class DemandForecaster:
 
         Raises:
             NotFittedError: called before :meth:`fit`.
-            InvalidParameterError: invalid ``h``, ``n_paths`` or ``model``.
+            InvalidParameterError: invalid ``h``, ``n_paths`` or ``model``, or a global
+                model with dynamic features.
         """
-        ids, _ = self._require_fitted()
+        ids, last = self._require_fitted()
         h = _check_horizon(h)
         n_paths = _positive_int("n_paths", n_paths)
         j = self._model_index(model)
-        mean = self._core.predict(h)[:, j].reshape(len(ids), h)
-        errors = self._rolling_errors(h, self.path_windows, 1)[j]
+        if self.models[j].is_global:
+            if self._features.dynamic_names:
+                raise InvalidParameterError(
+                    "sample_paths needs future exogenous values for global models with "
+                    "dynamic features; use predict(h, quantiles=..., X_df=...) instead"
+                )
+            future_ds = future_dates(last, h, self._offset)
+            dyn = np.empty((len(ids) * h, 0))
+            mean = self._point(h, future_ds, dyn)[:, j].reshape(len(ids), h)
+            errors = self._rolling_errors(h, self.conformal_windows, h)[j]
+        else:
+            k = self._stat_idx.index(j)
+            mean = self._core.predict(h)[:, k].reshape(len(ids), h)
+            errors = self._rolling_errors(h, self.path_windows, 1)[j]
         rng = np.random.default_rng(seed)
-        return _uncertainty.sample_paths(mean, errors, n_paths, rng, self._core.sigmas()[:, j])
+        return _uncertainty.sample_paths(mean, errors, n_paths, rng, self._sigmas()[:, j])
 
     @property
     def unique_ids(self) -> np.ndarray:
@@ -249,13 +441,14 @@ class DemandForecaster:
         h: int,
         level: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
+        X_df: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Fit on ``df`` and forecast ``h`` periods in one call.
 
         Args:
-            df: long-format frame with ``unique_id``, ``ds``, ``y``.
+            df: long-format frame with ``unique_id``, ``ds``, ``y`` (and exogenous columns).
             h: horizon in periods.
-            level, quantiles: as in :meth:`predict`.
+            level, quantiles, X_df: as in :meth:`predict`.
 
         Returns:
             Same as :meth:`predict`.
@@ -266,7 +459,7 @@ class DemandForecaster:
         _check_horizon(h)
         _check_levels(level)
         _check_quantiles(quantiles)
-        return self.fit(df).predict(h, level=level, quantiles=quantiles)
+        return self.fit(df).predict(h, level=level, quantiles=quantiles, X_df=X_df)
 
     def cross_validation(
         self,
@@ -300,8 +493,13 @@ class DemandForecaster:
         h = _check_horizon(h)
         n_windows = _positive_int("n_windows", n_windows)
         step = h if step_size is None else _positive_int("step_size", step_size)
-        _check_levels(level)
+        levels = _check_levels(level)
         panel = to_panel(df, self._offset)
+        exog = None
+        clone = self._clone()
+        if self._ml_idx:
+            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            clone._features = clone._features.with_exog(static, dynamic)
         lengths = panel.lengths
         frames = []
         for w in range(n_windows):
@@ -319,12 +517,16 @@ class DemandForecaster:
             starts = panel.offsets[:-1][keep]
             train_len = lengths[keep] - back
             sub = _slice_panel(panel, keep, starts, train_len)
-            clone = self._clone()
-            clone._fit_panel(sub)
-            fc = clone.predict(h, level=level)
-            test_idx = (starts + train_len)[:, None] + np.arange(h)[None, :]
+            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+            sub_exog = dyn = None
+            if exog is not None:
+                assert sub.order is not None
+                sub_exog = exog.rows(sub.order, keep)
+                dyn = exog.dynamic[test_idx]
+            clone._fit_panel(sub, sub_exog)
+            fc = clone._predict_frame(h, levels, [], panel.ds[test_idx], dyn)
             fc.insert(2, "cutoff", np.repeat(sub.last_ds, h))
-            fc.insert(3, "y", panel.y[test_idx.reshape(-1)])
+            fc.insert(3, "y", panel.y[test_idx])
             frames.append(fc)
         if not frames:
             raise InvalidParameterError(
@@ -334,14 +536,18 @@ class DemandForecaster:
         return pd.concat(frames, ignore_index=True)
 
     def _clone(self) -> DemandForecaster:
-        return DemandForecaster(
+        clone = DemandForecaster(
             self.models,
             freq=self.freq,
             season_length=self.season_length,
             conformal_windows=self.conformal_windows,
             path_windows=self.path_windows,
             verbose=False,
+            lags=[1],
         )
+        clone._features = self._features
+        clone.static_features = list(self.static_features)
+        return clone
 
     def save(self, path: str | Path) -> None:
         """Save the fitted forecaster to ``path`` in shelfcast's versioned format.
@@ -388,7 +594,7 @@ class DemandForecaster:
             NotFittedError: called before :meth:`fit`.
         """
         ids, _ = self._require_fitted()
-        sig = self._core.sigmas()
+        sig = self._sigmas()
         out = pd.DataFrame({"unique_id": ids})
         for j, name in enumerate(self.model_names):
             out[name] = sig[:, j]
@@ -405,7 +611,9 @@ class DemandForecaster:
             NotFittedError: called before :meth:`fit`.
         """
         ids, _ = self._require_fitted()
-        codes = self._core.fallbacks().astype(np.int64)
+        codes = np.zeros((len(ids), len(self.models)), dtype=np.int64)
+        if self._core is not None:
+            codes[:, self._stat_idx] = self._core.fallbacks().astype(np.int64)
         rows_i, rows_m = np.nonzero(codes)
         names = np.array(self.model_names, dtype=object)
         return pd.DataFrame(
@@ -416,11 +624,77 @@ class DemandForecaster:
             }
         )
 
+    def feature_importances(self) -> pd.DataFrame:
+        """Feature importances of the global models (normalised to sum to 1 per model).
+
+        Split gain for the tree models, ``|coefficient| × feature std`` for linear models.
+
+        Returns:
+            DataFrame indexed by feature name with one column per global model alias.
+
+        Raises:
+            NotFittedError: called before :meth:`fit`.
+            InvalidParameterError: the forecaster has no global model.
+        """
+        self._require_fitted()
+        if self._ml is None:
+            raise InvalidParameterError("feature_importances needs a global (ML) model")
+        imp = self._ml.feature_importances()
+        names = [self.model_names[j] for j in self._ml_idx]
+        return pd.DataFrame(
+            imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names
+        )
+
+    @property
+    def feature_names(self) -> list[str]:
+        """Feature names of the global models, in column order (exogenous ones after fit)."""
+        if self._ml is not None:
+            return list(self._ml.feature_names)
+        return list(self._new_ml_core().feature_names) if self._ml_idx else []
+
+    def feature_matrix(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The global models' full feature matrix of ``df`` (every row; NaN where a lag
+        reaches before the series starts), on the transformed target.
+
+        Args:
+            df: long-format training frame (with its exogenous columns).
+
+        Returns:
+            DataFrame ``unique_id, ds, y, <features>...`` sorted by series and date; ``y``
+            is the transformed target.
+
+        Raises:
+            InvalidParameterError: the forecaster has no global model.
+            Same as :meth:`fit` for invalid frames.
+        """
+        if not self._ml_idx:
+            raise InvalidParameterError("feature_matrix needs a global (ML) model")
+        panel = to_panel(df, self._offset)
+        exog, static, dynamic = panel_exog(df, panel, self.static_features)
+        core = self._features.with_exog(static, dynamic).core(
+            [self.models[j]._native(7) for j in self._ml_idx]
+        )
+        try:
+            x, z, series, pos = core.feature_matrix(
+                panel.y, panel.offsets, exog.days, exog.dynamic, exog.statics
+            )
+        except InvalidSeriesError as e:
+            raise _rename_culprit(e, panel.ids, "series") from None
+        rows = panel.offsets[:-1][series] + pos
+        out = pd.DataFrame({"unique_id": panel.ids[series], "ds": panel.ds[rows], "y": z})
+        for j, name in enumerate(core.feature_names):
+            out[name] = x[:, j]
+        return out
+
     def __repr__(self) -> str:
         fitted = "" if self._ids is None else f", fitted on {len(self._ids)} series"
+        feats = ""
+        if self._ml_idx:
+            f = self._features
+            feats = f", lags={f.lags}, date_features={f.date_features}"
         return (
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
-            f"season_length={self.season_length}{fitted})"
+            f"season_length={self.season_length}{feats}{fitted})"
         )
 
 

@@ -10,6 +10,7 @@ mod forecaster;
 mod inventory;
 mod inventory_analytics;
 mod metrics;
+mod ml;
 mod planner;
 mod simulate;
 
@@ -34,6 +35,8 @@ pub mod _core {
     use super::inventory_analytics::PyInventoryAnalytics;
     #[pymodule_export]
     use super::metrics::PySalesMetrics;
+    #[pymodule_export]
+    use super::ml::{is_ml_model, PyGlobalForecaster};
     #[pymodule_export]
     use super::planner::PyReorderPlanner;
     #[pymodule_export]

@@ -87,7 +87,7 @@ def test_autoets_selects_and_forecasts_like_statsforecast(retail_train, chunk):
     ids = np.sort(retail_train["unique_id"].unique())[chunk::5]
     df = retail_train[retail_train["unique_id"].isin(ids)]
     share, diffs = _compare(df, AutoETS(7))
-    # Measured: 150/150 agree; median 1e-14, 95th percentile 3e-11.
+    # Bounds leave room for other platforms' rounding; bench_ets.py prints measured values.
     assert share >= 0.95
     assert np.median(diffs) < 1e-8
     assert np.quantile(diffs, 0.95) < 1e-4

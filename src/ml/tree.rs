@@ -186,28 +186,29 @@ struct Pending {
 
 struct Learner<'a> {
     b: &'a Binned,
-    g: &'a [f64],
-    h: &'a [f64],
     allowed: &'a [usize],
     p: &'a TreeParams,
 }
 
+/// Gradient and hessian of a row, stored in the order of the partitioned rows so that
+/// every pass over a node reads them sequentially (deep nodes' rows are scattered).
+type Gh = [f64; 2];
+
 impl Learner<'_> {
     /// Flat histogram (cells of feature f at `offsets[f]..offsets[f + 1]`), row-wise.
-    fn hist(&self, rows: &[u32], pool: &mut Vec<Vec<Cell>>) -> Vec<Cell> {
+    fn hist(&self, rows: &[u32], gh: &[Gh], pool: &mut Vec<Vec<Cell>>) -> Vec<Cell> {
         PROFILE_NS[3].fetch_add(rows.len() as u64, Ordering::Relaxed);
         let nf = self.b.n_features();
         let total = self.b.offsets[nf];
         let all = self.allowed.len() == nf;
-        let one = |chunk: &[u32], mut hist: Vec<Cell>| {
+        let one = |chunk: &[u32], ghc: &[Gh], mut hist: Vec<Cell>| {
             // Consecutive rows often share a bin (runs of zero sales), which chains every
             // update on the one before; two interleaved copies halve that dependency.
             let copies = if chunk.len() > 8 * total { 2 } else { 1 };
             hist.clear();
             hist.resize(total * copies, Cell::default());
-            for (k, &r) in chunk.iter().enumerate() {
+            for (k, (&r, &[g, h])) in chunk.iter().zip(ghc).enumerate() {
                 let r = r as usize;
-                let (g, h) = (self.g[r], self.h[r]);
                 let row = &self.b.rows[r * nf..(r + 1) * nf];
                 let base = (k % copies) * total;
                 let mut add = |f: usize| {
@@ -234,20 +235,26 @@ impl Learner<'_> {
             let chunk = rows.len().div_ceil(parallel::num_threads().max(1));
             parallel::install(|| {
                 rows.par_chunks(chunk)
-                    .map(|c| one(c, Vec::new()))
+                    .zip(gh.par_chunks(chunk))
+                    .map(|(c, ghc)| one(c, ghc, Vec::new()))
                     .reduce_with(|mut a, b| {
                         a.iter_mut().zip(&b).for_each(|(x, y)| x.add(y));
                         a
                     })
             })
-            .unwrap_or_else(|| one(&[], buf))
+            .unwrap_or_else(|| one(&[], &[], buf))
         } else {
-            one(rows, buf)
+            one(rows, gh, buf)
         }
     }
 
     fn is_small(&self, n: usize) -> bool {
-        n * SPARSE_FACTOR < self.b.offsets[self.b.n_features()]
+        // With a feature subset per node (forests) the sparse search touches only the
+        // drawn features of the node's rows, which beats a full histogram at any size.
+        self.p
+            .features_per_node
+            .is_some_and(|k| k < self.allowed.len())
+            || n * SPARSE_FACTOR < self.b.offsets[self.b.n_features()]
     }
 
     fn score(&self, c: &Cell) -> f64 {
@@ -328,7 +335,13 @@ impl Learner<'_> {
 
     /// [`Learner::best_split`] for a small node: per feature, accumulate only the bins its
     /// rows touch and scan those (cost ∝ rows, not bins).
-    fn best_split_sparse(&self, rows: &[u32], sum: &Cell, rng: &mut Rng) -> Option<Split> {
+    fn best_split_sparse(
+        &self,
+        rows: &[u32],
+        gh: &[Gh],
+        sum: &Cell,
+        rng: &mut Rng,
+    ) -> Option<Split> {
         let parent = self.score(sum);
         let mut best = None;
         let mut cells = [Cell::default(); 256];
@@ -337,15 +350,14 @@ impl Learner<'_> {
         for f in self.features(rng) {
             let col = &self.b.cols[f];
             touched.clear();
-            for &r in rows {
-                let r = r as usize;
-                let b = col[r];
+            for (&r, &[g, h]) in rows.iter().zip(gh) {
+                let b = col[r as usize];
                 let c = &mut cells[b as usize];
                 if c.c == 0 {
                     touched.push(b);
                 }
-                c.g += self.g[r];
-                c.h += self.h[r];
+                c.g += g;
+                c.h += h;
                 c.c += 1;
             }
             touched.sort_unstable();
@@ -368,12 +380,13 @@ impl Learner<'_> {
         &self,
         hist: Option<&Vec<Cell>>,
         rows: &[u32],
+        gh: &[Gh],
         sum: &Cell,
         rng: &mut Rng,
     ) -> Option<Split> {
         match hist {
             Some(h) => self.best_split(h, sum, rng),
-            None => self.best_split_sparse(rows, sum, rng),
+            None => self.best_split_sparse(rows, gh, sum, rng),
         }
     }
 
@@ -397,27 +410,25 @@ pub fn grow(
     p: &TreeParams,
     rng: &mut Rng,
 ) -> Grown {
-    let l = Learner {
-        b,
-        g,
-        h,
-        allowed,
-        p,
-    };
+    let l = Learner { b, allowed, p };
+    let mut gh: Vec<Gh> = rows
+        .iter()
+        .map(|&r| [g[r as usize], h[r as usize]])
+        .collect();
     let mut nodes = vec![Node::Leaf(0.0)];
     let mut gains = vec![0.0; b.n_features()];
     let mut leaves = Vec::new();
     let mut sum = Cell::default();
-    for &r in rows.iter() {
-        sum.g += g[r as usize];
-        sum.h += h[r as usize];
+    for &[gr, hr] in &gh {
+        sum.g += gr;
+        sum.h += hr;
         sum.c += 1;
     }
     // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
     // zero fresh pages for every node).
     let mut pool: Vec<Vec<Cell>> = Vec::new();
-    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &mut pool)));
-    let split = timed(1, || l.split_of(hist.as_ref(), rows, &sum, rng));
+    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &gh, &mut pool)));
+    let split = timed(1, || l.split_of(hist.as_ref(), rows, &gh, &sum, rng));
     let mut pending = vec![Pending {
         node: 0,
         start: 0,
@@ -429,6 +440,7 @@ pub fn grow(
     }];
     let mut n_leaves = 1usize;
     let mut scratch: Vec<u32> = Vec::new();
+    let mut scratch_gh: Vec<Gh> = Vec::new();
     let leaf_value = |c: &Cell| {
         if c.h + p.lambda > 0.0 {
             -c.g / (c.h + p.lambda)
@@ -467,50 +479,72 @@ pub fn grow(
             }
             continue;
         };
-        // partition rows[start..end] stably: left rows first
+        // partition rows[start..end] (and their gradients) stably: left rows first
         let seg = &mut rows[cand.start..cand.end];
+        let seg_gh = &mut gh[cand.start..cand.end];
         let n_left = timed(2, || {
             if p.parallel && seg.len() > 200_000 {
                 let chunk = seg.len().div_ceil(parallel::num_threads().max(1));
-                let parts: Vec<(Vec<u32>, Vec<u32>)> = parallel::install(|| {
+                type Side = (Vec<u32>, Vec<Gh>);
+                let parts: Vec<(Side, Side)> = parallel::install(|| {
                     seg.par_chunks(chunk)
-                        .map(|c| c.iter().partition(|&&r| l.goes_left(&s, r)))
+                        .zip(seg_gh.par_chunks(chunk))
+                        .map(|(c, cg)| {
+                            let (mut left, mut right): (Side, Side) = Default::default();
+                            for (&r, &v) in c.iter().zip(cg) {
+                                let side = if l.goes_left(&s, r) {
+                                    &mut left
+                                } else {
+                                    &mut right
+                                };
+                                side.0.push(r);
+                                side.1.push(v);
+                            }
+                            (left, right)
+                        })
                         .collect()
                 });
                 let mut k = 0;
-                for (left, _) in &parts {
+                for ((left, lg), _) in &parts {
                     seg[k..k + left.len()].copy_from_slice(left);
+                    seg_gh[k..k + left.len()].copy_from_slice(lg);
                     k += left.len();
                 }
                 let n_left = k;
-                for (_, right) in &parts {
+                for (_, (right, rg)) in &parts {
                     seg[k..k + right.len()].copy_from_slice(right);
+                    seg_gh[k..k + right.len()].copy_from_slice(rg);
                     k += right.len();
                 }
                 n_left
             } else {
                 scratch.clear();
+                scratch_gh.clear();
                 let mut n_left = 0;
                 for k in 0..seg.len() {
-                    let r = seg[k];
+                    let (r, v) = (seg[k], seg_gh[k]);
                     if l.goes_left(&s, r) {
                         seg[n_left] = r;
+                        seg_gh[n_left] = v;
                         n_left += 1;
                     } else {
                         scratch.push(r);
+                        scratch_gh.push(v);
                     }
                 }
                 seg[n_left..].copy_from_slice(&scratch);
+                seg_gh[n_left..].copy_from_slice(&scratch_gh);
                 n_left
             }
         });
         let mid = cand.start + n_left;
         let (left_rows, right_rows) = rows[cand.start..cand.end].split_at(n_left);
         let small_is_left = left_rows.len() <= right_rows.len();
+        let (left_gh, right_gh) = gh[cand.start..cand.end].split_at(n_left);
         let mut ss = Cell::default();
-        for &r in if small_is_left { left_rows } else { right_rows } {
-            ss.g += g[r as usize];
-            ss.h += h[r as usize];
+        for &[gr, hr] in if small_is_left { left_gh } else { right_gh } {
+            ss.g += gr;
+            ss.h += hr;
             ss.c += 1;
         }
         let (ls, rs) = if small_is_left {
@@ -518,16 +552,16 @@ pub fn grow(
         } else {
             (cand.sum.sub(&ss), ss)
         };
-        let (small, large) = if small_is_left {
-            (left_rows, right_rows)
+        let (small, small_gh, large) = if small_is_left {
+            (left_rows, left_gh, right_rows)
         } else {
-            (right_rows, left_rows)
+            (right_rows, right_gh, left_rows)
         };
         // Histograms for both children when the larger one is big enough to need one: the
         // smaller child's from its rows, the larger one's by subtraction.
         let (lh, rh) = match cand.hist.take() {
             Some(mut ph) if !l.is_small(large.len()) => {
-                let sh = timed(0, || l.hist(small, &mut pool));
+                let sh = timed(0, || l.hist(small, small_gh, &mut pool));
                 ph.iter_mut().zip(&sh).for_each(|(a, c)| *a = a.sub(c));
                 if small_is_left {
                     (Some(sh), Some(ph))
@@ -556,8 +590,20 @@ pub fn grow(
         let depth = cand.depth + 1;
         let (lsplit, rsplit) = timed(1, || {
             (
-                l.split_of(lh.as_ref(), &rows[cand.start..mid], &ls, rng),
-                l.split_of(rh.as_ref(), &rows[mid..cand.end], &rs, rng),
+                l.split_of(
+                    lh.as_ref(),
+                    &rows[cand.start..mid],
+                    &gh[cand.start..mid],
+                    &ls,
+                    rng,
+                ),
+                l.split_of(
+                    rh.as_ref(),
+                    &rows[mid..cand.end],
+                    &gh[mid..cand.end],
+                    &rs,
+                    rng,
+                ),
             )
         });
         pending.push(Pending {

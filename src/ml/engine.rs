@@ -65,9 +65,17 @@ pub fn fit(
             reason: "has no observations".into(),
         });
     }
+    let prof = std::env::var_os("SHELFCAST_PROFILE").is_some();
+    let t0 = std::time::Instant::now();
     let tr = spec.transform(&panel)?;
     let design = spec.design(data, &tr.z, false)?;
     let (n, f) = (design.n_rows(), design.n_features);
+    if prof {
+        eprintln!(
+            "features: {n} rows x {f} in {:.3}s",
+            t0.elapsed().as_secs_f64()
+        );
+    }
     if n == 0 {
         return Err(Error::param(
             "lags",
@@ -148,6 +156,13 @@ pub fn fit(
                 MlModel::Forest(Forest::fit(&b, &design.y, &no_skip, p, progress))
             }
         };
+        if prof {
+            eprintln!(
+                "{}: trained at {:.3}s",
+                s.name(),
+                t0.elapsed().as_secs_f64()
+            );
+        }
         if !matches!(s, MlSpec::GradientBoosting(_) | MlSpec::RandomForest(_)) {
             progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }

@@ -1,5 +1,6 @@
 //! Random forest regression, written natively because linfa-trees 0.8 only has
-//! classification trees: bootstrap samples, a random subset of features at every split,
+//! classification trees: bootstrap samples (as row weights), a random subset of features
+//! at every split,
 //! fully grown histogram CART trees (squared error: `g = −y`, `h = 1`, see `tree.rs`),
 //! rayon across trees. The prediction is the mean of the trees.
 
@@ -34,7 +35,8 @@ impl Forest {
         let h = vec![1.0; y.len()];
         let nf = b.n_features();
         let allowed: Vec<usize> = (0..nf).collect();
-        let k = ((p.max_features * nf as f64).round() as usize).clamp(1, nf);
+        // scikit-learn's rule: max(1, int(max_features · n_features))
+        let k = ((p.max_features * nf as f64).floor() as usize).clamp(1, nf);
         let tp = TreeParams {
             max_leaves: usize::MAX,
             max_depth: p.max_depth,
@@ -50,15 +52,25 @@ impl Forest {
                 .into_par_iter()
                 .map(|t| {
                     let mut rng = Rng::new(p.seed, t as u64 + 1);
-                    let mut rows: Vec<u32> = if p.bootstrap {
+                    let out = if p.bootstrap {
+                        // A bootstrap sample as per-row counts (weights): each distinct row
+                        // is visited once, and min_samples_leaf counts distinct rows (as
+                        // scikit-learn's does).
                         let m = ((p.max_samples * pool.len() as f64).round() as usize).max(1);
-                        let mut r: Vec<u32> = (0..m).map(|_| pool[rng.below(pool.len())]).collect();
-                        r.sort_unstable(); // memory-friendly access order
-                        r
+                        let mut counts = vec![0u32; y.len()];
+                        for _ in 0..m {
+                            counts[pool[rng.below(pool.len())] as usize] += 1;
+                        }
+                        let mut rows: Vec<u32> = (0..y.len() as u32)
+                            .filter(|&r| counts[r as usize] > 0)
+                            .collect();
+                        let hw: Vec<f64> = counts.iter().map(|&c| f64::from(c)).collect();
+                        let gw: Vec<f64> = hw.iter().zip(y).map(|(w, v)| -w * v).collect();
+                        grow(b, &gw, &hw, &mut rows, &allowed, &tp, &mut rng)
                     } else {
-                        pool.clone()
+                        let mut rows = pool.clone();
+                        grow(b, &g, &h, &mut rows, &allowed, &tp, &mut rng)
                     };
-                    let out = grow(b, &g, &h, &mut rows, &allowed, &tp, &mut rng);
                     progress.fetch_add(1, Ordering::Relaxed);
                     (out.tree, out.gains)
                 })

@@ -280,7 +280,9 @@ class DemandForecaster:
             if self._ml_sigma is None:
                 assert self._exog is not None
                 e = self._exog
-                self._ml_sigma = self._ml.sigmas(self._y, self._offsets, e.days, e.dynamic, e.statics)
+                self._ml_sigma = self._ml.sigmas(
+                    self._y, self._offsets, e.days, e.dynamic, e.statics
+                )
             sig[:, self._ml_idx] = self._ml_sigma
         return sig
 

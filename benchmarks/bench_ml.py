@@ -236,13 +236,15 @@ def main() -> None:
             results.append(r)
             print(
                 f"{kind:7s} {lib:22s} {r['seconds']:8.2f} s  MAE {r['mae']:.3f}  "
-                f"RMSSE {r['rmsse']:.3f}  peak +{r['peak_mb']:.0f} MB  ({r['series']} series, {r['rows']} rows)",
+                f"RMSSE {r['rmsse']:.3f}  peak +{r['peak_mb']:.0f} MB  "
+                f"({r['series']} series, {r['rows']} rows)",
                 flush=True,
             )
     print()
     print(
         f"{'model':8s} {'shelfcast s':>12s} {'peer s':>9s} {'speed-up':>9s} {'MAE sc':>8s} "
-        f"{'MAE peer':>9s} {'RMSSE sc':>9s} {'RMSSE peer':>10s} {'mem sc MB':>10s} {'mem peer MB':>11s}"
+        f"{'MAE peer':>9s} {'RMSSE sc':>9s} {'RMSSE peer':>10s} {'mem sc MB':>10s} "
+        f"{'mem peer MB':>11s}"
     )
     for kind in a.models:
         rs = {r["lib"] == "shelfcast": r for r in results if r["kind"] == kind}
@@ -251,7 +253,8 @@ def main() -> None:
         s, q = rs[True], rs[False]
         print(
             f"{kind:8s} {s['seconds']:12.2f} {q['seconds']:9.2f} "
-            f"{q['seconds'] / s['seconds']:8.1f}x {s['mae']:8.3f} {q['mae']:9.3f} {s['rmsse']:9.3f} {q['rmsse']:10.3f} "
+            f"{q['seconds'] / s['seconds']:8.1f}x {s['mae']:8.3f} {q['mae']:9.3f} "
+            f"{s['rmsse']:9.3f} {q['rmsse']:10.3f} "
             f"{s['peak_mb']:10.0f} {q['peak_mb']:11.0f}"
         )
         if kind == "linear" and s["extra"] and q["extra"]:

@@ -20,5 +20,8 @@ lint:  ## rustfmt, clippy, ruff, stub check
 bench:  ## benchmarks against statsforecast
 	python benchmarks/bench_forecast.py
 
+bench-ml:  ## ML models vs mlforecast + LightGBM / scikit-learn (pip install ".[bench]")
+	python benchmarks/bench_ml.py
+
 plan:  ## the main job on the bundled data
 	shelfcast plan

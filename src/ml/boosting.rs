@@ -72,6 +72,7 @@ impl Booster {
         let mut tree_gains = Vec::with_capacity(p.n_estimators);
         let (mut best_loss, mut best_iter) = (f64::INFINITY, 0usize);
         let mut leaf_of = vec![0u32; n];
+        let mut rows: Vec<u32> = Vec::with_capacity(train.len());
         let exps = obj.log_exponents();
         let (k1, k2) = exps.unwrap_or((0.0, 0.0));
         let (mut e1, mut e2) = if exps.is_some() {
@@ -100,15 +101,19 @@ impl Booster {
                         });
                 }
             });
-            let mut rows: Vec<u32> = if p.bagging_fraction < 1.0 {
-                train
-                    .iter()
-                    .copied()
-                    .filter(|_| rng.uniform() < p.bagging_fraction)
-                    .collect()
+            // one row buffer for every round (a fresh 4-byte-per-row vector per tree would
+            // be new pages the kernel zeroes every time)
+            rows.clear();
+            if p.bagging_fraction < 1.0 {
+                rows.extend(
+                    train
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.uniform() < p.bagging_fraction),
+                );
             } else {
-                train.clone()
-            };
+                rows.extend_from_slice(&train);
+            }
             let allowed: Vec<usize> = if p.feature_fraction < 1.0 {
                 let k = ((p.feature_fraction * nf as f64).round() as usize).clamp(1, nf);
                 rng.choose(nf, k)

@@ -514,6 +514,7 @@ pub fn grow(
     let mut n_leaves = 1usize;
     let mut scratch: Vec<u32> = Vec::new();
     let mut scratch_gh: Vec<Gh> = Vec::new();
+    let mut big: Vec<u32> = Vec::new();
     let leaf_value = |c: &Cell| {
         if c.h + p.lambda > 0.0 {
             -c.g / (c.h + p.lambda)
@@ -560,46 +561,46 @@ pub fn grow(
             &mut []
         };
         let n_left = timed(2, || {
-            if p.parallel && seg.len() > 60_000 {
+            if p.parallel && !ordered && seg.len() > 60_000 {
+                // Two parallel passes into a buffer reused across splits: count each chunk's
+                // left rows, then write every chunk's rows into its own disjoint slots.
                 let chunk = seg.len().div_ceil(parallel::num_threads().max(1));
-                type Side = (Vec<u32>, Vec<Gh>);
-                let parts: Vec<(Side, Side)> = parallel::install(|| {
-                    let seg_gh: &[Gh] = seg_gh;
-                    seg.par_chunks(chunk)
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let (mut left, mut right): (Side, Side) = Default::default();
-                            for (k, &r) in c.iter().enumerate() {
-                                let side = if l.goes_left(&s, r) {
-                                    &mut left
-                                } else {
-                                    &mut right
-                                };
-                                side.0.push(r);
-                                if ordered {
-                                    side.1.push(seg_gh[i * chunk + k]);
-                                }
-                            }
-                            (left, right)
-                        })
+                let seg_ro: &[u32] = seg;
+                let counts: Vec<usize> = parallel::install(|| {
+                    seg_ro
+                        .par_chunks(chunk)
+                        .map(|c| c.iter().filter(|&&r| l.goes_left(&s, r)).count())
                         .collect()
                 });
-                let mut k = 0;
-                for ((left, lg), _) in &parts {
-                    seg[k..k + left.len()].copy_from_slice(left);
-                    if ordered {
-                        seg_gh[k..k + left.len()].copy_from_slice(lg);
-                    }
-                    k += left.len();
+                let n_left: usize = counts.iter().sum();
+                if big.len() < seg.len() {
+                    big.resize(seg.len(), 0);
                 }
-                let n_left = k;
-                for (_, (right, rg)) in &parts {
-                    seg[k..k + right.len()].copy_from_slice(right);
-                    if ordered {
-                        seg_gh[k..k + right.len()].copy_from_slice(rg);
-                    }
-                    k += right.len();
+                let out = &mut big[..seg.len()];
+                let (mut lrest, mut rrest) = out.split_at_mut(n_left);
+                let mut slots = Vec::with_capacity(counts.len());
+                for (c, &nl) in seg_ro.chunks(chunk).zip(&counts) {
+                    let (a, b) = std::mem::take(&mut lrest).split_at_mut(nl);
+                    lrest = b;
+                    let (x, y) = std::mem::take(&mut rrest).split_at_mut(c.len() - nl);
+                    rrest = y;
+                    slots.push((c, a, x));
                 }
+                parallel::install(|| {
+                    slots.into_par_iter().for_each(|(c, lp, rp)| {
+                        let (mut i, mut j) = (0, 0);
+                        for &r in c {
+                            if l.goes_left(&s, r) {
+                                lp[i] = r;
+                                i += 1;
+                            } else {
+                                rp[j] = r;
+                                j += 1;
+                            }
+                        }
+                    });
+                });
+                seg.copy_from_slice(&big[..seg.len()]);
                 n_left
             } else {
                 scratch.clear();

@@ -234,11 +234,8 @@ impl Learner<'_> {
         let total = self.b.offsets[nf];
         let all = self.allowed.len() == nf;
         let one = |chunk: &[u32], ghc: &[Gh], mut hist: Vec<HCell>| {
-            // Consecutive rows often share a bin (runs of zero sales), which chains every
-            // update on the one before; two interleaved copies halve that dependency.
-            let copies = if chunk.len() > 8 * total { 2 } else { 1 };
             hist.clear();
-            hist.resize(total * copies, [0.0; 3]);
+            hist.resize(total, [0.0; 3]);
             for (k, &r) in chunk.iter().enumerate() {
                 let r = r as usize;
                 let [g, h] = if self.ordered {
@@ -247,9 +244,8 @@ impl Learner<'_> {
                     [self.g[r], self.h[r]]
                 };
                 let row = &self.b.rows[r * nf..(r + 1) * nf];
-                let base = (k % copies) * total;
                 let mut add = |f: usize| {
-                    let c = &mut hist[base + self.b.offsets[f] + row[f] as usize];
+                    let c = &mut hist[self.b.offsets[f] + row[f] as usize];
                     c[0] += g;
                     c[1] += h;
                     c[2] += 1.0;
@@ -259,15 +255,6 @@ impl Learner<'_> {
                 } else {
                     self.allowed.iter().for_each(|&f| add(f));
                 }
-            }
-            if copies > 1 {
-                let (a, rest) = hist.split_at_mut(total);
-                a.iter_mut().zip(rest.iter()).for_each(|(x, y)| {
-                    x[0] += y[0];
-                    x[1] += y[1];
-                    x[2] += y[2];
-                });
-                hist.truncate(total);
             }
             hist
         };

@@ -1,7 +1,7 @@
 //! Split finding for the histogram tree learner (`tree.rs`): per-node histograms of
 //! (Σg, Σh, rows) per feature bin, built row-wise (dense; the larger child by subtraction)
 //! or, for small nodes and forests, from the bins the node's rows touch (sparse); the scan
-//! of every threshold with missing values sent left or right; and the row test of a split.
+//! of every threshold with missing values sent left or right.
 
 use super::histogram::Binned;
 use super::rng::Rng;
@@ -88,6 +88,7 @@ impl Learner<'_> {
         let nf = self.b.n_features();
         let total = self.b.offsets[nf];
         let all = self.allowed.len() == nf;
+        let offs = &self.b.offsets[..nf];
         let one = |chunk: &[u32], ghc: &[Gh], mut hist: Vec<HCell>| {
             hist.clear();
             hist.resize(total, [0.0; 3]);
@@ -99,16 +100,20 @@ impl Learner<'_> {
                     [self.g[r], self.h[r]]
                 };
                 let row = &self.b.rows[r * nf..(r + 1) * nf];
-                let mut add = |f: usize| {
-                    let c = &mut hist[self.b.offsets[f] + row[f] as usize];
-                    c[0] += g;
-                    c[1] += h;
-                    c[2] += 1.0;
-                };
                 if all {
-                    (0..nf).for_each(&mut add);
+                    for (&bin, &o) in row.iter().zip(offs) {
+                        let c = &mut hist[o + bin as usize];
+                        c[0] += g;
+                        c[1] += h;
+                        c[2] += 1.0;
+                    }
                 } else {
-                    self.allowed.iter().for_each(|&f| add(f));
+                    for &f in self.allowed {
+                        let c = &mut hist[offs[f] + row[f] as usize];
+                        c[0] += g;
+                        c[1] += h;
+                        c[2] += 1.0;
+                    }
                 }
             }
             hist
@@ -291,15 +296,6 @@ impl Learner<'_> {
         match hist {
             Some(h) => self.best_split(h, sum, rng),
             None => self.best_split_sparse(rows, gh, sum, rng),
-        }
-    }
-
-    pub(super) fn goes_left(&self, s: &Split, r: u32) -> bool {
-        let v = self.b.cols[s.feature][r as usize];
-        if v == 0 {
-            s.nan_left
-        } else {
-            v <= s.bin
         }
     }
 }

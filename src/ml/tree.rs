@@ -248,6 +248,15 @@ pub fn grow(
             continue;
         };
         // partition rows[start..end] (and their gradients) stably: left rows first
+        let col = &b.cols[s.feature];
+        let goes_left = |r: u32| {
+            let v = col[r as usize];
+            if v == 0 {
+                s.nan_left
+            } else {
+                v <= s.bin
+            }
+        };
         let seg = &mut rows[cand.start..cand.end];
         let seg_gh: &mut [Gh] = if ordered {
             &mut gh[cand.start..cand.end]
@@ -263,7 +272,7 @@ pub fn grow(
                 let counts: Vec<usize> = parallel::install(|| {
                     seg_ro
                         .par_chunks(chunk)
-                        .map(|c| c.iter().filter(|&&r| l.goes_left(&s, r)).count())
+                        .map(|c| c.iter().filter(|&&r| goes_left(r)).count())
                         .collect()
                 });
                 let n_left: usize = counts.iter().sum();
@@ -284,7 +293,7 @@ pub fn grow(
                     slots.into_par_iter().for_each(|(c, lp, rp)| {
                         let (mut i, mut j) = (0, 0);
                         for &r in c {
-                            if l.goes_left(&s, r) {
+                            if goes_left(r) {
                                 lp[i] = r;
                                 i += 1;
                             } else {
@@ -303,7 +312,7 @@ pub fn grow(
                 if ordered {
                     for k in 0..seg.len() {
                         let (r, v) = (seg[k], seg_gh[k]);
-                        if l.goes_left(&s, r) {
+                        if goes_left(r) {
                             seg[n_left] = r;
                             seg_gh[n_left] = v;
                             n_left += 1;
@@ -316,7 +325,7 @@ pub fn grow(
                 } else {
                     for k in 0..seg.len() {
                         let r = seg[k];
-                        if l.goes_left(&s, r) {
+                        if goes_left(r) {
                             seg[n_left] = r;
                             n_left += 1;
                         } else {

@@ -21,5 +21,8 @@ bench:  ## benchmarks against statsforecast and stockpyl
 	python benchmarks/bench_forecast.py
 	python benchmarks/bench_planner.py
 
+bench-ml:  ## ML models vs mlforecast + LightGBM / scikit-learn (pip install ".[bench]")
+	python benchmarks/bench_ml.py
+
 plan:  ## the main job on the bundled data
 	shelfcast plan

@@ -71,7 +71,8 @@ impl Booster {
         let mut gains = vec![0.0; nf];
         let mut tree_gains = Vec::with_capacity(p.n_estimators);
         let (mut best_loss, mut best_iter) = (f64::INFINITY, 0usize);
-        let mut in_sample = vec![false; n];
+        let mut leaf_of = vec![0u32; n];
+        let mut rows: Vec<u32> = Vec::with_capacity(train.len());
         let exps = obj.log_exponents();
         let (k1, k2) = exps.unwrap_or((0.0, 0.0));
         let (mut e1, mut e2) = if exps.is_some() {
@@ -100,15 +101,19 @@ impl Booster {
                         });
                 }
             });
-            let mut rows: Vec<u32> = if p.bagging_fraction < 1.0 {
-                train
-                    .iter()
-                    .copied()
-                    .filter(|_| rng.uniform() < p.bagging_fraction)
-                    .collect()
+            // one row buffer for every round (a fresh 4-byte-per-row vector per tree would
+            // be new pages the kernel zeroes every time)
+            rows.clear();
+            if p.bagging_fraction < 1.0 {
+                rows.extend(
+                    train
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.uniform() < p.bagging_fraction),
+                );
             } else {
-                train.clone()
-            };
+                rows.extend_from_slice(&train);
+            }
             let allowed: Vec<usize> = if p.feature_fraction < 1.0 {
                 let k = ((p.feature_fraction * nf as f64).round() as usize).clamp(1, nf);
                 rng.choose(nf, k)
@@ -128,34 +133,48 @@ impl Booster {
                 }
             }
             grown.tree.scale(p.learning_rate);
-            // Sampled rows get their leaf value directly; the others go down the tree.
-            for &(node, s, e) in &grown.leaves {
-                if let Node::Leaf(v) = grown.tree.nodes[node] {
-                    let (m1, m2) = ((k1 * v).exp(), (k2 * v).exp());
-                    for &r in &rows[s..e] {
-                        let r = r as usize;
-                        f[r] += v;
-                        in_sample[r] = true;
-                        if exps.is_some() {
-                            e1[r] *= m1;
-                            e2[r] *= m2;
-                        }
-                    }
-                }
-            }
+            // Each row's leaf: sampled rows from the leaves' row ranges, the others (bagging)
+            // down the tree; then one parallel pass updates the scores (and, for log-link
+            // objectives, the cached exponentials by the leaf's factor).
+            let tree = &grown.tree;
+            let per_node: Vec<[f64; 3]> = tree
+                .nodes
+                .iter()
+                .map(|nd| match *nd {
+                    Node::Leaf(v) => [v, (k1 * v).exp(), (k2 * v).exp()],
+                    Node::Split { .. } => [0.0, 1.0, 1.0],
+                })
+                .collect();
             if rows.len() < n {
-                let tree = &grown.tree;
-                for r in 0..n {
-                    if !in_sample[r] {
-                        f[r] += tree.predict_binned(b, r);
-                        if exps.is_some() {
-                            e1[r] = (k1 * f[r]).exp();
-                            e2[r] = (k2 * f[r]).exp();
-                        }
+                parallel::install(|| {
+                    leaf_of.par_iter_mut().enumerate().for_each(|(r, l)| {
+                        *l = tree.leaf_binned(b, r) as u32;
+                    });
+                });
+            } else {
+                for &(node, s, e) in &grown.leaves {
+                    for &r in &rows[s..e] {
+                        leaf_of[r as usize] = node as u32;
                     }
                 }
             }
-            in_sample.iter_mut().for_each(|s| *s = false);
+            parallel::install(|| {
+                if exps.is_some() {
+                    f.par_iter_mut()
+                        .zip(e1.par_iter_mut().zip(e2.par_iter_mut()))
+                        .zip(leaf_of.par_iter())
+                        .for_each(|((fr, (a1, a2)), &l)| {
+                            let [v, m1, m2] = per_node[l as usize];
+                            *fr += v;
+                            *a1 *= m1;
+                            *a2 *= m2;
+                        });
+                } else {
+                    f.par_iter_mut()
+                        .zip(leaf_of.par_iter())
+                        .for_each(|(fr, &l)| *fr += per_node[l as usize][0]);
+                }
+            });
             let t3 = std::time::Instant::now();
             times[0] += (t1 - t0).as_secs_f64();
             times[1] += (t2 - t1).as_secs_f64();
@@ -180,7 +199,7 @@ impl Booster {
             }
         }
         if prof {
-            let ns = |k: usize| super::tree::PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
+            let ns = |k: usize| super::split::PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
             eprintln!(
                 "boosting: grad {:.2}s grow {:.2}s (hist {:.2}s, split {:.2}s, partition {:.2}s) update {:.2}s, hist rows {}",
                 times[0],
@@ -189,7 +208,7 @@ impl Booster {
                 ns(1),
                 ns(2),
                 times[2],
-                super::tree::PROFILE_NS[3].load(Ordering::Relaxed)
+                super::split::PROFILE_NS[3].load(Ordering::Relaxed)
             );
         }
         trees.truncate(best_iter.max(1));

@@ -366,7 +366,9 @@ mod tests {
             ModelParams::named("GradientBoosting")
                 .with("min_samples_leaf", 5.0)
                 .with("n_estimators", 200.0),
-            ModelParams::named("RandomForest").with("n_estimators", 20.0),
+            ModelParams::named("RandomForest")
+                .with("n_estimators", 5.0)
+                .with("bootstrap", 0.0),
         ]
         .iter()
         .map(|p| MlSpec::check(p).unwrap())

@@ -78,7 +78,7 @@ impl Forest {
         });
         if std::env::var_os("SHELFCAST_PROFILE").is_some() {
             let ns = |k: usize| {
-                super::tree::PROFILE_NS[k].load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9
+                super::split::PROFILE_NS[k].load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e9
             };
             let nodes: usize = grown.iter().map(|(t, _)| t.nodes.len()).sum();
             eprintln!(

@@ -15,6 +15,7 @@ pub mod objective;
 pub mod persist;
 pub mod rng;
 pub mod spec;
+pub mod split;
 pub mod target;
 pub mod transforms;
 pub mod tree;

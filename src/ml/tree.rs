@@ -4,53 +4,15 @@
 //! CART variance-reduction tree). Each node's histogram of (Σg, Σh, count) per feature bin
 //! is built for the smaller child only, the larger one by subtraction from the parent.
 //! Split gain is `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`; missing values (bin 0) go to
-//! whichever side gains more. Growth is best-first up to `max_leaves` (boosting) or
-//! depth-first without a leaf limit (forest).
+//! whichever side gains more (split finding: `split.rs`). Growth is best-first up to
+//! `max_leaves` (boosting) or depth-first without a leaf limit (forest).
 
 use super::histogram::Binned;
 use super::rng::Rng;
 use crate::parallel;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Nanoseconds spent building histograms, searching splits and partitioning rows
-/// (read by `SHELFCAST_PROFILE` diagnostics).
-pub static PROFILE_NS: [AtomicU64; 4] = [
-    AtomicU64::new(0),
-    AtomicU64::new(0),
-    AtomicU64::new(0),
-    AtomicU64::new(0),
-];
-
-fn timed<T>(k: usize, f: impl FnOnce() -> T) -> T {
-    let t = std::time::Instant::now();
-    let out = f();
-    PROFILE_NS[k].fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    out
-}
-
-/// Histogram cell: sums of gradients, hessians and rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Cell {
-    g: f64,
-    h: f64,
-    c: u32,
-}
-
-impl Cell {
-    fn add(&mut self, o: &Cell) {
-        self.g += o.g;
-        self.h += o.h;
-        self.c += o.c;
-    }
-    fn sub(&self, o: &Cell) -> Cell {
-        Cell {
-            g: self.g - o.g,
-            h: self.h - o.h,
-            c: self.c - o.c,
-        }
-    }
-}
+use super::split::{timed, Cell, Gh, HCell, Learner, Split};
 
 /// How a tree is grown.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +103,28 @@ impl Tree {
         }
     }
 
+    /// The leaf (node index) binned row `r` falls in.
+    pub fn leaf_binned(&self, b: &Binned, r: usize) -> usize {
+        let mut i = 0;
+        loop {
+            match self.nodes[i] {
+                Node::Leaf(_) => return i,
+                Node::Split {
+                    feature,
+                    bin,
+                    nan_left,
+                    left,
+                    right,
+                    ..
+                } => {
+                    let v = b.cols[feature as usize][r];
+                    let go_left = if v == 0 { nan_left } else { v <= bin };
+                    i = if go_left { left } else { right } as usize;
+                }
+            }
+        }
+    }
+
     /// Multiply every leaf value by `k`.
     pub fn scale(&mut self, k: f64) {
         for n in &mut self.nodes {
@@ -162,269 +146,14 @@ pub struct Grown {
     pub gains: Vec<f64>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    gain: f64,
-    feature: usize,
-    bin: u8,
-    nan_left: bool,
-}
-
-/// Nodes with fewer rows than this many histogram cells (all features) find their splits
-/// by sorting their rows' bins instead of scanning full histograms (deep forest nodes).
-const SPARSE_FACTOR: usize = 2;
-
 struct Pending {
     node: usize,
     start: usize,
     end: usize,
     depth: usize,
     sum: Cell,
-    hist: Option<Vec<Cell>>,
+    hist: Option<Vec<HCell>>,
     split: Option<Split>,
-}
-
-struct Learner<'a> {
-    b: &'a Binned,
-    g: &'a [f64],
-    h: &'a [f64],
-    allowed: &'a [usize],
-    p: &'a TreeParams,
-    /// Whether gradients travel with the partitioned rows (`gh`), see [`Gh`].
-    ordered: bool,
-}
-
-/// Gradient and hessian of a row, kept in the order of the partitioned rows for deep
-/// trees (forests), so every pass over a node reads them sequentially although the node's
-/// rows are scattered. Shallow boosting trees read `g[r]`, `h[r]` instead, which keeps the
-/// partition (which scans every split's parent) moving 4 bytes per row instead of 20.
-type Gh = [f64; 2];
-
-impl Learner<'_> {
-    /// Flat histogram (cells of feature f at `offsets[f]..offsets[f + 1]`), row-wise.
-    fn hist(&self, rows: &[u32], gh: &[Gh], pool: &mut Vec<Vec<Cell>>) -> Vec<Cell> {
-        PROFILE_NS[3].fetch_add(rows.len() as u64, Ordering::Relaxed);
-        let nf = self.b.n_features();
-        let total = self.b.offsets[nf];
-        let all = self.allowed.len() == nf;
-        let one = |chunk: &[u32], ghc: &[Gh], mut hist: Vec<Cell>| {
-            // Consecutive rows often share a bin (runs of zero sales), which chains every
-            // update on the one before; two interleaved copies halve that dependency.
-            let copies = if chunk.len() > 8 * total { 2 } else { 1 };
-            hist.clear();
-            hist.resize(total * copies, Cell::default());
-            for (k, &r) in chunk.iter().enumerate() {
-                let r = r as usize;
-                let [g, h] = if self.ordered {
-                    ghc[k]
-                } else {
-                    [self.g[r], self.h[r]]
-                };
-                let row = &self.b.rows[r * nf..(r + 1) * nf];
-                let base = (k % copies) * total;
-                let mut add = |f: usize| {
-                    let c = &mut hist[base + self.b.offsets[f] + row[f] as usize];
-                    c.g += g;
-                    c.h += h;
-                    c.c += 1;
-                };
-                if all {
-                    (0..nf).for_each(&mut add);
-                } else {
-                    self.allowed.iter().for_each(|&f| add(f));
-                }
-            }
-            if copies > 1 {
-                let (a, rest) = hist.split_at_mut(total);
-                a.iter_mut().zip(rest.iter()).for_each(|(x, y)| x.add(y));
-                hist.truncate(total);
-            }
-            hist
-        };
-        let buf = pool.pop().unwrap_or_default();
-        if self.p.parallel && rows.len() > 100_000 {
-            let chunk = rows.len().div_ceil(parallel::num_threads().max(1));
-            parallel::install(|| {
-                rows.par_chunks(chunk)
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let ghc = if self.ordered {
-                            &gh[i * chunk..i * chunk + c.len()]
-                        } else {
-                            &[]
-                        };
-                        one(c, ghc, Vec::new())
-                    })
-                    .reduce_with(|mut a, b| {
-                        a.iter_mut().zip(&b).for_each(|(x, y)| x.add(y));
-                        a
-                    })
-            })
-            .unwrap_or_else(|| one(&[], &[], buf))
-        } else {
-            one(rows, gh, buf)
-        }
-    }
-
-    fn is_small(&self, n: usize) -> bool {
-        // With a feature subset per node (forests) the sparse search touches only the
-        // drawn features of the node's rows, which beats a full histogram at any size.
-        self.p
-            .features_per_node
-            .is_some_and(|k| k < self.allowed.len())
-            || n * SPARSE_FACTOR < self.b.offsets[self.b.n_features()]
-    }
-
-    fn score(&self, c: &Cell) -> f64 {
-        c.g * c.g / (c.h + self.p.lambda)
-    }
-
-    fn ok(&self, c: &Cell) -> bool {
-        c.c as usize >= self.p.min_samples_leaf && c.h >= self.p.min_hessian
-    }
-
-    fn features(&self, rng: &mut Rng) -> Vec<usize> {
-        match self.p.features_per_node {
-            Some(k) if k < self.allowed.len() => rng
-                .choose(self.allowed.len(), k)
-                .into_iter()
-                .map(|i| self.allowed[i])
-                .collect(),
-            _ => self.allowed.to_vec(),
-        }
-    }
-
-    /// Scan one feature's non-missing bins in increasing order (`cells`), with the
-    /// missing-value cell `nan`, updating `best`.
-    fn scan(
-        &self,
-        f: usize,
-        cells: impl Iterator<Item = (usize, Cell)>,
-        nan: Cell,
-        sum: &Cell,
-        parent: f64,
-        best: &mut Option<Split>,
-    ) {
-        let mut consider = |gain: f64, bin: usize, nan_left: bool| {
-            if gain > 1e-12 && best.is_none_or(|b| gain > b.gain) {
-                *best = Some(Split {
-                    gain,
-                    feature: f,
-                    bin: bin as u8,
-                    nan_left,
-                });
-            }
-        };
-        let mut acc = Cell::default();
-        let non_nan = sum.c - nan.c;
-        for (b, cell) in cells {
-            if cell.c == 0 {
-                continue;
-            }
-            acc.add(&cell);
-            let right = sum.sub(&acc);
-            if right.c > 0 && self.ok(&acc) && self.ok(&right) {
-                consider(self.score(&acc) + self.score(&right) - parent, b, false);
-            }
-            if nan.c > 0 {
-                let mut left = acc;
-                left.add(&nan);
-                let right = sum.sub(&left);
-                if right.c > 0 && self.ok(&left) && self.ok(&right) {
-                    consider(self.score(&left) + self.score(&right) - parent, b, true);
-                }
-            }
-            if acc.c >= non_nan {
-                break; // every non-missing row is already on the left
-            }
-        }
-    }
-
-    fn best_split(&self, hist: &[Cell], sum: &Cell, rng: &mut Rng) -> Option<Split> {
-        let parent = self.score(sum);
-        let mut best = None;
-        for f in self.features(rng) {
-            let hf = &hist[self.b.offsets[f]..self.b.offsets[f + 1]];
-            let cells = hf.iter().copied().enumerate().skip(1);
-            self.scan(f, cells, hf[0], sum, parent, &mut best);
-        }
-        best
-    }
-
-    /// [`Learner::best_split`] for a small node: per feature, accumulate only the bins its
-    /// rows touch and scan those (cost ∝ rows, not bins).
-    fn best_split_sparse(
-        &self,
-        rows: &[u32],
-        gh: &[Gh],
-        sum: &Cell,
-        rng: &mut Rng,
-    ) -> Option<Split> {
-        let parent = self.score(sum);
-        let mut best = None;
-        let mut cells = [Cell::default(); 256];
-        let mut touched: Vec<u8> = Vec::with_capacity(rows.len().min(256));
-        let mut ordered: Vec<(usize, Cell)> = Vec::with_capacity(rows.len().min(256));
-        for f in self.features(rng) {
-            let col = &self.b.cols[f];
-            touched.clear();
-            let mut add = |r: u32, g: f64, h: f64| {
-                let b = col[r as usize];
-                let c = &mut cells[b as usize];
-                if c.c == 0 {
-                    touched.push(b);
-                }
-                c.g += g;
-                c.h += h;
-                c.c += 1;
-            };
-            if self.ordered {
-                for (&r, &[g, h]) in rows.iter().zip(gh) {
-                    add(r, g, h);
-                }
-            } else {
-                for &r in rows {
-                    add(r, self.g[r as usize], self.h[r as usize]);
-                }
-            }
-            touched.sort_unstable();
-            ordered.clear();
-            let mut nan = Cell::default();
-            for &b in &touched {
-                let c = std::mem::take(&mut cells[b as usize]);
-                if b == 0 {
-                    nan = c;
-                } else {
-                    ordered.push((b as usize, c));
-                }
-            }
-            self.scan(f, ordered.iter().copied(), nan, sum, parent, &mut best);
-        }
-        best
-    }
-
-    fn split_of(
-        &self,
-        hist: Option<&Vec<Cell>>,
-        rows: &[u32],
-        gh: &[Gh],
-        sum: &Cell,
-        rng: &mut Rng,
-    ) -> Option<Split> {
-        match hist {
-            Some(h) => self.best_split(h, sum, rng),
-            None => self.best_split_sparse(rows, gh, sum, rng),
-        }
-    }
-
-    fn goes_left(&self, s: &Split, r: u32) -> bool {
-        let v = self.b.cols[s.feature][r as usize];
-        if v == 0 {
-            s.nan_left
-        } else {
-            v <= s.bin
-        }
-    }
 }
 
 /// Grow one tree on `rows` (partitioned in place by leaf) using only `allowed` features.
@@ -464,7 +193,7 @@ pub fn grow(
     }
     // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
     // zero fresh pages for every node).
-    let mut pool: Vec<Vec<Cell>> = Vec::new();
+    let mut pool: Vec<Vec<HCell>> = Vec::new();
     let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &gh, &mut pool)));
     let split = timed(1, || l.split_of(hist.as_ref(), rows, &gh, &sum, rng));
     let mut pending = vec![Pending {
@@ -479,6 +208,7 @@ pub fn grow(
     let mut n_leaves = 1usize;
     let mut scratch: Vec<u32> = Vec::new();
     let mut scratch_gh: Vec<Gh> = Vec::new();
+    let mut big: Vec<u32> = Vec::new();
     let leaf_value = |c: &Cell| {
         if c.h + p.lambda > 0.0 {
             -c.g / (c.h + p.lambda)
@@ -518,6 +248,15 @@ pub fn grow(
             continue;
         };
         // partition rows[start..end] (and their gradients) stably: left rows first
+        let col = &b.cols[s.feature];
+        let goes_left = |r: u32| {
+            let v = col[r as usize];
+            if v == 0 {
+                s.nan_left
+            } else {
+                v <= s.bin
+            }
+        };
         let seg = &mut rows[cand.start..cand.end];
         let seg_gh: &mut [Gh] = if ordered {
             &mut gh[cand.start..cand.end]
@@ -525,46 +264,46 @@ pub fn grow(
             &mut []
         };
         let n_left = timed(2, || {
-            if p.parallel && seg.len() > 200_000 {
+            if p.parallel && !ordered && seg.len() > 60_000 {
+                // Two parallel passes into a buffer reused across splits: count each chunk's
+                // left rows, then write every chunk's rows into its own disjoint slots.
                 let chunk = seg.len().div_ceil(parallel::num_threads().max(1));
-                type Side = (Vec<u32>, Vec<Gh>);
-                let parts: Vec<(Side, Side)> = parallel::install(|| {
-                    let seg_gh: &[Gh] = seg_gh;
-                    seg.par_chunks(chunk)
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let (mut left, mut right): (Side, Side) = Default::default();
-                            for (k, &r) in c.iter().enumerate() {
-                                let side = if l.goes_left(&s, r) {
-                                    &mut left
-                                } else {
-                                    &mut right
-                                };
-                                side.0.push(r);
-                                if ordered {
-                                    side.1.push(seg_gh[i * chunk + k]);
-                                }
-                            }
-                            (left, right)
-                        })
+                let seg_ro: &[u32] = seg;
+                let counts: Vec<usize> = parallel::install(|| {
+                    seg_ro
+                        .par_chunks(chunk)
+                        .map(|c| c.iter().filter(|&&r| goes_left(r)).count())
                         .collect()
                 });
-                let mut k = 0;
-                for ((left, lg), _) in &parts {
-                    seg[k..k + left.len()].copy_from_slice(left);
-                    if ordered {
-                        seg_gh[k..k + left.len()].copy_from_slice(lg);
-                    }
-                    k += left.len();
+                let n_left: usize = counts.iter().sum();
+                if big.len() < seg.len() {
+                    big.resize(seg.len(), 0);
                 }
-                let n_left = k;
-                for (_, (right, rg)) in &parts {
-                    seg[k..k + right.len()].copy_from_slice(right);
-                    if ordered {
-                        seg_gh[k..k + right.len()].copy_from_slice(rg);
-                    }
-                    k += right.len();
+                let out = &mut big[..seg.len()];
+                let (mut lrest, mut rrest) = out.split_at_mut(n_left);
+                let mut slots = Vec::with_capacity(counts.len());
+                for (c, &nl) in seg_ro.chunks(chunk).zip(&counts) {
+                    let (a, b) = std::mem::take(&mut lrest).split_at_mut(nl);
+                    lrest = b;
+                    let (x, y) = std::mem::take(&mut rrest).split_at_mut(c.len() - nl);
+                    rrest = y;
+                    slots.push((c, a, x));
                 }
+                parallel::install(|| {
+                    slots.into_par_iter().for_each(|(c, lp, rp)| {
+                        let (mut i, mut j) = (0, 0);
+                        for &r in c {
+                            if goes_left(r) {
+                                lp[i] = r;
+                                i += 1;
+                            } else {
+                                rp[j] = r;
+                                j += 1;
+                            }
+                        }
+                    });
+                });
+                seg.copy_from_slice(&big[..seg.len()]);
                 n_left
             } else {
                 scratch.clear();
@@ -573,7 +312,7 @@ pub fn grow(
                 if ordered {
                     for k in 0..seg.len() {
                         let (r, v) = (seg[k], seg_gh[k]);
-                        if l.goes_left(&s, r) {
+                        if goes_left(r) {
                             seg[n_left] = r;
                             seg_gh[n_left] = v;
                             n_left += 1;
@@ -586,7 +325,7 @@ pub fn grow(
                 } else {
                     for k in 0..seg.len() {
                         let r = seg[k];
-                        if l.goes_left(&s, r) {
+                        if goes_left(r) {
                             seg[n_left] = r;
                             n_left += 1;
                         } else {
@@ -599,6 +338,14 @@ pub fn grow(
             }
         });
         let mid = cand.start + n_left;
+        if n_left == 0 || mid == cand.end {
+            // An estimated count let a split through that sends every row one way: the
+            // node is a leaf (never loop on an identical child).
+            nodes[cand.node] = Node::Leaf(leaf_value(&cand.sum));
+            leaves.push((cand.node, cand.start, cand.end));
+            pool.extend(cand.hist.take());
+            continue;
+        }
         let (left_rows, right_rows) = rows[cand.start..cand.end].split_at(n_left);
         let small_is_left = left_rows.len() <= right_rows.len();
         let (left_gh, right_gh): (&[Gh], &[Gh]) = if ordered {
@@ -635,7 +382,11 @@ pub fn grow(
         let (lh, rh) = match cand.hist.take() {
             Some(mut ph) if !l.is_small(large.len()) => {
                 let sh = timed(0, || l.hist(small, small_gh, &mut pool));
-                ph.iter_mut().zip(&sh).for_each(|(a, c)| *a = a.sub(c));
+                ph.iter_mut().zip(&sh).for_each(|(a, c)| {
+                    a[0] -= c[0];
+                    a[1] -= c[1];
+                    a[2] -= c[2];
+                });
                 if small_is_left {
                     (Some(sh), Some(ph))
                 } else {
@@ -718,6 +469,16 @@ mod tests {
         let b = Binned::new(&x, x.len(), 1, 255);
         let g: Vec<f64> = y.iter().map(|v| -v).collect();
         let h = vec![1.0; y.len()];
+        // dense histograms, then the sparse search of forests
+        let mut sparse = params();
+        sparse.features_per_node = Some(1);
+        for p in [params(), sparse] {
+            let mut rows: Vec<u32> = (0..y.len() as u32).collect();
+            let grown = grow(&b, &g, &h, &mut rows, &[0], &p, &mut Rng::new(0, 0));
+            for (xi, yi) in x.iter().zip(&y) {
+                assert_eq!(grown.tree.predict(&[*xi]), *yi, "{p:?}");
+            }
+        }
         let mut rows: Vec<u32> = (0..y.len() as u32).collect();
         let grown = grow(&b, &g, &h, &mut rows, &[0], &params(), &mut Rng::new(0, 0));
         for (xi, yi) in x.iter().zip(&y) {
@@ -770,5 +531,59 @@ mod tests {
         let (a, c) = (grow_with(true), grow_with(false));
         assert_eq!(a.nodes.len(), 31);
         assert_eq!(a, c);
+    }
+
+    #[test]
+    fn sparse_and_dense_searches_agree() {
+        let n = 3000;
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| [(i % 7) as f64, ((i * 13) % 29) as f64])
+            .collect();
+        let g: Vec<f64> = (0..n)
+            .map(|i| -(((i % 7) * 3 + (i * 13) % 29 % 5) as f64))
+            .collect();
+        let h = vec![1.0; n];
+        let b = Binned::new(&x, n, 2, 255);
+        let mut dense = params();
+        dense.min_samples_leaf = 3;
+        let mut sparse = dense.clone();
+        sparse.features_per_node = Some(2);
+        let run = |p: &TreeParams| {
+            let mut rows: Vec<u32> = (0..n as u32).collect();
+            grow(&b, &g, &h, &mut rows, &[0, 1], p, &mut Rng::new(0, 0)).tree
+        };
+        let (a, c) = (run(&dense), run(&sparse));
+        for r in 0..n {
+            let row = &x[2 * r..2 * r + 2];
+            assert!((a.predict(row) - c.predict(row)).abs() < 1e-9, "row {r}");
+            assert!((a.predict(row) + g[r]).abs() < 1e-9, "row {r}");
+        }
+    }
+
+    #[test]
+    fn sparse_search_with_weights_fits_exactly() {
+        let n = 500;
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| [(i % 7) as f64, ((i * 13) % 29) as f64])
+            .collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| ((i % 7) * 3 + (i * 13) % 29 % 5) as f64)
+            .collect();
+        let w: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
+        let g: Vec<f64> = y.iter().zip(&w).map(|(v, w)| -v * w).collect();
+        let b = Binned::new(&x, n, 2, 255);
+        let mut p = params();
+        p.features_per_node = Some(2);
+        let mut rows: Vec<u32> = (0..n as u32).filter(|&r| w[r as usize] > 0.0).collect();
+        let t = grow(&b, &g, &w, &mut rows, &[0, 1], &p, &mut Rng::new(0, 0)).tree;
+        for r in 0..n {
+            let row = &x[2 * r..2 * r + 2];
+            assert!(
+                (t.predict(row) - y[r]).abs() < 1e-9,
+                "row {r}: {} vs {}",
+                t.predict(row),
+                y[r]
+            );
+        }
     }
 }

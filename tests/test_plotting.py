@@ -82,8 +82,9 @@ def test_plot_forecast_draws_history_points_and_interval_bands(data):
             verts = band.get_paths()[0].vertices[:, 1]
             inner = verts[1 : 2 * H + 1]  # drop the closing points
             assert set(np.round(inner, 9)) == set(np.round(np.r_[lo, hi], 9))
-        legend = [t.get_text() for t in axis.get_legend().get_texts()]
-        assert "CrostonSBA 80%" in legend and "history" in legend
+    legend = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert "CrostonSBA 80%" in legend and "history" in legend
+    assert axes[1].get_legend() is None  # one legend for the grid
 
 
 def test_plot_forecast_selects_models_levels_and_draws_actuals(data):

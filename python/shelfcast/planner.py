@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 import pandas as pd
 
@@ -316,6 +318,42 @@ class ReorderPlanner:
         )
         return out.sort_values(["order_date", "unique_id"], kind="stable").reset_index(drop=True)
 
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: Literal[False] = ...,
+        seed: int = ...,
+    ) -> pd.DataFrame: ...
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: Literal[True],
+        seed: int = ...,
+    ) -> SimulationResult: ...
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: bool,
+        seed: int = ...,
+    ) -> pd.DataFrame | SimulationResult: ...
     def simulate(
         self,
         demand: pd.DataFrame | np.ndarray,

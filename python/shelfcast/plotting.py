@@ -7,13 +7,15 @@ does not import matplotlib; each function imports it when called and raises
 Every function returns the matplotlib ``Figure`` it drew on, so a notebook shows it and a
 script can ``fig.savefig(...)`` it. The drawing is plain matplotlib: one ``Line2D`` per
 curve, one ``PolyCollection`` (``fill_between``) per interval band, bar patches for
-orders and an ``AxesImage`` for the ABC/XYZ heat map, each labelled for the legend.
+orders and an ``AxesImage`` for the ABC/XYZ heat map, each labelled; the legend is on the
+first axes of a grid.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,9 @@ def _pyplot() -> Any:
     return plt
 
 
-def _axes_grid(n: int, ax: Axes | Sequence[Axes] | None, ncols: int, size: tuple[float, float]):
+def _axes_grid(
+    n: int, ax: Axes | Sequence[Axes] | None, ncols: int, size: tuple[float, float]
+) -> tuple[Figure, list[Axes]]:
     """``n`` axes: the caller's (one per panel) or a new figure with a grid of them."""
     plt = _pyplot()
     if ax is not None:
@@ -53,7 +57,7 @@ def _axes_grid(n: int, ax: Axes | Sequence[Axes] | None, ncols: int, size: tuple
             raise InvalidParameterError(
                 f"ax must hold one Axes per series: {n} needed, got {len(axes)}"
             )
-        return axes[0].figure, axes
+        return cast("Figure", axes[0].figure), axes
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig, grid = plt.subplots(
@@ -63,7 +67,7 @@ def _axes_grid(n: int, ax: Axes | Sequence[Axes] | None, ncols: int, size: tuple
         squeeze=False,
         layout="constrained",
     )
-    flat = list(grid.ravel())
+    flat: list[Axes] = list(grid.ravel())
     for extra in flat[n:]:
         extra.remove()
     return fig, flat[:n]
@@ -72,7 +76,7 @@ def _axes_grid(n: int, ax: Axes | Sequence[Axes] | None, ncols: int, size: tuple
 def _date_axis(axis: Axes, x: np.ndarray) -> None:
     """Readable dates on the x axis (matplotlib's concise formatter) when x holds dates."""
     if np.issubdtype(np.asarray(x).dtype, np.datetime64):
-        import matplotlib.dates as mdates
+        mdates: Any = importlib.import_module("matplotlib.dates")
 
         locator = mdates.AutoDateLocator(maxticks=6)
         axis.xaxis.set_major_locator(locator)
@@ -187,8 +191,9 @@ def plot_forecast(
         axis.set_title(str(uid))
         axis.set_xlabel("ds")
         axis.set_ylabel("y")
-        axis.legend(fontsize="small", loc="upper left")
-    return fig  # type: ignore[no-any-return]
+    # the series share their legend entries: one legend, on the first axes
+    axes[0].legend(fontsize="small", loc="upper left")
+    return fig
 
 
 def plot_inventory(
@@ -273,8 +278,8 @@ def plot_inventory(
         axis.set_title(str(uid))
         axis.set_xlabel(time)
         axis.set_ylabel("units")
-        axis.legend(fontsize="small", loc="upper right")
-    return fig  # type: ignore[no-any-return]
+    axes[0].legend(fontsize="small", loc="upper right")
+    return fig
 
 
 _ABC = ["A", "B", "C"]
@@ -347,10 +352,11 @@ def plot_abc_xyz(
         values = frame.loc[_ABC, _XYZ].to_numpy(dtype=np.float64)
         text = [[f"{values[i, j]:.4g}" for j in range(3)] for i in range(3)]
         colorbar_label = "value"
+    fig: Figure
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.0, 4.0), layout="constrained")
     else:
-        fig = ax.figure
+        fig = cast("Figure", ax.figure)
     image = ax.imshow(values, cmap=cmap)
     top = np.nanmax(values) if values.size else 0.0
     for i in range(3):
@@ -363,4 +369,4 @@ def plot_abc_xyz(
     ax.set_ylabel("ABC (value)")
     ax.set_title("ABC/XYZ matrix")
     fig.colorbar(image, ax=ax, label=colorbar_label)
-    return fig  # type: ignore[no-any-return]
+    return fig

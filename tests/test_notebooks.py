@@ -7,6 +7,7 @@ leaves the committed PNGs in ``notebooks/figures/`` alone.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,42 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch) ->
     # and shows its plots inline
     images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
     assert images, f"{path.name} displays no plot"
+
+
+def _notebooks_to_script():
+    path = NOTEBOOKS.parent / "tools" / "notebooks_to_script.py"
+    spec = importlib.util.spec_from_file_location("notebooks_to_script", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_notebooks_to_script_extracts_every_code_cell(tmp_path: Path) -> None:
+    tool = _notebooks_to_script()
+    tool.main([str(tmp_path)])
+    for path in PATHS:
+        script = (tmp_path / f"nb_{path.stem}.py").read_text(encoding="utf-8")
+        compile(script, path.stem, "exec")  # plain Python
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.source in script
+            elif cell.source.strip():
+                assert cell.source not in script  # markdown stays out
+
+
+def test_notebooks_to_script_comments_out_ipython_lines(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# title"),
+            nbformat.v4.new_code_cell("%matplotlib inline\nx = 1\n!ls"),
+        ]
+    )
+    src = tmp_path / "demo.ipynb"
+    nbformat.write(nb, src)
+    tool = _notebooks_to_script()
+    tool.main([str(tmp_path / "out"), str(src)])
+    text = (tmp_path / "out" / "nb_demo.py").read_text(encoding="utf-8")
+    assert "# %matplotlib inline\nx = 1\n# !ls" in text
+    compile(text, "demo", "exec")

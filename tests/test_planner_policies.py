@@ -303,7 +303,7 @@ def test_simulate_from_order_up_to_removes_the_start_up_transient(policy):
     assert pooled(warm) == pytest.approx(expected, abs=0.01)
     # about ten days of demand (10/600 of it) short before the first order arrives
     assert pooled(cold) < pooled(warm) - 0.008
-    top = plan.reorder_point + plan.order_qty if policy == "sQ" else plan.order_up_to
+    top = plan.reorder_point + plan.eoq if policy == "sQ" else plan.order_up_to
     first = trace[trace.period == 0]
     np.testing.assert_allclose(
         (first.on_hand + first.demand - first.received).to_numpy(), top.to_numpy()

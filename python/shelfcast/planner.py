@@ -329,6 +329,7 @@ class ReorderPlanner:
         lead_time_sd: float | np.ndarray | None = ...,
         trace: Literal[False] = ...,
         seed: int = ...,
+        initial: str = ...,
     ) -> pd.DataFrame: ...
     @overload
     def simulate(
@@ -341,6 +342,7 @@ class ReorderPlanner:
         lead_time_sd: float | np.ndarray | None = ...,
         trace: Literal[True],
         seed: int = ...,
+        initial: str = ...,
     ) -> SimulationResult: ...
     @overload
     def simulate(
@@ -353,6 +355,7 @@ class ReorderPlanner:
         lead_time_sd: float | np.ndarray | None = ...,
         trace: bool,
         seed: int = ...,
+        initial: str = ...,
     ) -> pd.DataFrame | SimulationResult: ...
     def simulate(
         self,

@@ -138,6 +138,7 @@ def simulate_policy(
     review_period: int | None = ...,
     trace: bool,
     seed: int = ...,
+    initial: str = ...,
 ) -> pd.DataFrame | SimulationResult: ...
 def simulate_policy(
     demand: pd.DataFrame | npt.ArrayLike,

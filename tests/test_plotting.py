@@ -99,6 +99,10 @@ def test_plot_forecast_selects_models_levels_and_draws_actuals(data):
         ax.get_lines()[1].get_ydata(), test[test.unique_id == uid].y.to_numpy()
     )
     assert [b.get_label() for b in _bands(ax)] == ["CrostonSBA 80%"]
+    grid_fig, grid = plt.subplots(1, 2)  # a numpy array of axes works too
+    assert plotting.plot_forecast(train, forecast, max_series=2, ax=grid) is grid_fig
+    first_two = sorted(forecast.unique_id.unique())[:2]
+    assert [a.get_title() for a in grid] == [str(i) for i in first_two]
     fig2 = plotting.plot_forecast(train, forecast, level=[], max_series=2)
     assert len(fig2.axes) == 2 and all(not _bands(a) for a in fig2.axes)
 

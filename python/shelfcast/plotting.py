@@ -52,7 +52,10 @@ def _axes_grid(
     """``n`` axes: the caller's (one per panel) or a new figure with a grid of them."""
     plt = _pyplot()
     if ax is not None:
-        axes = [ax] if not isinstance(ax, Sequence) else list(ax)
+        if isinstance(ax, np.ndarray):  # plt.subplots' grid of axes
+            axes = list(ax.ravel())
+        else:
+            axes = list(ax) if isinstance(ax, Sequence) else [ax]
         if len(axes) != n:
             raise InvalidParameterError(
                 f"ax must hold one Axes per series: {n} needed, got {len(axes)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -15,7 +17,8 @@ from .models import Item, Order, Sale
 RANK_DAYS = 365
 
 
-def demo_skus(n: int) -> list[str]:
+@functools.lru_cache(maxsize=4)
+def demo_skus(n: int) -> tuple[str, ...]:
     """The ``n`` best-selling SKUs of the bundled panel's last year.
 
     Only SKUs with at least :data:`RANK_DAYS` days of history qualify; ranked by units sold
@@ -25,7 +28,7 @@ def demo_skus(n: int) -> list[str]:
         n: how many (>= 1).
 
     Returns:
-        The SKUs, best seller first.
+        The SKUs, best seller first (cached per ``n``).
 
     Raises:
         ValueError: ``n`` < 1 or more than the qualifying SKUs.
@@ -37,10 +40,10 @@ def demo_skus(n: int) -> list[str]:
     recent = panel[panel["ds"] > panel["ds"].max() - pd.Timedelta(days=RANK_DAYS)]
     units = recent.groupby("unique_id")["y"].sum().reset_index()
     units = units.sort_values(["y", "unique_id"], ascending=[False, True], kind="stable")
-    return [str(s) for s in units["unique_id"].head(n)]
+    return tuple(str(s) for s in units["unique_id"].head(n))
 
 
-def demo_frames(skus: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demo_frames(skus: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bundled daily sales and the synthetic inventory of ``skus``.
 
     Args:

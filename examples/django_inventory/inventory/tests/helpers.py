@@ -17,15 +17,19 @@ N_SKUS = 8
 PANEL_NEXT_DAY = dt.date(2011, 12, 10)
 
 
-@lru_cache(maxsize=1)
 def skus() -> tuple[str, ...]:
     """The demo SKUs the tests load."""
-    return tuple(demo_skus(N_SKUS))
+    return demo_skus(N_SKUS)
 
 
 def load() -> None:
     """Load the test SKUs into the (test) database."""
     load_demo(N_SKUS, flush=True)
+
+
+@lru_cache(maxsize=1)
+def _bundled_all() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return demo_frames(list(skus()))
 
 
 def bundled(end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -37,7 +41,8 @@ def bundled(end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns:
         ``(sales, inventory)``.
     """
-    sales, inventory = demo_frames(list(skus()))
+    sales, inventory = _bundled_all()
+    inventory = inventory.copy()
     sales = sales[sales["ds"] <= pd.Timestamp(end)][["unique_id", "ds", "y"]]
     return sales.reset_index(drop=True), inventory
 

@@ -29,7 +29,9 @@ def data_version() -> str:
     Returns:
         ``"<rows>-<max id>-<max date>-<total units>"`` of the sales table.
     """
-    agg = Sale.objects.aggregate(n=Count("id"), last_id=Max("id"), last=Max("date"), units=Sum("quantity"))
+    agg = Sale.objects.aggregate(
+        n=Count("id"), last_id=Max("id"), last=Max("date"), units=Sum("quantity")
+    )
     return f"{agg['n']}-{agg['last_id']}-{agg['last']}-{agg['units']}"
 
 
@@ -51,7 +53,9 @@ def sales_frame(end: dt.date, skus: Iterable[str] | None = None) -> pd.DataFrame
     if skus is not None:
         qs = qs.filter(item__sku__in=list(skus))
     rows = list(
-        qs.values_list("item__sku", "date").annotate(units=Sum("quantity")).order_by("item__sku", "date")
+        qs.values_list("item__sku", "date")
+        .annotate(units=Sum("quantity"))
+        .order_by("item__sku", "date")
     )
     if not rows:
         return pd.DataFrame(

@@ -86,20 +86,20 @@ def load_demo(n_skus: int, *, flush: bool = False) -> tuple[int, int]:
             Sale.objects.all().delete()
             Item.objects.all().delete()
         ids: dict[str, int] = {}
-        for row in inventory.itertuples(index=False):
+        for row in inventory.to_dict("records"):
             item, _ = Item.objects.update_or_create(
-                sku=str(row.unique_id),
+                sku=str(row["unique_id"]),
                 defaults={
-                    "description": f"Online Retail StockCode {row.unique_id} (synthetic stock)",
-                    "on_hand": int(row.on_hand),
-                    "on_order": int(row.on_order),
-                    "lead_time": int(row.lead_time),
-                    "unit_cost": Decimal(f"{row.unit_cost:.4f}"),
-                    "holding_cost": float(row.holding_cost),
+                    "description": f"Online Retail StockCode {row['unique_id']} (synthetic stock)",
+                    "on_hand": int(row["on_hand"]),
+                    "on_order": int(row["on_order"]),
+                    "lead_time": int(row["lead_time"]),
+                    "unit_cost": Decimal(f"{row['unit_cost']:.4f}"),
+                    "holding_cost": float(row["holding_cost"]),
                     "holding_rate": None,
-                    "order_cost": Decimal(f"{row.order_cost:.2f}"),
-                    "moq": int(row.moq),
-                    "pack_size": int(row.pack_size),
+                    "order_cost": Decimal(f"{row['order_cost']:.2f}"),
+                    "moq": int(row["moq"]),
+                    "pack_size": int(row["pack_size"]),
                 },
             )
             ids[item.sku] = item.pk

@@ -92,6 +92,11 @@ def expected_orders(plan: pd.DataFrame, as_of: dt.date) -> set[tuple[str, int, d
     """
     due = plan[plan["order_now"] & (plan["order_qty"] > 0)]
     return {
-        (str(r.unique_id), int(r.order_qty), as_of, as_of + dt.timedelta(days=int(r.lead_time)))
-        for r in due.itertuples(index=False)
+        (
+            str(r["unique_id"]),
+            int(r["order_qty"]),
+            as_of,
+            as_of + dt.timedelta(days=int(r["lead_time"])),
+        )
+        for r in due.to_dict("records")
     }

@@ -78,8 +78,9 @@ class ConcurrentRequestsTest(TransactionTestCase):
             return response.json()
 
         for backend in forecasting.CACHE_BACKENDS:
-            with self.subTest(backend=backend), override_settings(
-                INVENTORY_FORECASTER_CACHE=backend
+            with (
+                self.subTest(backend=backend),
+                override_settings(INVENTORY_FORECASTER_CACHE=backend),
             ):
                 forecasting.clear()
                 serial = [fetch(url, Client()) for url in urls]
@@ -109,7 +110,9 @@ class ConcurrentRequestsTest(TransactionTestCase):
         concurrent = [frame for pair in in_threads(N_THREADS, thread) for frame in pair]
         serial_fc = pickle.loads(blob)
         for h, got in zip(horizons, concurrent, strict=True):
-            pd.testing.assert_frame_equal(got, serial_fc.predict(h, level=[80, 95], quantiles=[0.5]))
+            pd.testing.assert_frame_equal(
+                got, serial_fc.predict(h, level=[80, 95], quantiles=[0.5])
+            )
         self.assertEqual(forecasting.stats.fits, 1)
 
 
@@ -157,7 +160,7 @@ class GilReleaseTest(TestCase):
         # last finished series: it would never see 0 < progress < n_series.
         self.assertGreater(counts["mid_fit"], 0, counts)
         self.assertGreater(after - before, counts["mid_fit"] - 1)
-        print(  # noqa: T201 - shown with -v 2 / when run by hand
+        print(  # shown when run by hand
             f"\n  counter steps during the native fit of {n_series} series: {after - before}, "
             f"while it was part-way: {counts['mid_fit']}, distinct progress values seen: "
             f"{len(seen)} of {n_series - 1}"

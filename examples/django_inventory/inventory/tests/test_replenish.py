@@ -125,7 +125,9 @@ class ReplenishCommandTest(TestCase):
         placed = {sku: qty for sku, qty, _, _ in first}
         day = PANEL_NEXT_DAY
         replenish("--as-of", day.isoformat())
-        self.assertEqual(job_orders(day), expected_orders(direct_plan(day, extra_on_order=placed), day))
+        self.assertEqual(
+            job_orders(day), expected_orders(direct_plan(day, extra_on_order=placed), day)
+        )
         # without yesterday's orders the plan would differ: they are really counted
         self.assertNotEqual(job_orders(day), expected_orders(direct_plan(day), day))
 
@@ -150,9 +152,7 @@ class ReplenishCommandTest(TestCase):
             self.assertRegex(out, rf"\n  {sku}\s+order\s+{qty} ")
 
     def test_items_without_history_are_reported_not_planned(self) -> None:
-        Item.objects.create(
-            sku="NEW-1", lead_time=7, unit_cost=1, holding_cost=0.01, order_cost=20
-        )
+        Item.objects.create(sku="NEW-1", lead_time=7, unit_cost=1, holding_cost=0.01, order_cost=20)
         out = replenish("--dry-run")
         self.assertIn("no sales history (not planned): NEW-1", out)
 

@@ -61,7 +61,10 @@ class ForecastViewTest(TestCase):
         self.assertEqual(body["data_end"], "2011-12-09")
         rows = body["forecast"]
         self.assertEqual(len(rows), 14)
-        self.assertEqual([r["ds"] for r in rows], pd.date_range("2011-12-10", periods=14).strftime("%Y-%m-%d").tolist())
+        self.assertEqual(
+            [r["ds"] for r in rows],
+            pd.date_range("2011-12-10", periods=14).strftime("%Y-%m-%d").tolist(),
+        )
         for key, col in [
             ("mean", "CrostonSBA"),
             ("lo-80", "CrostonSBA-lo-80"),
@@ -71,7 +74,9 @@ class ForecastViewTest(TestCase):
         ]:
             np.testing.assert_array_equal([r[key] for r in rows], expected[col].to_numpy(), key)
         # intervals are real intervals, not copies of the mean
-        self.assertTrue(all(r["lo-95"] <= r["lo-80"] <= r["mean"] <= r["hi-80"] <= r["hi-95"] for r in rows))
+        self.assertTrue(
+            all(r["lo-95"] <= r["lo-80"] <= r["mean"] <= r["hi-80"] <= r["hi-95"] for r in rows)
+        )
         self.assertTrue(any(r["hi-95"] > r["hi-80"] for r in rows))
 
     def test_defaults_and_model_parameter(self) -> None:
@@ -90,7 +95,9 @@ class ForecastViewTest(TestCase):
         self.get(a.pk, "?level=95")
         self.assertEqual(forecasting.stats.fits, 1)
         # a new sale changes the data version: the next request refits on it
-        Sale.objects.create(item=a, date=PANEL_END + dt.timedelta(days=1), quantity=500, price=Decimal("1.25"))
+        Sale.objects.create(
+            item=a, date=PANEL_END + dt.timedelta(days=1), quantity=500, price=Decimal("1.25")
+        )
         second = self.get(a.pk)
         self.assertEqual(forecasting.stats.fits, 2)
         self.assertNotEqual(second["data_version"], first["data_version"])
@@ -106,7 +113,7 @@ class ForecastViewTest(TestCase):
         with override_settings(INVENTORY_FORECASTER_CACHE="django"):
             by_django = self.get(item.pk, query)
             self.assertEqual(forecasting.stats.fits, 2)  # its own cache: one more fit
-            forecasting._process_cache.clear()  # noqa: SLF001 - the process cache is not used
+            forecasting._process_cache.clear()  # the django mode must not need it
             again = self.get(item.pk, query)
             self.assertEqual(forecasting.stats.fits, 2)  # served from Django's cache
         self.assertEqual(by_django, by_process)
@@ -148,7 +155,9 @@ class ForecastViewTest(TestCase):
                 self.assertIn(message, response.json()["error"])
         response = self.client.get("/items/999999/forecast")
         self.assertEqual(response.status_code, 404)
-        new = Item.objects.create(sku="NEW-1", lead_time=7, unit_cost=1, holding_cost=0.01, order_cost=20)
+        new = Item.objects.create(
+            sku="NEW-1", lead_time=7, unit_cost=1, holding_cost=0.01, order_cost=20
+        )
         response = self.client.get(f"/items/{new.pk}/forecast")
         self.assertEqual(response.status_code, 404)
         self.assertIn("no sales history", response.json()["error"])

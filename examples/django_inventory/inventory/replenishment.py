@@ -12,7 +12,7 @@ from django.db import transaction
 from shelfcast import DemandForecaster, ReorderPlanner
 
 from .data import inventory_frame, last_sale_date, sales_frame
-from .forecasting import make_forecaster
+from .forecasting import NoSalesError, make_forecaster
 from .models import Item, Order
 
 
@@ -77,10 +77,13 @@ def build_plan(
         planner and the inventory snapshot it planned from.
 
     Raises:
+        NoSalesError: no sale is recorded before ``as_of``.
         shelfcast.ShelfcastError: the data or an item's fields are invalid (names the item).
     """
     end = as_of - dt.timedelta(days=1)
     history = sales_frame(end)
+    if history.empty:
+        raise NoSalesError(f"no sales recorded before {as_of}: nothing to forecast from")
     items = list(Item.objects.order_by("sku"))
     with_history = set(history["unique_id"].unique())
     planned = [it for it in items if it.sku in with_history]
@@ -122,6 +125,7 @@ def run_replenish(
         The :class:`ReplenishResult`.
 
     Raises:
+        NoSalesError: no sale is recorded before ``as_of``.
         shelfcast.ShelfcastError: the data or an item's fields are invalid (names the item).
     """
     plan, no_history, forecaster, planner, inventory = build_plan(

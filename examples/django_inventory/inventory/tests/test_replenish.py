@@ -171,6 +171,8 @@ class ReplenishCommandTest(TestCase):
         self.assertFalse(Order.objects.exists())
 
     def test_no_sales_is_a_command_error(self) -> None:
+        with self.assertRaisesMessage(CommandError, "no sales recorded before 2009-12-01"):
+            replenish("--as-of", "2009-12-01")  # the panel's first day
         Sale.objects.all().delete()
         with self.assertRaisesMessage(CommandError, "load_demo_data"):
             replenish()

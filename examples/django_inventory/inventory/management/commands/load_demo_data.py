@@ -32,3 +32,6 @@ class Command(BaseCommand):
         except ValueError as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"loaded {items} items and {sales} sales")
+
+    def __repr__(self) -> str:
+        return "<load_demo_data command>"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shelfcast import ShelfcastError
 
-from inventory.forecasting import MODELS
+from inventory.forecasting import MODELS, NoSalesError
 from inventory.replenishment import ReplenishResult, default_as_of, run_replenish
 
 
@@ -88,9 +88,14 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 with_schedule=options["schedule"],
             )
+        except NoSalesError as e:
+            raise CommandError(str(e)) from e
         except ShelfcastError as e:
             raise CommandError(f"planning failed: {e}") from e
         self._report(result, options["dry_run"], int(options["verbosity"]))
+
+    def __repr__(self) -> str:
+        return "<replenish command>"
 
     def _report(self, result: ReplenishResult, dry_run: bool, verbosity: int) -> None:
         out = self.stdout

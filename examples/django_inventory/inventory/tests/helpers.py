@@ -54,6 +54,7 @@ def direct_plan(
     horizon: int = 28,
     extra_on_order: dict[str, int] | None = None,
     item_levels: dict[str, float] | None = None,
+    schedule: bool = False,
 ) -> pd.DataFrame:
     """``ReorderPlanner.plan`` run directly on the bundled frames, as of ``as_of``.
 
@@ -63,9 +64,10 @@ def direct_plan(
         horizon: planning horizon.
         extra_on_order: units to add to ``on_order`` per SKU.
         item_levels: per-SKU service levels (a ``service_level`` column).
+        schedule: return ``ReorderPlanner.schedule`` over the horizon instead.
 
     Returns:
-        The plan.
+        The plan (or schedule).
     """
     sales, inventory = bundled(as_of - dt.timedelta(days=1))
     inventory = inventory[inventory["unique_id"].isin(set(sales["unique_id"]))]
@@ -77,7 +79,10 @@ def direct_plan(
             inventory["unique_id"].map(item_levels).fillna(service_level).astype(float)
         )
     forecaster = DemandForecaster([CrostonSBA()], freq="D").fit(sales)
-    return ReorderPlanner(service_level=service_level, horizon=horizon).plan(forecaster, inventory)
+    planner = ReorderPlanner(service_level=service_level, horizon=horizon)
+    if schedule:
+        return planner.schedule(forecaster, inventory, horizon)
+    return planner.plan(forecaster, inventory)
 
 
 def expected_orders(plan: pd.DataFrame, as_of: dt.date) -> set[tuple[str, int, dt.date, dt.date]]:

@@ -13,6 +13,7 @@ from django.test import TestCase
 
 from inventory.data import inventory_frame, sales_frame
 from inventory.models import Item, Order, Sale
+from inventory.replenishment import run_replenish
 
 from . import helpers
 from .helpers import PANEL_NEXT_DAY, bundled, direct_plan, expected_orders
@@ -150,6 +151,23 @@ class ReplenishCommandTest(TestCase):
         self.assertIn("schedule over the horizon", out)
         for sku, qty, _, _ in expected:
             self.assertRegex(out, rf"\n  {sku}\s+order\s+{qty} ")
+
+    def test_schedule_equals_the_direct_schedule(self) -> None:
+        day = dt.date(2011, 9, 1)
+        result = run_replenish(
+            day, model="croston_sba", service_level=0.9, horizon=42, with_schedule=True
+        )
+        expected = direct_plan(day, service_level=0.9, horizon=42, schedule=True)
+        assert result.schedule is not None
+        self.assertGreater(len(result.created), 0)
+        self.assertGreater(len(expected), len(result.created))  # later orders too
+        pd.testing.assert_frame_equal(result.schedule, expected)
+        # the schedule's orders dated today are the ones the job created
+        today = expected[expected["order_date"] == pd.Timestamp(day)]
+        self.assertEqual(
+            {(str(s), int(q)) for s, q in zip(today["unique_id"], today["quantity"], strict=True)},
+            {(o.item.sku, o.quantity) for o in result.created},
+        )
 
     def test_items_without_history_are_reported_not_planned(self) -> None:
         Item.objects.create(sku="NEW-1", lead_time=7, unit_cost=1, holding_cost=0.01, order_cost=20)

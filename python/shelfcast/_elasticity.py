@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import Panel, _numeric, require_columns
+from ._polars import polars_io, to_pandas_if_polars
 from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = ["CALENDAR", "PricingMixin", "optimal_price", "price_elasticity"]
@@ -171,6 +172,7 @@ class PricingMixin:
     _price: np.ndarray | None
     _source: pd.DataFrame
 
+    @polars_io()
     def price_elasticity(
         self,
         controls: Sequence[str] = (),
@@ -218,9 +220,16 @@ class PricingMixin:
             InvalidInputError: a ``groups`` column varies within an item.
         """
         return price_elasticity(
-            self._source, self._panel, self._price, controls, calendar, groups, min_obs
+            to_pandas_if_polars(self._source),
+            self._panel,
+            self._price,
+            controls,
+            calendar,
+            groups,
+            min_obs,
         )
 
+    @polars_io("unit_cost", "elasticity")
     def optimal_price(
         self,
         unit_cost: float | Mapping[object, float] | pd.Series | pd.DataFrame,

@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
+from . import _polars
 from .exceptions import (
     ColumnTypeError,
     DuplicateRowError,
@@ -95,8 +96,13 @@ def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.
         ColumnTypeError: ``df`` is not a pandas DataFrame.
         MissingColumnError: a column is absent (the message lists the ones present).
     """
+    if _polars.is_polars(df):  # read natively by the column readers below
+        _polars.require(df, columns, what)
+        return df  # type: ignore[return-value]
     if not isinstance(df, pd.DataFrame):
-        raise ColumnTypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+        raise ColumnTypeError(
+            f"{what} must be a pandas or polars DataFrame, got {type(df).__name__}"
+        )
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(
@@ -106,6 +112,8 @@ def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.
 
 
 def _numeric(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    if _polars.is_polars(df):
+        return _polars.numeric(df, col, what)
     s = df[col]
     if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
         raise ColumnTypeError(f"{what} column {col!r} must be numeric, got dtype {s.dtype}")
@@ -113,6 +121,8 @@ def _numeric(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
 
 
 def _datetimes(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    if _polars.is_polars(df):
+        return _polars.datetimes(df, col, what)
     s = df[col]
     if not pd.api.types.is_datetime64_any_dtype(s):
         raise ColumnTypeError(
@@ -149,7 +159,7 @@ def _grouped_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
-    s = df[col]
+    s = pd.Series(_polars.ids(df, col, what)) if _polars.is_polars(df) else df[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
     fast = _grouped_codes(s.to_numpy())

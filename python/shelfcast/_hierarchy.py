@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._frame import require_columns
+from ._polars import polars_io
 from .exceptions import (
     InvalidInputError,
     InvalidParameterError,
@@ -79,6 +80,7 @@ def check_covered(ids: pd.Series, hierarchy: pd.DataFrame, what: str) -> None:
         )
 
 
+@polars_io("df", "hierarchy")
 def aggregate_hierarchy(
     df: pd.DataFrame,
     hierarchy: pd.DataFrame,
@@ -125,6 +127,7 @@ def aggregate_hierarchy(
     return pd.concat(parts, ignore_index=True)
 
 
+@polars_io("train_df", "hierarchy")
 def hierarchy_weights(
     train_df: pd.DataFrame,
     hierarchy: pd.DataFrame,

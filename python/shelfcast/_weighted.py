@@ -11,6 +11,7 @@ import pandas as pd
 
 from ._accuracy import evaluate_frame
 from ._frame import require_columns
+from ._polars import polars_io
 from ._hierarchy import (
     _BOTTOM,
     aggregate_hierarchy,
@@ -25,6 +26,7 @@ from .exceptions import InvalidInputError, UndefinedMetricWarning
 __all__ = ["wrmsse", "wspl"]
 
 
+@polars_io("df", "train_df", "hierarchy")
 def wrmsse(
     df: pd.DataFrame,
     train_df: pd.DataFrame,
@@ -86,6 +88,7 @@ def wrmsse(
     )
 
 
+@polars_io("df", "train_df", "hierarchy")
 def wspl(
     df: pd.DataFrame,
     train_df: pd.DataFrame,

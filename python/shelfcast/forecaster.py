@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _persist, _uncertainty
+from . import _core, _persist, _polars, _uncertainty
 from ._frame import Panel, future_dates, parse_freq, to_panel
 from ._global import Exog, FeatureConfig, days_of, future_dynamic, panel_exog
 from ._progress import Progress
@@ -23,7 +23,7 @@ from .exceptions import (
 )
 from .models import Model, resolve_models
 
-log = logging.getLogger("shelfcast")
+log = logging.getLogger(__name__)
 
 __all__ = ["DemandForecaster"]
 
@@ -69,6 +69,14 @@ class DemandForecaster:
             series before the features are built and inverted on the forecasts.
         dropna: drop training rows whose lag features are missing (mlforecast's default);
             with False the tree models learn where missing lags go.
+
+    polars: ``fit``, ``forecast``, ``cross_validation`` and ``feature_matrix`` accept a
+    ``polars.DataFrame`` (``ds`` of dtype Date or Datetime, ``unique_id`` String,
+    Categorical or integer), read natively into numpy; every frame the forecaster then
+    returns (``predict``, ``residual_std``, ``fallbacks_``, ...) is a ``polars.DataFrame``
+    built from numpy, with ``ds`` in the input's dtype and ``unique_id`` in its id dtype.
+    Exogenous columns of the global models (and a polars ``X_df``) are converted to pandas
+    at one boundary (:func:`shelfcast._polars.to_pandas`).
 
     Raises:
         UnknownModelError: a model name is unknown.
@@ -134,6 +142,7 @@ class DemandForecaster:
         self._y: np.ndarray | None = None
         self._offsets: np.ndarray | None = None
         self._errors: dict[tuple[int, int, int], np.ndarray] = {}
+        self._frame_style = _polars.PANDAS
 
     # ------------------------------------------------------------------ fitting
     def fit(self, df: pd.DataFrame) -> DemandForecaster:
@@ -160,9 +169,11 @@ class DemandForecaster:
         panel = to_panel(df, self._offset)
         exog = None
         if self._ml_idx:
-            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
             self._features = self._features.with_exog(static, dynamic)
         self._fit_panel(panel, exog)
+        self._frame_style = _polars.style_of(df)
+        log.debug("fitted %d models on %d series", len(self.models), panel.n_series)
         return self
 
     def _new_stat_core(self) -> Any:
@@ -256,8 +267,9 @@ class DemandForecaster:
         future_ds = future_dates(last, h, self._offset)
         dyn = None
         if self._ml_idx:
-            dyn = future_dynamic(X_df, ids, future_ds, h, self._features.dynamic_names)
-        return self._predict_frame(h, levels, probs, future_ds, dyn)
+            dyn = future_dynamic(_pandas(X_df), ids, future_ds, h, self._features.dynamic_names)
+        cols = self._predict_columns(h, levels, probs, future_ds, dyn)
+        return _polars.build(cols, self._frame_style)
 
     def _point(self, h: int, future_ds: np.ndarray, dyn: np.ndarray | None) -> np.ndarray:
         """(n_series * h, n_models) point forecasts, in model order."""
@@ -286,17 +298,17 @@ class DemandForecaster:
             sig[:, self._ml_idx] = self._ml_sigma
         return sig
 
-    def _predict_frame(
+    def _predict_columns(
         self,
         h: int,
         levels: list[float],
         probs: list[float],
         future_ds: np.ndarray,
         dyn: np.ndarray | None,
-    ) -> pd.DataFrame:
+    ) -> dict[str, np.ndarray]:
         ids, _ = self._require_fitted()
         values = self._point(h, future_ds, dyn)
-        out = pd.DataFrame({"unique_id": np.repeat(ids, h), "ds": future_ds})
+        out: dict[str, np.ndarray] = {"unique_id": np.repeat(ids, h), "ds": future_ds}
         for j, name in enumerate(self.model_names):
             out[name] = values[:, j]
         if levels or probs:
@@ -498,42 +510,64 @@ class DemandForecaster:
         exog = None
         clone = self._clone()
         if self._ml_idx:
-            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
             clone._features = clone._features.with_exog(static, dynamic)
         lengths = panel.lengths
-        frames = []
-        for w in range(n_windows):
-            back = h + (n_windows - 1 - w) * step
-            keep = lengths > back
-            if not keep.all():
-                log.info(
-                    "cross_validation window %d: %d series shorter than %d periods left out",
-                    w,
-                    int((~keep).sum()),
-                    back + 1,
-                )
-            if not keep.any():
-                continue
-            starts = panel.offsets[:-1][keep]
-            train_len = lengths[keep] - back
-            sub = _slice_panel(panel, keep, starts, train_len)
-            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
-            sub_exog = dyn = None
-            if exog is not None:
-                assert sub.order is not None
-                sub_exog = exog.rows(sub.order, keep)
-                dyn = exog.dynamic[test_idx]
-            clone._fit_panel(sub, sub_exog)
-            fc = clone._predict_frame(h, levels, [], panel.ds[test_idx], dyn)
-            fc.insert(2, "cutoff", np.repeat(sub.last_ds, h))
-            fc.insert(3, "y", panel.y[test_idx])
-            frames.append(fc)
+        frames: list[dict[str, np.ndarray]] = []
+        done = [0]
+        progress = Progress("cross-validation", n_windows, lambda: done[0], self.verbose)
+        with progress:
+            for w in range(n_windows):
+                self._cv_window(clone, panel, exog, w, n_windows, h, step, levels, frames)
+                done[0] += 1
         if not frames:
             raise InvalidParameterError(
                 f"no series is longer than h + (n_windows - 1) * step_size = "
                 f"{h + (n_windows - 1) * step} periods"
             )
-        return pd.concat(frames, ignore_index=True)
+        cols = {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
+        return _polars.build(cols, _polars.style_of(df))
+
+    def _cv_window(
+        self,
+        clone: DemandForecaster,
+        panel: Panel,
+        exog: Exog | None,
+        w: int,
+        n_windows: int,
+        h: int,
+        step: int,
+        levels: list[float],
+        frames: list[dict[str, np.ndarray]],
+    ) -> None:
+        """Fit and forecast cross-validation window ``w``; append its columns to ``frames``."""
+        lengths = panel.lengths
+        back = h + (n_windows - 1 - w) * step
+        keep = lengths > back
+        if not keep.all():
+            log.info(
+                "cross_validation window %d: %d series shorter than %d periods left out",
+                w,
+                int((~keep).sum()),
+                back + 1,
+            )
+        if not keep.any():
+            return
+        starts = panel.offsets[:-1][keep]
+        train_len = lengths[keep] - back
+        sub = _slice_panel(panel, keep, starts, train_len)
+        test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+        sub_exog = dyn = None
+        if exog is not None:
+            assert sub.order is not None
+            sub_exog = exog.rows(sub.order, keep)
+            dyn = exog.dynamic[test_idx]
+        clone._fit_panel(sub, sub_exog)
+        fc = clone._predict_columns(h, levels, [], panel.ds[test_idx], dyn)
+        cols = {"unique_id": fc.pop("unique_id"), "ds": fc.pop("ds")}
+        cols["cutoff"] = np.repeat(sub.last_ds, h)
+        cols["y"] = panel.y[test_idx]
+        frames.append({**cols, **fc})
 
     def _clone(self) -> DemandForecaster:
         clone = DemandForecaster(
@@ -595,10 +629,8 @@ class DemandForecaster:
         """
         ids, _ = self._require_fitted()
         sig = self._sigmas()
-        out = pd.DataFrame({"unique_id": ids})
-        for j, name in enumerate(self.model_names):
-            out[name] = sig[:, j]
-        return out
+        out = {"unique_id": ids, **{name: sig[:, j] for j, name in enumerate(self.model_names)}}
+        return _polars.build(out, self._frame_style)
 
     @property
     def fallbacks_(self) -> pd.DataFrame:
@@ -616,12 +648,14 @@ class DemandForecaster:
             codes[:, self._stat_idx] = self._core.fallbacks().astype(np.int64)
         rows_i, rows_m = np.nonzero(codes)
         names = np.array(self.model_names, dtype=object)
-        return pd.DataFrame(
+        reasons = [_FALLBACK_REASONS[c] for c in codes[rows_i, rows_m]]
+        return _polars.build(
             {
                 "unique_id": ids[rows_i],
                 "model": names[rows_m],
-                "reason": [_FALLBACK_REASONS[c] for c in codes[rows_i, rows_m]],
-            }
+                "reason": np.array(reasons, dtype=object),
+            },
+            self._frame_style,
         )
 
     def feature_importances(self) -> pd.DataFrame:
@@ -641,9 +675,11 @@ class DemandForecaster:
             raise InvalidParameterError("feature_importances needs a global (ML) model")
         imp = self._ml.feature_importances()
         names = [self.model_names[j] for j in self._ml_idx]
-        return pd.DataFrame(
+        out = pd.DataFrame(
             imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names
         )
+        # polars has no index: there the feature names are the first column, ``feature``
+        return _polars.convert_result(out, self._frame_style)
 
     @property
     def feature_names(self) -> list[str]:
@@ -670,7 +706,7 @@ class DemandForecaster:
         if not self._ml_idx:
             raise InvalidParameterError("feature_matrix needs a global (ML) model")
         panel = to_panel(df, self._offset)
-        exog, static, dynamic = panel_exog(df, panel, self.static_features)
+        exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
         core = self._features.with_exog(static, dynamic).core(
             [self.models[j]._native(7) for j in self._ml_idx]
         )
@@ -681,10 +717,10 @@ class DemandForecaster:
         except InvalidSeriesError as e:
             raise _rename_culprit(e, panel.ids, "series") from None
         rows = panel.offsets[:-1][series] + pos
-        out = pd.DataFrame({"unique_id": panel.ids[series], "ds": panel.ds[rows], "y": z})
+        out = {"unique_id": panel.ids[series], "ds": panel.ds[rows], "y": z}
         for j, name in enumerate(core.feature_names):
             out[name] = x[:, j]
-        return out
+        return _polars.build(out, _polars.style_of(df))
 
     def __repr__(self) -> str:
         fitted = "" if self._ids is None else f", fitted on {len(self._ids)} series"
@@ -696,6 +732,11 @@ class DemandForecaster:
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{feats}{fitted})"
         )
+
+
+def _pandas(df: Any, what: str = "df") -> Any:
+    """``df`` itself, or a polars frame converted to pandas (for the exogenous columns)."""
+    return _polars.to_pandas(df, what) if _polars.is_polars(df) else df
 
 
 def _positive_int(name: str, v: object) -> int:

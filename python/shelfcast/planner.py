@@ -9,6 +9,7 @@ from . import _core
 from ._forecast_input import DemandInput, demand_input
 from ._inventory import inventory_columns as _inventory_columns
 from ._inventory import naming_items
+from ._polars import polars_io
 from .exceptions import InvalidItemError, InvalidParameterError
 from .forecaster import DemandForecaster
 from .simulation import POLICIES, SimulationResult, simulate_policy
@@ -202,6 +203,7 @@ class ReorderPlanner:
         )
         return ids, inv, raw, demand
 
+    @polars_io("forecast", "inventory")
     def plan(
         self,
         forecast: DemandForecaster | pd.DataFrame | object,
@@ -248,6 +250,7 @@ class ReorderPlanner:
         reasons = _REASONS if self.policy in ("sQ", "sS") else _REASONS_PERIODIC
         return _assemble(ids, inv, raw, demand.dates, reasons)
 
+    @polars_io("forecast", "inventory")
     def schedule(
         self,
         forecast: DemandForecaster | pd.DataFrame | object,
@@ -316,6 +319,7 @@ class ReorderPlanner:
         )
         return out.sort_values(["order_date", "unique_id"], kind="stable").reset_index(drop=True)
 
+    @polars_io("demand", "inventory", "plan")
     def simulate(
         self,
         demand: pd.DataFrame | np.ndarray,

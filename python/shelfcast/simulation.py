@@ -22,6 +22,7 @@ import pandas as pd
 from . import _core
 from ._frame import require_columns
 from ._inventory import inventory_columns, naming_items
+from ._polars import polars_io
 from .exceptions import ColumnTypeError, InvalidItemError, InvalidParameterError
 
 __all__ = ["POLICIES", "SimulationResult", "simulate_policy"]
@@ -123,6 +124,7 @@ def simulate_policy(
     trace: Literal[True],
     seed: int = ...,
 ) -> SimulationResult: ...
+@polars_io("demand", "inventory", "policy_params")
 def simulate_policy(
     demand: pd.DataFrame | npt.ArrayLike,
     inventory: pd.DataFrame,

@@ -11,7 +11,6 @@ import pandas as pd
 
 from ._accuracy import evaluate_frame
 from ._frame import require_columns
-from ._polars import polars_io
 from ._hierarchy import (
     _BOTTOM,
     aggregate_hierarchy,
@@ -21,6 +20,7 @@ from ._hierarchy import (
     levels_of,
     node_ids,
 )
+from ._polars import polars_io
 from .exceptions import InvalidInputError, UndefinedMetricWarning
 
 __all__ = ["wrmsse", "wspl"]

@@ -512,7 +512,6 @@ class DemandForecaster:
         if self._ml_idx:
             exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
             clone._features = clone._features.with_exog(static, dynamic)
-        lengths = panel.lengths
         frames: list[dict[str, np.ndarray]] = []
         done = [0]
         progress = Progress("cross-validation", n_windows, lambda: done[0], self.verbose)

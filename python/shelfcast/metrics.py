@@ -54,8 +54,8 @@ from ._analytics import AnalyticsMixin
 from ._elasticity import PricingMixin
 from ._frame import _numeric, parse_freq, require_columns, to_panel
 from ._hierarchy import aggregate_hierarchy, hierarchy_weights
-from ._polars import polars_io, style_of
 from ._inventory_api import InventoryMixin, ReturnsAnalysis
+from ._polars import polars_io, style_of
 from ._scores import (
     bias,
     coverage,

@@ -210,7 +210,7 @@ def warn_undefined(values: np.ndarray, groups: Groups, metrics: list[str], model
         f"zero or undefined denominator (constant or too short training history, all-zero "
         f"actuals). Aggregates skip NaN.",
         UndefinedMetricWarning,
-        stacklevel=4,  # warn_undefined <- evaluate_frame <- SalesMetrics.evaluate <- caller
+        stacklevel=5,  # warn_undefined <- evaluate_frame <- evaluate <- polars_io <- caller
     )
 
 

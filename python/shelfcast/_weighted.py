@@ -221,7 +221,7 @@ def weighted_score(
     contrib = np.where(w == 0, 0.0, w * values)
     for msg in caught:
         if not issubclass(msg.category, UndefinedMetricWarning) or not np.isfinite(contrib).all():
-            warnings.warn(msg.message, msg.category, stacklevel=3)
+            warnings.warn(msg.message, msg.category, stacklevel=4)  # ... <- polars_io <- caller
     by = (["cutoff"] if has_cutoff else []) + ["level"]
     codes = merged.groupby(by, sort=False).ngroup().to_numpy()
     first = np.unique(codes, return_index=True)[1]

@@ -357,28 +357,40 @@ class DemandForecaster:
             ds=self._exog.days.astype("datetime64[D]").astype("datetime64[ns]"),
             order=None,
         )
-        for w in range(n_windows):
-            back = h + (n_windows - 1 - w) * step
-            keep = lengths > back
-            if not keep.any():
-                continue
-            starts = self._offsets[:-1][keep]
-            train_len = lengths[keep] - back
-            sub = _slice_panel(panel, keep, starts, train_len)
-            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
-            assert sub.order is not None
-            sub_exog = self._exog.rows(sub.order, keep)
-            ml = self._new_ml_core()
-            try:
-                ml.fit(sub.y, sub.offsets, sub_exog.days, sub_exog.dynamic, sub_exog.statics)
-            except InvalidParameterError:
-                log.info("conformal window %d: too little history for the global models", w)
-                continue
-            pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
-            actual = self._y[test_idx]
-            err = actual[:, None] - pred  # (n_kept * h, n_ml)
-            out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
+        done = [0]
+        progress = Progress("conformal windows", n_windows, lambda: done[0], self.verbose)
+        with progress:
+            for w in range(n_windows):
+                self._ml_window(panel, w, n_windows, h, step, out)
+                done[0] += 1
         return out
+
+    def _ml_window(
+        self, panel: Panel, w: int, n_windows: int, h: int, step: int, out: np.ndarray
+    ) -> None:
+        """Refit the global models at conformal window ``w``; write its errors to ``out``."""
+        assert self._y is not None and self._offsets is not None and self._exog is not None
+        lengths = np.diff(self._offsets)
+        back = h + (n_windows - 1 - w) * step
+        keep = lengths > back
+        if not keep.any():
+            return
+        starts = self._offsets[:-1][keep]
+        train_len = lengths[keep] - back
+        sub = _slice_panel(panel, keep, starts, train_len)
+        test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+        assert sub.order is not None
+        sub_exog = self._exog.rows(sub.order, keep)
+        ml = self._new_ml_core()
+        try:
+            ml.fit(sub.y, sub.offsets, sub_exog.days, sub_exog.dynamic, sub_exog.statics)
+        except InvalidParameterError:
+            log.info("conformal window %d: too little history for the global models", w)
+            return
+        pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
+        actual = self._y[test_idx]
+        err = actual[:, None] - pred  # (n_kept * h, n_ml)
+        out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
 
     def sample_paths(
         self, h: int, n_paths: int = 1000, seed: int | None = 0, model: str | None = None

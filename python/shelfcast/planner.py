@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,8 @@ from .forecaster import DemandForecaster
 from .simulation import POLICIES, SimulationResult, simulate_policy
 
 __all__ = ["ReorderPlanner"]
+
+log = logging.getLogger(__name__)
 
 _REASONS = np.array(
     [
@@ -248,6 +252,13 @@ class ReorderPlanner:
         """
         ids, inv, raw, demand = self._run(forecast, inventory, self.horizon, start)
         reasons = _REASONS if self.policy in ("sQ", "sS") else _REASONS_PERIODIC
+        log.info(
+            "planned %d items (policy %s): %d order now, %d projected stockouts",
+            len(ids),
+            self.policy,
+            int(np.sum(raw["reorder_period"] == 0)),
+            int(np.sum(raw["stockout_period"] >= 0)),
+        )
         return _assemble(ids, inv, raw, demand.dates, reasons)
 
     @polars_io("forecast", "inventory")

@@ -13,6 +13,7 @@ per unit lost or, with backorders, per unit backordered per period.
 
 from __future__ import annotations
 
+import logging
 from typing import Literal, NamedTuple, overload
 
 import numpy as np
@@ -28,6 +29,8 @@ from .exceptions import ColumnTypeError, InvalidItemError, InvalidParameterError
 __all__ = ["POLICIES", "SimulationResult", "simulate_policy"]
 
 POLICIES = ("sQ", "sS", "RS", "base_stock")
+
+log = logging.getLogger(__name__)
 
 _SUMMARY = [
     "fill_rate",
@@ -215,6 +218,7 @@ def simulate_policy(
             inv["max_qty"],
         ),
     )
+    log.info("simulated policy %s on %d items over %d periods", policy, *mat.shape)
     summary = pd.DataFrame({"unique_id": ids, **{c: raw[c] for c in _SUMMARY}})
     summary["total_cost"] = (
         summary["holding_cost"] + summary["ordering_cost"] + summary["shortage_cost"]

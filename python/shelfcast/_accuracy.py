@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,7 +49,7 @@ class ModelColumns:
 
 
 def model_columns(
-    columns: Sequence[str], models: Sequence[str] | None, level: Sequence[float] | None
+    columns: Iterable[object], models: Sequence[str] | None, level: Sequence[float] | None
 ) -> list[ModelColumns]:
     """Find each model's columns: ``<m>``, ``<m>-lo-<L>``/``<m>-hi-<L>``, ``<m>-q-<u>``.
 
@@ -197,7 +197,9 @@ def score(
     )
 
 
-def warn_undefined(values: np.ndarray, groups: Groups, metrics: list[str], models: list[str]):
+def warn_undefined(
+    values: np.ndarray, groups: Groups, metrics: list[str], models: list[str]
+) -> None:
     """Warn (never silently) about NaN or infinite scores, naming a series."""
     bad = ~np.isfinite(values)
     if not bad.any():

@@ -99,13 +99,15 @@ def price_elasticity(
         panel.y, price, matrix, categorical, panel.offsets, codes, int(min_obs)
     )
     key = {"unique_id": panel.ids} if codes is None else {"group": labels}
+    est = np.asarray(raw["elasticity"], dtype=np.float64)
+    se = np.asarray(raw["se"], dtype=np.float64)
     out = pd.DataFrame(
         {
             **key,
-            "elasticity": raw["elasticity"],
-            "se": raw["se"],
-            "ci_low": raw["elasticity"] - _Z95 * raw["se"],
-            "ci_high": raw["elasticity"] + _Z95 * raw["se"],
+            "elasticity": est,
+            "se": se,
+            "ci_low": est - _Z95 * se,
+            "ci_high": est + _Z95 * se,
             "intercept": raw["intercept"],
             "r2": raw["r2"],
             "n_obs": raw["n_obs"],
@@ -114,6 +116,7 @@ def price_elasticity(
         }
     )
     if codes is not None:
+        assert labels is not None
         out.insert(1, "n_items", np.bincount(codes[codes >= 0], minlength=len(labels)))
         out = out.drop(columns="intercept")
     return out

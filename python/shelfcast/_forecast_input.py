@@ -133,7 +133,8 @@ def _paths_array(raw: Any, model: str, series: np.ndarray, h: int) -> np.ndarray
             f"sample_paths must give shape (n_series={len(series)}, n_paths, >= {h}), "
             f"got {arr.shape}"
         )
-    return arr[:, :, :h]
+    out: np.ndarray = arr[:, :, :h]
+    return out
 
 
 def _pandas(frame: Any) -> Any:

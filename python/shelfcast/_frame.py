@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -60,11 +61,11 @@ class Panel:
 
     @property
     def first_ds(self) -> np.ndarray:
-        return self.ds[self.offsets[:-1]]
+        return np.asarray(self.ds[self.offsets[:-1]])
 
     @property
     def last_ds(self) -> np.ndarray:
-        return self.ds[self.offsets[1:] - 1]
+        return np.asarray(self.ds[self.offsets[1:] - 1])
 
     def series_ids(self) -> np.ndarray:
         """The id of every row."""
@@ -84,7 +85,7 @@ def parse_freq(freq: str | pd.DateOffset) -> pd.DateOffset:
         InvalidParameterError: the alias is not a pandas frequency.
     """
     try:
-        return to_offset(freq)
+        return cast(pd.DateOffset, to_offset(freq))
     except (ValueError, TypeError) as e:
         raise InvalidParameterError(f"freq={freq!r} is not a pandas frequency: {e}") from None
 

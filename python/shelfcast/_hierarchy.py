@@ -10,6 +10,7 @@ nodes keep their ``unique_id``). Node series are sums of their bottom series per
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -179,7 +180,11 @@ def hierarchy_weights(
         value = np.where(y != 0, y * np.nan_to_num(price), 0.0)
     ds = train_df["ds"].to_numpy(dtype="datetime64[ns]")
     dates = np.unique(ds)
-    as_of = [dates[-1]] if cutoffs is None else [np.datetime64(pd.Timestamp(c)) for c in cutoffs]
+    as_of = (
+        [dates[-1]]
+        if cutoffs is None
+        else [np.datetime64(pd.Timestamp(cast(Any, c))) for c in cutoffs]
+    )
     out = []
     for c in as_of:
         upto = dates[dates <= c]

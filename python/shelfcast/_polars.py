@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,11 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The type a method returning a frame is annotated with. At run time it is a
+#: ``polars.DataFrame`` when the caller gave polars; the annotation stays pandas so pandas
+#: users (the common case) keep precise types without importing polars.
+Frame: TypeAlias = pd.DataFrame
 
 _POLARS_NOTE = (
     "polars: a ``polars.DataFrame`` is accepted for every frame argument and the result is\n"
@@ -119,7 +124,7 @@ def style_of(*inputs: object) -> FrameStyle:
 
 
 # ---------------------------------------------------------------- polars -> numpy
-def require(df: Any, columns: list[str] | tuple[str, ...], what: str) -> None:
+def require(df: Any, columns: Sequence[str], what: str) -> None:
     """Raise MissingColumnError naming the first absent column of a polars frame."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -186,7 +191,7 @@ def _column(s: Any) -> np.ndarray:
         s = s.cast(pl.Datetime("ns"))
     elif isinstance(dt, pl.Duration):
         s = s.cast(pl.Duration("ns"))
-    return s.to_numpy()
+    return np.asarray(s.to_numpy())
 
 
 def to_pandas(df: Any, what: str = "df") -> pd.DataFrame:
@@ -225,14 +230,15 @@ def _series(name: str, values: np.ndarray, style: FrameStyle) -> Any:
     return s
 
 
-def build(columns: Mapping[str, np.ndarray], style: FrameStyle) -> Any:
+def build(columns: Mapping[str, np.ndarray], style: FrameStyle) -> Frame:
     """A frame of the requested style from numpy columns (no copies for pandas)."""
     if not style.polars:
         return pd.DataFrame(dict(columns), copy=False)
-    return _pl().DataFrame([_series(k, v, style) for k, v in columns.items()])
+    out: Frame = _pl().DataFrame([_series(k, v, style) for k, v in columns.items()])
+    return out
 
 
-def to_polars(out: pd.DataFrame, style: FrameStyle) -> Any:
+def to_polars(out: pd.DataFrame, style: FrameStyle) -> Frame:
     """A pandas result as a polars frame built from its numpy columns.
 
     A named or non-default index becomes leading column(s); categoricals become strings.
@@ -247,7 +253,7 @@ def to_polars(out: pd.DataFrame, style: FrameStyle) -> Any:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
         if pd.api.types.is_extension_array_dtype(s.dtype) and s.dtype.kind in "iufb":
-            s = s.astype(object if s.isna().any() else s.dtype.numpy_dtype)
+            s = s.astype(object if s.isna().any() else s.dtype.numpy_dtype)  # type: ignore[union-attr]
         cols[str(c)] = s.to_numpy()
     return build(cols, style)
 

@@ -26,6 +26,11 @@ from .exceptions import InvalidInputError, UndefinedMetricWarning
 __all__ = ["wrmsse", "wspl"]
 
 
+def _plain_mean(s: pd.Series) -> float:
+    """Mean of a column, NaN when any value is NaN (no skipping)."""
+    return float(s.to_numpy().mean())
+
+
 @polars_io("df", "train_df", "hierarchy")
 def wrmsse(
     df: pd.DataFrame,
@@ -198,7 +203,7 @@ def weighted_score(
             long=False,
         ).drop(columns="metric")
     model_names = [c for c in scores.columns if c not in (_BOTTOM, "cutoff")]
-    cutoffs = np.unique(scores["cutoff"]) if has_cutoff else None
+    cutoffs = list(np.unique(scores["cutoff"])) if has_cutoff else None
     weights = hierarchy_weights(
         train_df,
         hierarchy,
@@ -235,7 +240,7 @@ def weighted_score(
         total = pd.DataFrame([per_level[model_names].mean(skipna=False)])
         total["_order"] = len(order)
     else:
-        total = totals.agg(lambda s: s.to_numpy().mean()).reset_index()
+        total = totals.agg(_plain_mean).reset_index()
         total["_order"] = len(order)
     total["level"] = total_name
     out = pd.concat([per_level, total[per_level.columns]], ignore_index=True)

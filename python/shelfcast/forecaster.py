@@ -690,7 +690,7 @@ class DemandForecaster:
             imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names
         )
         # polars has no index: there the feature names are the first column, ``feature``
-        return _polars.convert_result(out, self._frame_style)
+        return _polars.to_polars(out, self._frame_style) if self._frame_style.polars else out
 
     @property
     def feature_names(self) -> list[str]:

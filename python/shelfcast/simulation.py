@@ -127,6 +127,19 @@ def simulate_policy(
     trace: Literal[True],
     seed: int = ...,
 ) -> SimulationResult: ...
+@overload
+def simulate_policy(
+    demand: pd.DataFrame | npt.ArrayLike,
+    inventory: pd.DataFrame,
+    policy_params: pd.DataFrame,
+    *,
+    policy: str = ...,
+    lost_sales: bool = ...,
+    lead_time_sd: npt.ArrayLike | None = ...,
+    review_period: int | None = ...,
+    trace: bool = ...,
+    seed: int = ...,
+) -> pd.DataFrame | SimulationResult: ...
 @polars_io("demand", "inventory", "policy_params")
 def simulate_policy(
     demand: pd.DataFrame | npt.ArrayLike,

@@ -20,7 +20,7 @@ from shelfcast.exceptions import (  # noqa: E402
     InvalidSeriesError,
     MissingColumnError,
 )
-from shelfcast.metrics import aggregate_hierarchy, hierarchy_weights, wrmsse  # noqa: E402
+from shelfcast.metrics import aggregate_hierarchy, hierarchy_weights, wrmsse, wspl  # noqa: E402
 from shelfcast.models import CrostonSBA, LinearRegression, SeasonalNaive  # noqa: E402
 from shelfcast.simulation import SimulationResult, simulate_policy  # noqa: E402
 
@@ -277,6 +277,12 @@ def test_evaluate_and_hierarchy(sales, sales_pl):
     same(
         wrmsse(to_pl(scored, pl.Date), to_pl(train, pl.Date), hier_pl),
         wrmsse(scored, train, hier),
+    )
+    nodes = aggregate_hierarchy(test, hier).drop(columns="level")
+    nodes["M-q-0.5"] = nodes["y"] * 0.8
+    same(
+        wspl(to_pl(nodes, pl.Date), to_pl(train, pl.Date), hier_pl),
+        wspl(nodes, train, hier),
     )
 
 

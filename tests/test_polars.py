@@ -139,6 +139,21 @@ def test_forecaster_datetime_and_integer_ids(sales):
     same(out, fc.forecast(num, H), ds=pl.Datetime("us"), uid=pl.Int32)
 
 
+def test_time_zone_is_kept_as_wall_time(sales):
+    """A zoned Datetime is read as wall time (as pandas' tz_localize(None)) and the forecast
+    dates come back as wall times in the same zone, across a DST change."""
+    sub = sales[sales["unique_id"] == sales["unique_id"].iloc[0]]
+    sub = sub[sub["ds"] < "2011-03-25"]  # London clocks go forward on 2011-03-27
+    zoned = to_pl(sub).with_columns(
+        pl.col("ds").cast(pl.Datetime("us")).dt.replace_time_zone("Europe/London")
+    )
+    out = DemandForecaster([SeasonalNaive(7)]).forecast(zoned, H)
+    assert out.schema["ds"] == pl.Datetime("us", "Europe/London")
+    wall = out["ds"].dt.replace_time_zone(None).dt.date().to_list()
+    want = pd.date_range("2011-03-25", periods=H, freq="D").date.tolist()
+    assert wall == want and all(t.hour == 0 for t in out["ds"].to_list())
+
+
 def test_forecaster_categorical_ids(sales, sales_pl):
     cat = sales_pl.with_columns(pl.col("unique_id").cast(pl.Categorical))
     fc = DemandForecaster([CrostonSBA()], freq="D")

@@ -216,7 +216,11 @@ def _series(name: str, values: np.ndarray, style: FrameStyle) -> Any:
     values = np.asarray(values)
     if values.dtype.kind == "M":
         s = pl.Series(name, values.astype("datetime64[ns]"))
-        return s.cast(style.ds_dtype) if style.ds_dtype is not None else s
+        dt = style.ds_dtype
+        if isinstance(dt, pl.Datetime) and dt.time_zone is not None:
+            # dates are wall times (as read): attach the zone, do not convert from UTC
+            return s.cast(pl.Datetime(dt.time_unit)).dt.replace_time_zone(dt.time_zone)
+        return s.cast(dt) if dt is not None else s
     if values.dtype.kind == "O":
         s = pl.Series(name, values, strict=False)
         if name == "unique_id" and style.id_dtype is not None and s.dtype != style.id_dtype:

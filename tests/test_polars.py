@@ -154,6 +154,15 @@ def test_time_zone_is_kept_as_wall_time(sales):
     assert wall == want and all(t.hour == 0 for t in out["ds"].to_list())
 
 
+def test_unsorted_polars_input(sales, sales_pl):
+    """Rows in any order (ids not grouped) give the same result as sorted pandas input."""
+    shuffled = sales_pl.sample(fraction=1.0, shuffle=True, seed=0)
+    assert not shuffled["unique_id"].is_sorted()
+    fc = DemandForecaster([CrostonSBA(), SeasonalNaive(7)], freq="D")
+    same(fc.forecast(shuffled, H, level=[80]), fc.forecast(sales, H, level=[80]))
+    same(SalesMetrics(shuffled).summary(), SalesMetrics(sales).summary())
+
+
 def test_forecaster_categorical_ids(sales, sales_pl):
     cat = sales_pl.with_columns(pl.col("unique_id").cast(pl.Categorical))
     fc = DemandForecaster([CrostonSBA()], freq="D")

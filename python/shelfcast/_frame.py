@@ -160,7 +160,9 @@ def _grouped_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
-    s = pd.Series(_polars.ids(df, col, what)) if _polars.is_polars(df) else df[col]
+    if _polars.is_polars(df):
+        return _polars.id_codes(df, col, what)
+    s = df[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)
     fast = _grouped_codes(s.to_numpy())

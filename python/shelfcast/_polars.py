@@ -3,7 +3,8 @@
 polars is optional and never imported by shelfcast itself: a frame is recognised as polars
 only when the caller has already imported polars (``sys.modules``). Input columns are read
 straight into numpy (numbers with ``Series.to_numpy``, ``Date``/``Datetime`` cast to
-datetime64[ns], ``String``/``Categorical`` ids as object arrays of str); outputs are built
+datetime64[ns]; ``String``/``Categorical``/integer ids are grouped and ranked by polars,
+so only the unique ids become Python objects); outputs are built
 from the numpy result columns. ``FrameStyle`` records what the caller gave (polars or
 pandas, the dtype of ``ds`` and of ``unique_id``) so results come back in the same style.
 
@@ -159,8 +160,16 @@ def datetimes(df: Any, col: str, what: str) -> np.ndarray:
     return np.asarray(s.cast(pl.Datetime("ns")).to_numpy(), dtype="datetime64[ns]")
 
 
-def ids(df: Any, col: str, what: str) -> np.ndarray:
-    """An id polars column as numpy: integers as int64, strings/categoricals as str objects."""
+def id_codes(df: Any, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (int64, one per row) and the sorted unique ids of a polars id column.
+
+    Strings are compared and ranked by polars (UTF-8 byte order, which is code point
+    order, as Python sorts str); only the unique ids become Python objects.
+
+    Raises:
+        InvalidInputError: a missing id (names the row).
+        ColumnTypeError: ids that are neither str nor int.
+    """
     pl = _pl()
     s = df.get_column(col)
     if s.null_count():
@@ -169,12 +178,21 @@ def ids(df: Any, col: str, what: str) -> np.ndarray:
     if isinstance(s.dtype, (pl.Categorical, pl.Enum)):
         s = s.cast(pl.String)
     if s.dtype.is_integer():
-        return np.asarray(s.cast(pl.Int64).to_numpy())
-    if s.dtype == pl.String or s.dtype.is_float():
-        return np.asarray(s.to_numpy())
-    raise ColumnTypeError(
-        f"{what} column {col!r} must hold str or int ids, got polars dtype {s.dtype}"
-    )
+        s = s.cast(pl.Int64)
+    elif not (s.dtype == pl.String or s.dtype.is_float()):
+        raise ColumnTypeError(
+            f"{what} column {col!r} must hold str or int ids, got polars dtype {s.dtype}"
+        )
+    change = (s != s.shift(1)).fill_null(True)
+    starts = change.arg_true()
+    runs = s.gather(starts)
+    if len(runs) < 2 or (runs.slice(1) > runs.slice(0, len(runs) - 1)).all():
+        # equal ids sit together in increasing order (the usual layout): no sort needed
+        codes = change.cast(pl.Int64).cum_sum() - 1
+        return np.asarray(codes.to_numpy(), dtype=np.int64), np.asarray(runs.to_numpy())
+    uniq = s.unique().sort()
+    codes = uniq.search_sorted(s)
+    return np.asarray(codes.to_numpy(), dtype=np.int64), np.asarray(uniq.to_numpy())
 
 
 def _column(s: Any) -> np.ndarray:

@@ -145,13 +145,16 @@ def _pandas(frame: Any) -> Any:
 def _from_forecaster(
     forecast: Any, ids: np.ndarray, h: int, model: str | None, paths: bool, n_paths: int, seed: int
 ) -> DemandInput:
-    pred = _pandas(forecast.predict(h))
+    # a shelfcast forecaster fitted on polars answers in pandas here: no round trip
+    as_pandas = callable(getattr(forecast, "_predict_as", None))
+    pred = forecast._predict_as(_polars.PANDAS, h) if as_pandas else _pandas(forecast.predict(h))
     names = list(getattr(forecast, "model_names", None) or [])
     names = names or [c for c in pred.columns if c not in ("unique_id", "ds")]
     col = model or names[0]
     if col not in names:
         raise InvalidParameterError(f"model {col!r} is not in the forecaster; it has {names}")
-    sd = _pandas(forecast.residual_std()).set_index("unique_id")[col]
+    stds = forecast._residual_std_as(_polars.PANDAS) if as_pandas else forecast.residual_std()
+    sd = _pandas(stds).set_index("unique_id")[col]
     frame = pred[["unique_id", "ds", col]].rename(columns={col: "mean"})
     frame["sd"] = pd.Series(sd).reindex(frame["unique_id"]).to_numpy()
     out = _from_long(frame, ids, h)

@@ -260,6 +260,17 @@ class DemandForecaster:
                 is missing although needed.
             InvalidInputError: ``X_df`` lacks rows for a series (names it and the dates).
         """
+        return self._predict_as(self._frame_style, h, level, quantiles, X_df)
+
+    def _predict_as(
+        self,
+        style: _polars.FrameStyle,
+        h: int,
+        level: Sequence[float] | None = None,
+        quantiles: Sequence[float] | None = None,
+        X_df: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`predict` returning frames of ``style`` (ReorderPlanner asks for pandas)."""
         ids, last = self._require_fitted()
         h = _check_horizon(h)
         levels = _check_levels(level)
@@ -269,7 +280,7 @@ class DemandForecaster:
         if self._ml_idx:
             dyn = future_dynamic(_pandas(X_df), ids, future_ds, h, self._features.dynamic_names)
         cols = self._predict_columns(h, levels, probs, future_ds, dyn)
-        return _polars.build(cols, self._frame_style)
+        return _polars.build(cols, style)
 
     def _point(self, h: int, future_ds: np.ndarray, dyn: np.ndarray | None) -> np.ndarray:
         """(n_series * h, n_models) point forecasts, in model order."""
@@ -638,10 +649,14 @@ class DemandForecaster:
         Raises:
             NotFittedError: called before :meth:`fit`.
         """
+        return self._residual_std_as(self._frame_style)
+
+    def _residual_std_as(self, style: _polars.FrameStyle) -> pd.DataFrame:
+        """:meth:`residual_std` returning a frame of ``style``."""
         ids, _ = self._require_fitted()
         sig = self._sigmas()
         out = {"unique_id": ids, **{name: sig[:, j] for j, name in enumerate(self.model_names)}}
-        return _polars.build(out, self._frame_style)
+        return _polars.build(out, style)
 
     @property
     def fallbacks_(self) -> pd.DataFrame:

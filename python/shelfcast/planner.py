@@ -341,6 +341,7 @@ class ReorderPlanner:
         lead_time_sd: float | np.ndarray | None = None,
         trace: bool = False,
         seed: int = 0,
+        initial: str = "snapshot",
     ) -> pd.DataFrame | SimulationResult:
         """Replay actual demand through this planner's policy (natively, items in parallel).
 
@@ -354,6 +355,10 @@ class ReorderPlanner:
             lead_time_sd: overrides the inventory's ``lead_time_sd``.
             trace: also return the per-period trace.
             seed: seed of the lead-time draws.
+            initial: ``"snapshot"`` starts from ``inventory``'s stock; ``"order_up_to"``
+                starts each item at the top of its policy cycle with nothing on order
+                (the steady state, without the start-up transient; see
+                :func:`shelfcast.simulation.simulate_policy`).
 
         Returns:
             Per item: fill rate, cycle service level, stockout days, average on hand,
@@ -374,6 +379,7 @@ class ReorderPlanner:
             review_period=self.review_period,
             trace=trace,
             seed=seed,
+            initial=initial,
         )
 
     def __repr__(self) -> str:

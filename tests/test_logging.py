@@ -83,9 +83,13 @@ def test_verbose_draws_progress_bars_on_stderr(small_panel, capsys):
     fc.cross_validation(small_panel, h=2, n_windows=2)
     err = capsys.readouterr()
     assert err.out == "" and "cross-validation [" in err.err and "2/2" in err.err
+    fc.predict(3, level=[80])  # rolling-origin refits for the intervals
+    err = capsys.readouterr()
+    assert err.out == "" and "rolling-origin refits [" in err.err and "1/1" in err.err
     quiet = DemandForecaster([SeasonalNaive(7)], freq="D", verbose=False)
     quiet.fit(small_panel)
     quiet.cross_validation(small_panel, h=2, n_windows=2)
+    quiet.predict(3, level=[80])
     assert capsys.readouterr().err == ""
 
 

@@ -361,7 +361,9 @@ class DemandForecaster:
             n = len(self._offsets) - 1
             errors = np.full((len(self.models), n, n_windows, h), np.nan)
             if self._core is not None:
-                flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
+                # one native call without a counter: the bar shows it runs, then its time
+                with Progress("rolling-origin refits", 1, lambda: 0, self.verbose and n > 1):
+                    flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
                 errors[self._stat_idx] = flat.reshape(len(self._stat_idx), n, n_windows, h)
             if self._ml is not None:
                 errors[self._ml_idx] = self._ml_rolling_errors(h, n_windows, step)

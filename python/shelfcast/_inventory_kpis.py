@@ -209,7 +209,7 @@ def lead_time_stats(
         row = purchase_orders.iloc[pos]
         raise InvalidInputError(
             f"purchase order at row {pos} ({row[by].to_dict()}) was received "
-            f"{pd.Timestamp(received[pos])} before it was ordered {pd.Timestamp(ordered[pos])}"
+            f"{pd.Timestamp(received_at[pos])} before it was ordered {pd.Timestamp(ordered[pos])}"
         )
     frame = purchase_orders[by].assign(lead_time=days)
     g = frame.groupby(by, sort=True, dropna=False)["lead_time"]

@@ -94,7 +94,7 @@ def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.
     """Check ``df`` is a DataFrame holding ``columns``.
 
     Raises:
-        ColumnTypeError: ``df`` is not a pandas DataFrame.
+        ColumnTypeError: ``df`` is neither a pandas nor a polars DataFrame.
         MissingColumnError: a column is absent (the message lists the ones present).
     """
     if _polars.is_polars(df):  # read natively by the column readers below

@@ -12,12 +12,18 @@ Threads: set ``SHELFCAST_NUM_THREADS`` before first use to limit the native thre
 
 from __future__ import annotations
 
+import logging
+
 from . import datasets, models
 from ._core import __version__, num_threads
 from .exceptions import ShelfcastError
 from .forecaster import DemandForecaster
 from .metrics import SalesMetrics
 from .planner import ReorderPlanner
+
+# Library logging etiquette: diagnostics go to the "shelfcast.*" loggers and are shown only
+# when the application configures logging (e.g. logging.basicConfig(level="INFO")).
+logging.getLogger("shelfcast").addHandler(logging.NullHandler())
 
 __all__ = [
     "DemandForecaster",

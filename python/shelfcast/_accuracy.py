@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,7 +49,7 @@ class ModelColumns:
 
 
 def model_columns(
-    columns: Sequence[str], models: Sequence[str] | None, level: Sequence[float] | None
+    columns: Iterable[object], models: Sequence[str] | None, level: Sequence[float] | None
 ) -> list[ModelColumns]:
     """Find each model's columns: ``<m>``, ``<m>-lo-<L>``/``<m>-hi-<L>``, ``<m>-q-<u>``.
 
@@ -212,7 +212,7 @@ def warn_undefined(
         f"zero or undefined denominator (constant or too short training history, all-zero "
         f"actuals). Aggregates skip NaN.",
         UndefinedMetricWarning,
-        stacklevel=4,  # warn_undefined <- evaluate_frame <- SalesMetrics.evaluate <- caller
+        stacklevel=5,  # warn_undefined <- evaluate_frame <- evaluate <- polars_io <- caller
     )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import Panel
+from ._polars import polars_io
 from .exceptions import InvalidParameterError
 
 __all__ = [
@@ -175,6 +176,7 @@ class AnalyticsMixin:
     _price: np.ndarray | None
     freq: str | None
 
+    @polars_io()
     def summary(self, season_length: int | None = None) -> pd.DataFrame:
         """Per-item summary of the history.
 
@@ -207,6 +209,7 @@ class AnalyticsMixin:
         m = default_season_length(self.freq) if season_length is None else season_length
         return summary(self._panel, self._price, m)
 
+    @polars_io()
     def abc_xyz(
         self,
         value: str = "revenue",
@@ -245,6 +248,7 @@ class AnalyticsMixin:
         """
         return abc_xyz(self._panel, self._price, value, a, b, x, z)
 
+    @polars_io()
     def demand_classes(
         self, adi_cut: float = 1.32, cv2_cut: float = 0.49, *, from_first_sale: bool = True
     ) -> pd.DataFrame:
@@ -278,6 +282,7 @@ class AnalyticsMixin:
         """
         return demand_classes(self._panel, adi_cut, cv2_cut, from_first_sale)
 
+    @polars_io()
     def anomalies(
         self,
         method: str = "robust_z",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import Panel, _numeric, require_columns
+from ._polars import polars_io, to_pandas_if_polars
 from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = ["CALENDAR", "PricingMixin", "optimal_price", "price_elasticity"]
@@ -98,13 +99,15 @@ def price_elasticity(
         panel.y, price, matrix, categorical, panel.offsets, codes, int(min_obs)
     )
     key = {"unique_id": panel.ids} if codes is None else {"group": labels}
+    est = np.asarray(raw["elasticity"], dtype=np.float64)
+    se = np.asarray(raw["se"], dtype=np.float64)
     out = pd.DataFrame(
         {
             **key,
-            "elasticity": raw["elasticity"],
-            "se": raw["se"],
-            "ci_low": raw["elasticity"] - _Z95 * raw["se"],
-            "ci_high": raw["elasticity"] + _Z95 * raw["se"],
+            "elasticity": est,
+            "se": se,
+            "ci_low": est - _Z95 * se,
+            "ci_high": est + _Z95 * se,
             "intercept": raw["intercept"],
             "r2": raw["r2"],
             "n_obs": raw["n_obs"],
@@ -113,6 +116,7 @@ def price_elasticity(
         }
     )
     if codes is not None:
+        assert labels is not None
         out.insert(1, "n_items", np.bincount(codes[codes >= 0], minlength=len(labels)))
         out = out.drop(columns="intercept")
     return out
@@ -171,6 +175,7 @@ class PricingMixin:
     _price: np.ndarray | None
     _source: pd.DataFrame
 
+    @polars_io()
     def price_elasticity(
         self,
         controls: Sequence[str] = (),
@@ -218,9 +223,16 @@ class PricingMixin:
             InvalidInputError: a ``groups`` column varies within an item.
         """
         return price_elasticity(
-            self._source, self._panel, self._price, controls, calendar, groups, min_obs
+            to_pandas_if_polars(self._source),
+            self._panel,
+            self._price,
+            controls,
+            calendar,
+            groups,
+            min_obs,
         )
 
+    @polars_io("unit_cost", "elasticity")
     def optimal_price(
         self,
         unit_cost: float | Mapping[object, float] | pd.Series | pd.DataFrame,

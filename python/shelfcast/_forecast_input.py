@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _polars
 from ._frame import require_columns
 from .exceptions import ColumnTypeError, InvalidItemError, InvalidParameterError, MissingColumnError
 
@@ -132,19 +133,28 @@ def _paths_array(raw: Any, model: str, series: np.ndarray, h: int) -> np.ndarray
             f"sample_paths must give shape (n_series={len(series)}, n_paths, >= {h}), "
             f"got {arr.shape}"
         )
-    return arr[:, :, :h]
+    out: np.ndarray = arr[:, :, :h]
+    return out
+
+
+def _pandas(frame: Any) -> Any:
+    """A forecaster fitted on polars returns polars frames: read them as pandas here."""
+    return _polars.to_pandas(frame) if _polars.is_polars(frame) else frame
 
 
 def _from_forecaster(
     forecast: Any, ids: np.ndarray, h: int, model: str | None, paths: bool, n_paths: int, seed: int
 ) -> DemandInput:
-    pred = forecast.predict(h)
+    # a shelfcast forecaster fitted on polars answers in pandas here: no round trip
+    as_pandas = callable(getattr(forecast, "_predict_as", None))
+    pred = forecast._predict_as(_polars.PANDAS, h) if as_pandas else _pandas(forecast.predict(h))
     names = list(getattr(forecast, "model_names", None) or [])
     names = names or [c for c in pred.columns if c not in ("unique_id", "ds")]
     col = model or names[0]
     if col not in names:
         raise InvalidParameterError(f"model {col!r} is not in the forecaster; it has {names}")
-    sd = forecast.residual_std().set_index("unique_id")[col]
+    stds = forecast._residual_std_as(_polars.PANDAS) if as_pandas else forecast.residual_std()
+    sd = _pandas(stds).set_index("unique_id")[col]
     frame = pred[["unique_id", "ds", col]].rename(columns={col: "mean"})
     frame["sd"] = pd.Series(sd).reindex(frame["unique_id"]).to_numpy()
     out = _from_long(frame, ids, h)

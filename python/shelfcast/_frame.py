@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
+from . import _polars
 from .exceptions import (
     ColumnTypeError,
     DuplicateRowError,
@@ -59,11 +61,11 @@ class Panel:
 
     @property
     def first_ds(self) -> np.ndarray:
-        return self.ds[self.offsets[:-1]]
+        return np.asarray(self.ds[self.offsets[:-1]])
 
     @property
     def last_ds(self) -> np.ndarray:
-        return self.ds[self.offsets[1:] - 1]
+        return np.asarray(self.ds[self.offsets[1:] - 1])
 
     def series_ids(self) -> np.ndarray:
         """The id of every row."""
@@ -83,7 +85,7 @@ def parse_freq(freq: str | pd.DateOffset) -> pd.DateOffset:
         InvalidParameterError: the alias is not a pandas frequency.
     """
     try:
-        return to_offset(freq)
+        return cast(pd.DateOffset, to_offset(freq))
     except (ValueError, TypeError) as e:
         raise InvalidParameterError(f"freq={freq!r} is not a pandas frequency: {e}") from None
 
@@ -92,11 +94,16 @@ def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.
     """Check ``df`` is a DataFrame holding ``columns``.
 
     Raises:
-        ColumnTypeError: ``df`` is not a pandas DataFrame.
+        ColumnTypeError: ``df`` is neither a pandas nor a polars DataFrame.
         MissingColumnError: a column is absent (the message lists the ones present).
     """
+    if _polars.is_polars(df):  # read natively by the column readers below
+        _polars.require(df, columns, what)
+        return df  # type: ignore[return-value]
     if not isinstance(df, pd.DataFrame):
-        raise ColumnTypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+        raise ColumnTypeError(
+            f"{what} must be a pandas or polars DataFrame, got {type(df).__name__}"
+        )
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(
@@ -106,6 +113,8 @@ def require_columns(df: object, columns: Sequence[str], what: str = "df") -> pd.
 
 
 def _numeric(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    if _polars.is_polars(df):
+        return _polars.numeric(df, col, what)
     s = df[col]
     if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
         raise ColumnTypeError(f"{what} column {col!r} must be numeric, got dtype {s.dtype}")
@@ -113,6 +122,8 @@ def _numeric(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
 
 
 def _datetimes(df: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    if _polars.is_polars(df):
+        return _polars.datetimes(df, col, what)
     s = df[col]
     if not pd.api.types.is_datetime64_any_dtype(s):
         raise ColumnTypeError(
@@ -149,6 +160,8 @@ def _grouped_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+    if _polars.is_polars(df):
+        return _polars.id_codes(df, col, what)
     s = df[col]
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.cat.categories.dtype)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -228,7 +228,7 @@ def future_dynamic(
         [x["unique_id"].to_numpy(), x["ds"].to_numpy(dtype="datetime64[ns]")]
     )
     if keys.has_duplicates:
-        dup = keys[keys.duplicated()][0]
+        dup = cast(tuple[Any, Any], keys[keys.duplicated()][0])
         raise DuplicateRowError(
             f"X_df has more than one row for series {dup[0]!r} at {pd.Timestamp(dup[1])}"
         )

@@ -10,11 +10,13 @@ nodes keep their ``unique_id``). Node series are sums of their bottom series per
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ._frame import require_columns
+from ._polars import polars_io
 from .exceptions import (
     InvalidInputError,
     InvalidParameterError,
@@ -79,6 +81,7 @@ def check_covered(ids: pd.Series, hierarchy: pd.DataFrame, what: str) -> None:
         )
 
 
+@polars_io("df", "hierarchy")
 def aggregate_hierarchy(
     df: pd.DataFrame,
     hierarchy: pd.DataFrame,
@@ -125,6 +128,7 @@ def aggregate_hierarchy(
     return pd.concat(parts, ignore_index=True)
 
 
+@polars_io("train_df", "hierarchy")
 def hierarchy_weights(
     train_df: pd.DataFrame,
     hierarchy: pd.DataFrame,
@@ -176,7 +180,11 @@ def hierarchy_weights(
         value = np.where(y != 0, y * np.nan_to_num(price), 0.0)
     ds = train_df["ds"].to_numpy(dtype="datetime64[ns]")
     dates = np.unique(ds)
-    as_of = [dates[-1]] if cutoffs is None else [np.datetime64(pd.Timestamp(c)) for c in cutoffs]
+    as_of = (
+        [dates[-1]]
+        if cutoffs is None
+        else [np.datetime64(pd.Timestamp(cast(Any, c))) for c in cutoffs]
+    )
     out = []
     for c in as_of:
         upto = dates[dates <= c]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _inventory_kpis, _returns
 from ._frame import Panel
+from ._polars import polars_io
 from ._returns import ReturnsAnalysis
 
 __all__ = ["InventoryMixin", "ReturnsAnalysis"]
@@ -21,6 +22,7 @@ class InventoryMixin:
     _panel: Panel
     _price: np.ndarray | None
 
+    @polars_io("inventory")
     def inventory_kpis(
         self,
         inventory: pd.DataFrame,
@@ -63,6 +65,7 @@ class InventoryMixin:
             self._panel, self._price, inventory, unit_cost, recent
         )
 
+    @polars_io("inventory")
     def phantom_stock(
         self, inventory: pd.DataFrame, *, alpha: float = 0.01, min_run: int = 7
     ) -> pd.DataFrame:
@@ -97,6 +100,7 @@ class InventoryMixin:
         return _inventory_kpis.phantom_stock(self._panel, inventory, alpha, min_run)
 
     @staticmethod
+    @polars_io("book", "counted")
     def shrinkage(
         book: pd.DataFrame,
         counted: pd.DataFrame,
@@ -131,6 +135,7 @@ class InventoryMixin:
         return _inventory_kpis.shrinkage(book, counted, unit_cost, threshold)
 
     @staticmethod
+    @polars_io("purchase_orders")
     def lead_time_stats(
         purchase_orders: pd.DataFrame,
         *,
@@ -168,6 +173,7 @@ class InventoryMixin:
         )
 
     @staticmethod
+    @polars_io("transactions")
     def returns_analysis(
         transactions: pd.DataFrame,
         *,

@@ -5,6 +5,7 @@ are documented on the public methods."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ def _aligned(panel: Panel, frame: pd.DataFrame, col: str, what: str) -> np.ndarr
     ds = _datetimes(frame, "ds", what)
     keys = pd.MultiIndex.from_arrays([frame["unique_id"].to_numpy(), ds])
     if keys.has_duplicates:
-        dup = keys[keys.duplicated()][0]
+        dup = cast(tuple[Any, Any], keys[keys.duplicated()][0])
         raise DuplicateRowError(
             f"{what} has more than one row for series {dup[0]!r} at {pd.Timestamp(dup[1])}"
         )
@@ -200,15 +201,15 @@ def lead_time_stats(
         raise InvalidParameterError(
             f"purchase_orders column {receipt_col!r} must be datetime64 (NaT for open orders)"
         )
-    received = received.to_numpy(dtype="datetime64[ns]")
-    days = (received - ordered) / np.timedelta64(1, "D")
+    received_at = received.to_numpy(dtype="datetime64[ns]")
+    days = (received_at - ordered) / np.timedelta64(1, "D")
     early = np.isfinite(days) & (days < 0)
     if early.any():
         pos = int(np.flatnonzero(early)[0])
         row = purchase_orders.iloc[pos]
         raise InvalidInputError(
             f"purchase order at row {pos} ({row[by].to_dict()}) was received "
-            f"{pd.Timestamp(received[pos])} before it was ordered {pd.Timestamp(ordered[pos])}"
+            f"{pd.Timestamp(received_at[pos])} before it was ordered {pd.Timestamp(ordered[pos])}"
         )
     frame = purchase_orders[by].assign(lead_time=days)
     g = frame.groupby(by, sort=True, dropna=False)["lead_time"]

@@ -70,6 +70,7 @@ def save(fc: DemandForecaster, path: Path) -> None:
         "static_features": list(fc.static_features),
     }
     exog = fc._exog
+    assert fc._y is not None and fc._offsets is not None  # fitted: checked by save()
     empty = np.empty(0, dtype=np.uint8)
     with open(path, "wb") as fh:
         np.savez_compressed(

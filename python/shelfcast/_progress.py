@@ -6,11 +6,14 @@ released; this thread reads that counter a few times a second and redraws one li
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
+
+log = logging.getLogger(__name__)
 
 
 class Progress:
@@ -54,15 +57,20 @@ class Progress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self.enabled and exc_type is None:
+            log.debug("%s: %d units in %.2fs", self.label, self.total, self._elapsed())
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
             if exc_type is None:
                 self._draw(self.total)
-                sys.stderr.write(f" ({time.perf_counter() - self._start:.1f}s)\n")
+                sys.stderr.write(f" ({self._elapsed():.1f}s)\n")
             else:
                 sys.stderr.write("\n")
             sys.stderr.flush()
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self._start
 
     def __repr__(self) -> str:
         return f"Progress(label={self.label!r}, total={self.total})"

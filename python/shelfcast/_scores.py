@@ -96,17 +96,53 @@ def mae(y: object, y_hat: object) -> float:
 
 
 def mse(y: object, y_hat: object) -> float:
-    """Mean squared error of one series: mean (y − ŷ)² (Args/Returns/Raises as :func:`mae`)."""
+    """Mean squared error of one series: mean (y − ŷ)².
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
+    """
     return _single("mse", y, point=y_hat)
 
 
 def rmse(y: object, y_hat: object) -> float:
-    """Root mean squared error of one series: √mse (Args/Returns/Raises as :func:`mae`)."""
+    """Root mean squared error of one series: √mse.
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
+    """
     return _single("rmse", y, point=y_hat)
 
 
 def bias(y: object, y_hat: object) -> float:
-    """Mean signed error mean(ŷ − y) of one series (Args/Returns/Raises as :func:`mae`)."""
+    """Mean signed error mean(ŷ − y) of one series (positive: over-forecasting).
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
+    """
     return _single("bias", y, point=y_hat)
 
 
@@ -114,7 +150,18 @@ def mape(y: object, y_hat: object) -> float:
     """Mean absolute percentage error in percent over the periods with y ≠ 0.
 
     100 · mean_{y_t ≠ 0} |y_t − ŷ_t| / |y_t| (NaN when every actual is 0); 100 × utilsforecast's
-    ``mape``. Args/Returns/Raises as :func:`mae`.
+    ``mape``.
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
     """
     return _single("mape", y, point=y_hat)
 
@@ -123,7 +170,17 @@ def smape(y: object, y_hat: object) -> float:
     """Symmetric MAPE, M4 definition, in percent (0–200).
 
     200 · mean |y − ŷ| / (|y| + |ŷ|), a 0/0 term counting 0; 200 × utilsforecast's ``smape``.
-    Args/Returns/Raises as :func:`mae`.
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
     """
     return _single("smape", y, point=y_hat)
 
@@ -132,7 +189,17 @@ def wape(y: object, y_hat: object) -> float:
     """Weighted absolute percentage error Σ|y − ŷ| / Σ|y| (a fraction).
 
     +∞ when every actual is 0 and the error is not (NaN when both are 0).
-    Args/Returns/Raises as :func:`mae`.
+
+    Args:
+        y: actual values.
+        y_hat: forecasts (same length).
+
+    Returns:
+        The score.
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidSeriesError: a value is not finite.
     """
     return _single("wape", y, point=y_hat)
 
@@ -167,7 +234,20 @@ def rmsse(
 ) -> float:
     """Root mean squared scaled error √(mse / mean_{t>m} (x_t − x_{t−m})²) of one series.
 
-    Args/Raises as :func:`mase`; ``scale="m5"`` gives the M5 competition's RMSSE.
+    Args:
+        y: actuals.
+        y_hat: forecasts.
+        y_train: the training history.
+        seasonality: m of the naive scale.
+        scale: ``"plain"`` (the whole history) or ``"m5"`` (from the first non-zero value
+            on: the M5 competition's RMSSE).
+
+    Returns:
+        √(mse / mean_{t>m} (x_t − x_{t−m})²).
+
+    Raises:
+        ShapeError: lengths differ.
+        InvalidParameterError: seasonality < 1 or an unknown scale.
     """
     return _single(
         _scaled_name("rmsse", scale), y, point=y_hat, y_train=y_train, seasonality=seasonality

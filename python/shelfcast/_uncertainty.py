@@ -121,4 +121,4 @@ def sample_paths(
         shocks = rng.standard_normal((int(none.sum()), n_paths, h))
         walk = np.cumsum(shocks, axis=2) * sigma[none, None, None]
         paths[none] = mean[none][:, None, :] + walk
-    return np.maximum(paths, 0.0)
+    return np.asarray(np.maximum(paths, 0.0))

@@ -20,11 +20,18 @@ from ._hierarchy import (
     levels_of,
     node_ids,
 )
+from ._polars import polars_io
 from .exceptions import InvalidInputError, UndefinedMetricWarning
 
 __all__ = ["wrmsse", "wspl"]
 
 
+def _plain_mean(s: pd.Series) -> float:
+    """Mean of a column, NaN when any value is NaN (no skipping)."""
+    return float(s.to_numpy().mean())
+
+
+@polars_io("df", "train_df", "hierarchy")
 def wrmsse(
     df: pd.DataFrame,
     train_df: pd.DataFrame,
@@ -86,6 +93,7 @@ def wrmsse(
     )
 
 
+@polars_io("df", "train_df", "hierarchy")
 def wspl(
     df: pd.DataFrame,
     train_df: pd.DataFrame,
@@ -195,7 +203,7 @@ def weighted_score(
             long=False,
         ).drop(columns="metric")
     model_names = [c for c in scores.columns if c not in (_BOTTOM, "cutoff")]
-    cutoffs = np.unique(scores["cutoff"]) if has_cutoff else None
+    cutoffs = list(np.unique(scores["cutoff"])) if has_cutoff else None
     weights = hierarchy_weights(
         train_df,
         hierarchy,
@@ -218,7 +226,7 @@ def weighted_score(
     contrib = np.where(w == 0, 0.0, w * values)
     for msg in caught:
         if not issubclass(msg.category, UndefinedMetricWarning) or not np.isfinite(contrib).all():
-            warnings.warn(msg.message, msg.category, stacklevel=3)
+            warnings.warn(msg.message, msg.category, stacklevel=4)  # ... <- polars_io <- caller
     by = (["cutoff"] if has_cutoff else []) + ["level"]
     codes = merged.groupby(by, sort=False).ngroup().to_numpy()
     first = np.unique(codes, return_index=True)[1]
@@ -232,7 +240,7 @@ def weighted_score(
         total = pd.DataFrame([per_level[model_names].mean(skipna=False)])
         total["_order"] = len(order)
     else:
-        total = totals.agg(lambda s: s.to_numpy().mean()).reset_index()
+        total = totals.agg(_plain_mean).reset_index()
         total["_order"] = len(order)
     total["level"] = total_name
     out = pd.concat([per_level, total[per_level.columns]], ignore_index=True)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _persist, _uncertainty
+from . import _core, _persist, _polars, _uncertainty
 from ._frame import Panel, future_dates, parse_freq, to_panel
 from ._global import Exog, FeatureConfig, days_of, future_dynamic, panel_exog
 from ._progress import Progress
@@ -23,7 +23,7 @@ from .exceptions import (
 )
 from .models import Model, resolve_models
 
-log = logging.getLogger("shelfcast")
+log = logging.getLogger(__name__)
 
 __all__ = ["DemandForecaster"]
 
@@ -75,6 +75,14 @@ class DemandForecaster:
             series before the features are built and inverted on the forecasts.
         dropna: drop training rows whose lag features are missing (mlforecast's default);
             with False the tree models learn where missing lags go.
+
+    polars: ``fit``, ``forecast``, ``cross_validation`` and ``feature_matrix`` accept a
+    ``polars.DataFrame`` (``ds`` of dtype Date or Datetime, ``unique_id`` String,
+    Categorical or integer), read natively into numpy; every frame the forecaster then
+    returns (``predict``, ``residual_std``, ``fallbacks_``, ...) is a ``polars.DataFrame``
+    built from numpy, with ``ds`` in the input's dtype and ``unique_id`` in its id dtype.
+    Exogenous columns of the global models (and a polars ``X_df``) are converted to pandas
+    at one boundary (:func:`shelfcast._polars.to_pandas`).
 
     Raises:
         UnknownModelError: a model name is unknown.
@@ -146,6 +154,7 @@ class DemandForecaster:
         self._y: np.ndarray | None = None
         self._offsets: np.ndarray | None = None
         self._errors: dict[tuple[int, int, int], np.ndarray] = {}
+        self._frame_style = _polars.PANDAS
 
     # ------------------------------------------------------------------ fitting
     def fit(self, df: pd.DataFrame) -> DemandForecaster:
@@ -172,9 +181,11 @@ class DemandForecaster:
         panel = to_panel(df, self._offset)
         exog = None
         if self._ml_idx:
-            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
             self._features = self._features.with_exog(static, dynamic)
         self._fit_panel(panel, exog)
+        self._frame_style = _polars.style_of(df)
+        log.debug("fitted %d models on %d series", len(self.models), panel.n_series)
         return self
 
     def _new_stat_core(self) -> Any:
@@ -261,6 +272,17 @@ class DemandForecaster:
                 is missing although needed.
             InvalidInputError: ``X_df`` lacks rows for a series (names it and the dates).
         """
+        return self._predict_as(self._frame_style, h, level, quantiles, X_df)
+
+    def _predict_as(
+        self,
+        style: _polars.FrameStyle,
+        h: int,
+        level: Sequence[float] | None = None,
+        quantiles: Sequence[float] | None = None,
+        X_df: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`predict` returning frames of ``style`` (ReorderPlanner asks for pandas)."""
         ids, last = self._require_fitted()
         h = _check_horizon(h)
         levels = _check_levels(level)
@@ -268,8 +290,9 @@ class DemandForecaster:
         future_ds = future_dates(last, h, self._offset)
         dyn = None
         if self._ml_idx:
-            dyn = future_dynamic(X_df, ids, future_ds, h, self._features.dynamic_names)
-        return self._predict_frame(h, levels, probs, future_ds, dyn)
+            dyn = future_dynamic(_pandas(X_df), ids, future_ds, h, self._features.dynamic_names)
+        cols = self._predict_columns(h, levels, probs, future_ds, dyn)
+        return _polars.build(cols, style)
 
     def _point(self, h: int, future_ds: np.ndarray, dyn: np.ndarray | None) -> np.ndarray:
         """(n_series * h, n_models) point forecasts, in model order."""
@@ -298,17 +321,17 @@ class DemandForecaster:
             sig[:, self._ml_idx] = self._ml_sigma
         return sig
 
-    def _predict_frame(
+    def _predict_columns(
         self,
         h: int,
         levels: list[float],
         probs: list[float],
         future_ds: np.ndarray,
         dyn: np.ndarray | None,
-    ) -> pd.DataFrame:
+    ) -> dict[str, np.ndarray]:
         ids, _ = self._require_fitted()
         values = self._point(h, future_ds, dyn)
-        out = pd.DataFrame({"unique_id": np.repeat(ids, h), "ds": future_ds})
+        out: dict[str, np.ndarray] = {"unique_id": np.repeat(ids, h), "ds": future_ds}
         for j, name in enumerate(self.model_names):
             out[name] = values[:, j]
         if levels or probs:
@@ -338,7 +361,9 @@ class DemandForecaster:
             n = len(self._offsets) - 1
             errors = np.full((len(self.models), n, n_windows, h), np.nan)
             if self._core is not None:
-                flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
+                # one native call without a counter: the bar shows it runs, then its time
+                with Progress("rolling-origin refits", 1, lambda: 0, self.verbose and n > 1):
+                    flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
                 errors[self._stat_idx] = flat.reshape(len(self._stat_idx), n, n_windows, h)
             if self._ml is not None:
                 errors[self._ml_idx] = self._ml_rolling_errors(h, n_windows, step)
@@ -359,28 +384,40 @@ class DemandForecaster:
             ds=self._exog.days.astype("datetime64[D]").astype("datetime64[ns]"),
             order=None,
         )
-        for w in range(n_windows):
-            back = h + (n_windows - 1 - w) * step
-            keep = lengths > back
-            if not keep.any():
-                continue
-            starts = self._offsets[:-1][keep]
-            train_len = lengths[keep] - back
-            sub = _slice_panel(panel, keep, starts, train_len)
-            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
-            assert sub.order is not None
-            sub_exog = self._exog.rows(sub.order, keep)
-            ml = self._new_ml_core()
-            try:
-                ml.fit(sub.y, sub.offsets, sub_exog.days, sub_exog.dynamic, sub_exog.statics)
-            except InvalidParameterError:
-                log.info("conformal window %d: too little history for the global models", w)
-                continue
-            pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
-            actual = self._y[test_idx]
-            err = actual[:, None] - pred  # (n_kept * h, n_ml)
-            out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
+        done = [0]
+        progress = Progress("conformal windows", n_windows, lambda: done[0], self.verbose)
+        with progress:
+            for w in range(n_windows):
+                self._ml_window(panel, w, n_windows, h, step, out)
+                done[0] += 1
         return out
+
+    def _ml_window(
+        self, panel: Panel, w: int, n_windows: int, h: int, step: int, out: np.ndarray
+    ) -> None:
+        """Refit the global models at conformal window ``w``; write its errors to ``out``."""
+        assert self._y is not None and self._offsets is not None and self._exog is not None
+        lengths = np.diff(self._offsets)
+        back = h + (n_windows - 1 - w) * step
+        keep = lengths > back
+        if not keep.any():
+            return
+        starts = self._offsets[:-1][keep]
+        train_len = lengths[keep] - back
+        sub = _slice_panel(panel, keep, starts, train_len)
+        test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+        assert sub.order is not None
+        sub_exog = self._exog.rows(sub.order, keep)
+        ml = self._new_ml_core()
+        try:
+            ml.fit(sub.y, sub.offsets, sub_exog.days, sub_exog.dynamic, sub_exog.statics)
+        except InvalidParameterError:
+            log.info("conformal window %d: too little history for the global models", w)
+            return
+        pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
+        actual = self._y[test_idx]
+        err = actual[:, None] - pred  # (n_kept * h, n_ml)
+        out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
 
     def sample_paths(
         self, h: int, n_paths: int = 1000, seed: int | None = 0, model: str | None = None
@@ -512,42 +549,63 @@ class DemandForecaster:
         exog = None
         clone = self._clone()
         if self._ml_idx:
-            exog, static, dynamic = panel_exog(df, panel, self.static_features)
+            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
             clone._features = clone._features.with_exog(static, dynamic)
-        lengths = panel.lengths
-        frames = []
-        for w in range(n_windows):
-            back = h + (n_windows - 1 - w) * step
-            keep = lengths > back
-            if not keep.all():
-                log.info(
-                    "cross_validation window %d: %d series shorter than %d periods left out",
-                    w,
-                    int((~keep).sum()),
-                    back + 1,
-                )
-            if not keep.any():
-                continue
-            starts = panel.offsets[:-1][keep]
-            train_len = lengths[keep] - back
-            sub = _slice_panel(panel, keep, starts, train_len)
-            test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
-            sub_exog = dyn = None
-            if exog is not None:
-                assert sub.order is not None
-                sub_exog = exog.rows(sub.order, keep)
-                dyn = exog.dynamic[test_idx]
-            clone._fit_panel(sub, sub_exog)
-            fc = clone._predict_frame(h, levels, [], panel.ds[test_idx], dyn)
-            fc.insert(2, "cutoff", np.repeat(sub.last_ds, h))
-            fc.insert(3, "y", panel.y[test_idx])
-            frames.append(fc)
+        frames: list[dict[str, np.ndarray]] = []
+        done = [0]
+        progress = Progress("cross-validation", n_windows, lambda: done[0], self.verbose)
+        with progress:
+            for w in range(n_windows):
+                self._cv_window(clone, panel, exog, w, n_windows, h, step, levels, frames)
+                done[0] += 1
         if not frames:
             raise InvalidParameterError(
                 f"no series is longer than h + (n_windows - 1) * step_size = "
                 f"{h + (n_windows - 1) * step} periods"
             )
-        return pd.concat(frames, ignore_index=True)
+        cols = {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
+        return _polars.build(cols, _polars.style_of(df))
+
+    def _cv_window(
+        self,
+        clone: DemandForecaster,
+        panel: Panel,
+        exog: Exog | None,
+        w: int,
+        n_windows: int,
+        h: int,
+        step: int,
+        levels: list[float],
+        frames: list[dict[str, np.ndarray]],
+    ) -> None:
+        """Fit and forecast cross-validation window ``w``; append its columns to ``frames``."""
+        lengths = panel.lengths
+        back = h + (n_windows - 1 - w) * step
+        keep = lengths > back
+        if not keep.all():
+            log.info(
+                "cross_validation window %d: %d series shorter than %d periods left out",
+                w,
+                int((~keep).sum()),
+                back + 1,
+            )
+        if not keep.any():
+            return
+        starts = panel.offsets[:-1][keep]
+        train_len = lengths[keep] - back
+        sub = _slice_panel(panel, keep, starts, train_len)
+        test_idx = ((starts + train_len)[:, None] + np.arange(h)[None, :]).reshape(-1)
+        sub_exog = dyn = None
+        if exog is not None:
+            assert sub.order is not None
+            sub_exog = exog.rows(sub.order, keep)
+            dyn = exog.dynamic[test_idx]
+        clone._fit_panel(sub, sub_exog)
+        fc = clone._predict_columns(h, levels, [], panel.ds[test_idx], dyn)
+        cols = {"unique_id": fc.pop("unique_id"), "ds": fc.pop("ds")}
+        cols["cutoff"] = np.repeat(sub.last_ds, h)
+        cols["y"] = panel.y[test_idx]
+        frames.append({**cols, **fc})
 
     def _clone(self) -> DemandForecaster:
         clone = DemandForecaster(
@@ -608,12 +666,14 @@ class DemandForecaster:
         Raises:
             NotFittedError: called before :meth:`fit`.
         """
+        return self._residual_std_as(self._frame_style)
+
+    def _residual_std_as(self, style: _polars.FrameStyle) -> pd.DataFrame:
+        """:meth:`residual_std` returning a frame of ``style``."""
         ids, _ = self._require_fitted()
         sig = self._sigmas()
-        out = pd.DataFrame({"unique_id": ids})
-        for j, name in enumerate(self.model_names):
-            out[name] = sig[:, j]
-        return out
+        out = {"unique_id": ids, **{name: sig[:, j] for j, name in enumerate(self.model_names)}}
+        return _polars.build(out, style)
 
     @property
     def fallbacks_(self) -> pd.DataFrame:
@@ -631,12 +691,14 @@ class DemandForecaster:
             codes[:, self._stat_idx] = self._core.fallbacks().astype(np.int64)
         rows_i, rows_m = np.nonzero(codes)
         names = np.array(self.model_names, dtype=object)
-        return pd.DataFrame(
+        reasons = [_FALLBACK_REASONS[c] for c in codes[rows_i, rows_m]]
+        return _polars.build(
             {
                 "unique_id": ids[rows_i],
                 "model": names[rows_m],
-                "reason": [_FALLBACK_REASONS[c] for c in codes[rows_i, rows_m]],
-            }
+                "reason": np.array(reasons, dtype=object),
+            },
+            self._frame_style,
         )
 
     def feature_importances(self) -> pd.DataFrame:
@@ -656,9 +718,11 @@ class DemandForecaster:
             raise InvalidParameterError("feature_importances needs a global (ML) model")
         imp = self._ml.feature_importances()
         names = [self.model_names[j] for j in self._ml_idx]
-        return pd.DataFrame(
+        out = pd.DataFrame(
             imp.T, index=pd.Index(self._ml.feature_names, name="feature"), columns=names
         )
+        # polars has no index: there the feature names are the first column, ``feature``
+        return _polars.to_polars(out, self._frame_style) if self._frame_style.polars else out
 
     @property
     def feature_names(self) -> list[str]:
@@ -685,7 +749,7 @@ class DemandForecaster:
         if not self._ml_idx:
             raise InvalidParameterError("feature_matrix needs a global (ML) model")
         panel = to_panel(df, self._offset)
-        exog, static, dynamic = panel_exog(df, panel, self.static_features)
+        exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
         core = self._features.with_exog(static, dynamic).core(
             [self.models[j]._native(7) for j in self._ml_idx]
         )
@@ -696,10 +760,10 @@ class DemandForecaster:
         except InvalidSeriesError as e:
             raise _rename_culprit(e, panel.ids, "series") from None
         rows = panel.offsets[:-1][series] + pos
-        out = pd.DataFrame({"unique_id": panel.ids[series], "ds": panel.ds[rows], "y": z})
+        out = {"unique_id": panel.ids[series], "ds": panel.ds[rows], "y": z}
         for j, name in enumerate(core.feature_names):
             out[name] = x[:, j]
-        return out
+        return _polars.build(out, _polars.style_of(df))
 
     def __repr__(self) -> str:
         fitted = "" if self._ids is None else f", fitted on {len(self._ids)} series"
@@ -712,6 +776,11 @@ class DemandForecaster:
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{conformal}{feats}{fitted})"
         )
+
+
+def _pandas(df: Any, what: str = "df") -> Any:
+    """``df`` itself, or a polars frame converted to pandas (for the exogenous columns)."""
+    return _polars.to_pandas(df, what) if _polars.is_polars(df) else df
 
 
 def _positive_int(name: str, v: object) -> int:

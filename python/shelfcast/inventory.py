@@ -127,7 +127,7 @@ class LossResult(NamedTuple):
     complementary_loss: Value
 
 
-def _floats(name: str, value: ArrayLike) -> np.ndarray:
+def _floats(name: str, value: ArrayLike | None) -> np.ndarray:
     if value is None:
         return np.asarray(np.nan)
     try:
@@ -139,7 +139,7 @@ def _floats(name: str, value: ArrayLike) -> np.ndarray:
     return a.astype(np.float64, copy=False)
 
 
-def _call(formula: str, **kwargs: ArrayLike) -> list[Value]:
+def _call(formula: str, **kwargs: ArrayLike | None) -> list[Value]:
     arrays = [_floats(k, v) for k, v in kwargs.items()]
     try:
         shaped = np.broadcast_arrays(*arrays)

@@ -55,6 +55,7 @@ from ._elasticity import PricingMixin
 from ._frame import _numeric, parse_freq, require_columns, to_panel
 from ._hierarchy import aggregate_hierarchy, hierarchy_weights
 from ._inventory_api import InventoryMixin, ReturnsAnalysis
+from ._polars import polars_io, style_of
 from ._scores import (
     bias,
     coverage,
@@ -109,6 +110,11 @@ class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
     Raises:
         MissingColumnError, ColumnTypeError, DuplicateRowError, InvalidSeriesError:
             invalid input, naming the column, series and date.
+
+    polars: ``df`` may be a ``polars.DataFrame`` (read natively into numpy); every frame
+    the methods return is then a ``polars.DataFrame``, as it is when a method is given a
+    polars frame. The methods compute on numpy and build pandas results that are
+    converted at one boundary (:func:`shelfcast._polars.polars_io`), column by column.
     """
 
     def __init__(
@@ -119,6 +125,7 @@ class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
         self.price_col = price_col
         self._panel = to_panel(df, offset, what="sales_df", check_regular=freq is not None)
         self._source = df  # read (never modified) for controls and groups
+        self._frame_style = style_of(df)  # polars in, polars out
         self._price = None
         if price_col is not None:
             require_columns(df, [price_col], "sales_df")
@@ -135,6 +142,7 @@ class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
             self._price = np.ascontiguousarray(price)
 
     @staticmethod
+    @polars_io("df", "train_df")
     def evaluate(
         df: pd.DataFrame,
         metrics: Sequence[str] = ("mae", "rmse"),

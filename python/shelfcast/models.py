@@ -110,8 +110,8 @@ class Model:
     def __eq__(self, other: object) -> bool:
         return (
             type(other) is type(self)
-            and other._params() == self._params()  # type: ignore[attr-defined]
-            and other.alias == self.alias  # type: ignore[attr-defined]
+            and other._params() == self._params()
+            and other.alias == self.alias
         )
 
     def __hash__(self) -> int:
@@ -625,7 +625,7 @@ def _ets_model(model: object, damped: object, season_length: int | None) -> str:
         )
     if damped is not None and not isinstance(damped, (bool, np.bool_)):
         raise InvalidParameterError(f"damped must be True, False or None, got {damped!r}")
-    error, trend, season = model
+    error, trend, season = model[0], model[1], model[2]
     if damped and trend == "N":
         raise InvalidParameterError(f"damped=True needs a trend, but model {model!r} has none")
     if season_length == 1 and season in "AM":

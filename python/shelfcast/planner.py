@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Literal, overload
 
 import numpy as np
@@ -11,11 +12,14 @@ from . import _core
 from ._forecast_input import DemandInput, demand_input
 from ._inventory import inventory_columns as _inventory_columns
 from ._inventory import naming_items
+from ._polars import polars_io
 from .exceptions import InvalidItemError, InvalidParameterError
 from .forecaster import DemandForecaster
 from .simulation import POLICIES, SimulationResult, simulate_policy
 
 __all__ = ["ReorderPlanner"]
+
+log = logging.getLogger(__name__)
 
 _REASONS = np.array(
     [
@@ -204,6 +208,7 @@ class ReorderPlanner:
         )
         return ids, inv, raw, demand
 
+    @polars_io("forecast", "inventory")
     def plan(
         self,
         forecast: DemandForecaster | pd.DataFrame | object,
@@ -248,8 +253,16 @@ class ReorderPlanner:
         """
         ids, inv, raw, demand = self._run(forecast, inventory, self.horizon, start)
         reasons = _REASONS if self.policy in ("sQ", "sS") else _REASONS_PERIODIC
+        log.info(
+            "planned %d items (policy %s): %d order now, %d projected stockouts",
+            len(ids),
+            self.policy,
+            int(np.sum(raw["reorder_period"] == 0)),
+            int(np.sum(raw["stockout_period"] >= 0)),
+        )
         return _assemble(ids, inv, raw, demand.dates, reasons)
 
+    @polars_io("forecast", "inventory")
     def schedule(
         self,
         forecast: DemandForecaster | pd.DataFrame | object,
@@ -357,6 +370,7 @@ class ReorderPlanner:
         seed: int = ...,
         initial: str = ...,
     ) -> pd.DataFrame | SimulationResult: ...
+    @polars_io("demand", "inventory", "plan")
     def simulate(
         self,
         demand: pd.DataFrame | np.ndarray,

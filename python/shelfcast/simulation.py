@@ -13,6 +13,7 @@ per unit lost or, with backorders, per unit backordered per period.
 
 from __future__ import annotations
 
+import logging
 from typing import Literal, NamedTuple, overload
 
 import numpy as np
@@ -22,12 +23,15 @@ import pandas as pd
 from . import _core
 from ._frame import require_columns
 from ._inventory import inventory_columns, naming_items
+from ._polars import polars_io
 from .exceptions import ColumnTypeError, InvalidItemError, InvalidParameterError
 
 __all__ = ["POLICIES", "SimulationResult", "simulate_policy"]
 
 POLICIES = ("sQ", "sS", "RS", "base_stock")
 INITIAL_STATES = ("snapshot", "order_up_to")
+
+log = logging.getLogger(__name__)
 
 _SUMMARY = [
     "fill_rate",
@@ -136,10 +140,11 @@ def simulate_policy(
     lost_sales: bool = ...,
     lead_time_sd: npt.ArrayLike | None = ...,
     review_period: int | None = ...,
-    trace: bool,
+    trace: bool = ...,
     seed: int = ...,
     initial: str = ...,
 ) -> pd.DataFrame | SimulationResult: ...
+@polars_io("demand", "inventory", "policy_params")
 def simulate_policy(
     demand: pd.DataFrame | npt.ArrayLike,
     inventory: pd.DataFrame,
@@ -250,6 +255,7 @@ def simulate_policy(
             inv["max_qty"],
         ),
     )
+    log.info("simulated policy %s on %d items over %d periods", policy, *mat.shape)
     summary = pd.DataFrame({"unique_id": ids, **{c: raw[c] for c in _SUMMARY}})
     summary["total_cost"] = (
         summary["holding_cost"] + summary["ordering_cost"] + summary["shortage_cost"]

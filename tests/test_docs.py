@@ -246,7 +246,7 @@ def produced() -> dict[str, list[list[str]]]:
     add("wrmsse", wrmsse(point.merge(test_w), train_w, hier))
     add("wrmsse", wrmsse(cv_bottom, sales, hier, models=["SeasonalNaive"]))
     nodes = aggregate_hierarchy(test_w, hier).drop(columns="level")
-    nodes["SeasonalNaive-q-0.5"] = nodes["y"] * 0.9
+    nodes["SeasonalNaive-q-50"] = nodes["y"] * 0.9
     add("wrmsse", wspl(nodes, train_w, hier))
     return out
 

@@ -227,3 +227,43 @@ def test_load_rejects_garbage_truncation_and_newer_versions(fitted, tmp_path):
         DemandForecaster.load(tmp_path / "missing.npz")
     with pytest.raises(NotFittedError):
         DemandForecaster(["Naive"]).save(tmp_path / "x.npz")
+
+
+def test_predicted_quantiles_feed_evaluate_and_plan(fitted, retail_split):
+    """predict's ``-q-<pct>`` columns are what SalesMetrics.evaluate and ReorderPlanner.plan
+    read, so the three compose without renaming."""
+    from shelfcast import ReorderPlanner, SalesMetrics
+
+    train, test = retail_split
+    fc = DemandForecaster([M.CrostonSBA()]).fit(train)
+    pred = fc.predict(H, quantiles=[0.1, 0.5, 0.9])
+    df = test.merge(pred, on=["unique_id", "ds"])
+    out = SalesMetrics.evaluate(df, ["pinball_q0.9"], models=["CrostonSBA"])
+    y, q90 = df["y"].to_numpy(), df["CrostonSBA-q-90"].to_numpy()
+    per_series = (
+        pd.DataFrame({"u": df["unique_id"], "l": np.maximum(0.9 * (y - q90), 0.1 * (q90 - y))})
+        .groupby("u")["l"]
+        .mean()
+    )
+    got = out.set_index("unique_id")["CrostonSBA"]
+    np.testing.assert_allclose(got.loc[per_series.index], per_series, rtol=1e-12)
+    stock = pd.DataFrame(
+        {
+            "unique_id": pred["unique_id"].unique(),
+            "on_hand": 0.0,
+            "lead_time": 7.0,
+            "order_cost": 20.0,
+            "holding_cost": 0.01,
+        }
+    )
+    planner = ReorderPlanner(
+        service_level=0.9, model="CrostonSBA", distribution="normal", horizon=H
+    )
+    plan = planner.plan(pred.drop(columns=["CrostonSBA-q-50"]), stock)
+    assert len(plan) == len(stock)
+    # the normal sd matching the outer quantiles (constant per series for pooled conformal)
+    first = pred.groupby("unique_id", sort=False).first()
+    z = NormalDist().inv_cdf(0.9)
+    sd = (first["CrostonSBA-q-90"] - first["CrostonSBA-q-10"]) / (2 * z)
+    got_sd = plan.set_index("unique_id")["lead_time_demand_sd"].loc[sd.index]
+    np.testing.assert_allclose(got_sd, np.sqrt(7.0) * sd, rtol=1e-9)

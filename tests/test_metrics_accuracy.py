@@ -401,9 +401,9 @@ def test_undefined_scores_warn_and_name_a_series():
 
 def test_models_default_includes_quantile_only_models(cv):
     df = cv[["unique_id", "ds", "cutoff", "y"]].copy()
-    df["Q-q-0.1"] = cv["A"] - 1
-    df["Q-q-0.5"] = cv["A"]
-    df["Q-q-0.9"] = cv["A"] + 1
+    df["Q-q-10"] = cv["A"] - 1
+    df["Q-q-50"] = cv["A"]
+    df["Q-q-90"] = cv["A"] + 1
     out = SM.evaluate(df, ["pinball", "pinball_q0.5"])
     assert list(out.columns) == ["unique_id", "cutoff", "metric", "Q"]
     first = cv[(cv.unique_id == "s0") & (cv.cutoff == cv.cutoff.min())]
@@ -544,7 +544,7 @@ def test_wspl_on_a_hand_computed_hierarchy():
     nodes = M.aggregate_hierarchy(test, hier).drop(columns="level")
     nodes["M-lo-50"] = nodes.M - 1
     nodes["M-hi-50"] = nodes.M + 1
-    nodes["M-q-0.5"] = nodes.M
+    nodes["M-q-50"] = nodes.M
     got = M.wspl(nodes, train, hier, weight_periods=3, models=["M"]).set_index("level").M
     # by hand: SPL_i = mean_u pinball_u / M5 abs scale, quantiles 0.25, 0.5, 0.75
     members = {"total": list(STORE), "store=A": ["s1", "s2"], "store=B": ["s3", "s4"]}

@@ -347,9 +347,9 @@ def test_per_item_service_levels_and_intervals():
     plan = ReorderPlanner().plan(fc, stock(ids, service_level=[0.5, 0.99]), start=START)
     assert plan.lead_time_demand_sd.tolist() == pytest.approx([8.0, 8.0])
     quant = long_forecast(ids, 30.0, 0.0).drop(columns="sd")
-    quant["mean-q-0.1"] = 30.0 + 4.0 * stats.norm.ppf(0.1)
-    quant["mean-q-0.5"] = 30.0
-    quant["mean-q-0.9"] = 30.0 + 4.0 * stats.norm.ppf(0.9)
+    quant["mean-q-10"] = 30.0 + 4.0 * stats.norm.ppf(0.1)
+    quant["mean-q-50"] = 30.0
+    quant["mean-q-90"] = 30.0 + 4.0 * stats.norm.ppf(0.9)
     from_q = ReorderPlanner().plan(quant, stock(ids))
     assert from_q.lead_time_demand_sd.tolist() == pytest.approx([8.0, 8.0])
     assert plan.safety_stock.iloc[0] == pytest.approx(0.0, abs=1e-9)

@@ -303,7 +303,7 @@ def test_evaluate_and_hierarchy(sales, sales_pl):
         wrmsse(scored, train, hier),
     )
     nodes = aggregate_hierarchy(test, hier).drop(columns="level")
-    nodes["M-q-0.5"] = nodes["y"] * 0.8
+    nodes["M-q-50"] = nodes["y"] * 0.8
     same(
         wspl(to_pl(nodes, pl.Date), to_pl(train, pl.Date), hier_pl),
         wspl(nodes, train, hier),

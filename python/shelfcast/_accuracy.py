@@ -51,7 +51,7 @@ class ModelColumns:
 def model_columns(
     columns: Iterable[object], models: Sequence[str] | None, level: Sequence[float] | None
 ) -> list[ModelColumns]:
-    """Find each model's columns: ``<m>``, ``<m>-lo-<L>``/``<m>-hi-<L>``, ``<m>-q-<u>``.
+    """Find each model's columns: ``<m>``, ``<m>-lo-<L>``/``<m>-hi-<L>``, ``<m>-q-<pct>``.
 
     Args:
         columns: the frame's columns.
@@ -84,10 +84,13 @@ def model_columns(
         mc = ModelColumns(name, point=name if name in cols else None)
         bounds: dict[float, dict[str, str]] = {}
         for kind, value, col in suffixed.get(name, []):
-            if kind == "q":
-                if not 0 < value < 1:
-                    raise InvalidParameterError(f"column {col!r}: quantile must be in (0, 1)")
-                mc.quantiles[round(value, 10)] = col
+            if kind == "q":  # percent, as DemandForecaster.predict names them
+                if not 0 < value < 100:
+                    raise InvalidParameterError(
+                        f"column {col!r}: quantile columns are named in percent, "
+                        f"'<model>-q-<pct>' with pct in (0, 100) (e.g. '-q-90' for 0.9)"
+                    )
+                mc.quantiles[round(value / 100, 10)] = col
             else:
                 bounds.setdefault(value, {})[kind] = col
         levels = sorted(bounds) if level is None else [float(v) for v in level]

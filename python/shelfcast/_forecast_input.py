@@ -88,12 +88,13 @@ def _sd_from_intervals(frame: pd.DataFrame, col: str) -> pd.Series | None:
 
 
 def _sd_from_quantiles(frame: pd.DataFrame, col: str) -> pd.Series | None:
-    """sd of a normal matching the outermost quantile columns ``<col>-q-<p>`` (p in (0, 1))."""
+    """sd of a normal matching the outermost quantile columns ``<col>-q-<pct>`` (the
+    pct/100 quantile, as :meth:`DemandForecaster.predict` names them)."""
     qs = []
     for c in frame.columns:
         if isinstance(c, str) and c.startswith(f"{col}-q-"):
             try:
-                p = float(c[len(col) + 3 :])
+                p = float(c[len(col) + 3 :]) / 100
             except ValueError:
                 continue
             if 0 < p < 1:
@@ -238,7 +239,8 @@ def demand_input(
         forecast: a fitted forecaster (duck-typed, see the module docstring) or a DataFrame:
             long ``unique_id, ds, <mean column>`` with ``sd``, prediction intervals
             ``<mean column>-lo-<level>`` / ``-hi-<level>`` (the widest level) or quantiles
-            ``<mean column>-q-<p>`` (the outermost pair) per period, read as a normal sd;
+            ``<mean column>-q-<pct>`` in percent (the outermost pair) per period, read as a
+            normal sd;
             or, without ``ds``, one row per item with a constant mean and sd per period.
         ids: the inventory's item ids.
         h: periods needed.
@@ -274,7 +276,7 @@ def demand_input(
         if sd is None:
             raise MissingColumnError(
                 f"forecast needs a per-period 'sd' column, prediction intervals "
-                f"'{col}-lo-<level>' / '{col}-hi-<level>' or quantiles '{col}-q-<p>'; "
+                f"'{col}-lo-<level>' / '{col}-hi-<level>' or quantiles '{col}-q-<pct>'; "
                 f"it has {list(forecast.columns)}"
             )
         frame = frame.assign(sd=sd.to_numpy())

@@ -111,13 +111,13 @@ def wspl(
     SPL_i = mean over the model's quantiles u of pinball_u / s₁ (``spl_m5``: scale from the
     node's first non-zero training value); weights and averaging over levels as in
     :func:`wrmsse`. M5 used the quantiles 0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835,
-    0.975, 0.995 (intervals at 50/67/95/99 plus a ``-q-0.5`` median column).
+    0.975, 0.995 (intervals at 50/67/95/99 plus a ``-q-50`` median column).
 
     Args:
         df: quantile forecasts for **every node** of every level: quantiles do not add up,
             so node forecasts must be supplied (rows with ``unique_id`` = the node ids of
             :func:`aggregate_hierarchy`: ``"total"``, ``"store=CA_1"``, bottom ids...).
-            Columns ``<model>-lo-<L>``/``<model>-hi-<L>`` and/or ``<model>-q-<u>``.
+            Columns ``<model>-lo-<L>``/``<model>-hi-<L>`` and/or ``<model>-q-<pct>``.
         train_df: bottom-level history ``unique_id, ds, y`` and ``price_col``.
         hierarchy, levels, models, price_col, weight_periods, seasonality: as in
             :func:`wrmsse`.

@@ -35,7 +35,8 @@ periods, training history ``x_1..x_n`` and seasonality ``m`` (default 1):
   ``winkler_score``).
 * :func:`wrmsse` and :func:`wspl`: the M5 weighted scores over a hierarchy (see there).
 
-Quantile forecasts come from ``<model>-q-<u>`` columns and from interval bounds: the lower
+Quantile forecasts come from ``<model>-q-<pct>`` columns (the pct/100 quantile, named as
+:meth:`DemandForecaster.predict` names them) and from interval bounds: the lower
 bound of a level-L interval is quantile (100 − L)/200, the upper one (100 + L)/200 (the
 statsforecast convention). A scaled score whose scale is 0 is +∞ when the error is positive
 and NaN when it is 0 too (a scale over fewer than m + 1 values is NaN); such scores raise an
@@ -161,7 +162,7 @@ class SalesMetrics(AnalyticsMixin, PricingMixin, InventoryMixin):
                 :meth:`DemandForecaster.predict` merged with actuals, or of
                 ``cross_validation`` (with a ``cutoff`` column: every (series, cutoff) is
                 scored separately). Interval columns ``<model>-lo-<L>`` /
-                ``<model>-hi-<L>`` and quantile columns ``<model>-q-<u>`` feed the
+                ``<model>-hi-<L>`` and quantile columns ``<model>-q-<pct>`` feed the
                 probabilistic metrics.
             metrics: metric names (the module docs define each): ``mae, mse, rmse, bias,
                 mape, smape, wape, mase, rmsse, mase_m5, rmsse_m5, pinball, pinball_q<u>,

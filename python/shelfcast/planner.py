@@ -225,9 +225,9 @@ class ReorderPlanner:
                 optionally ``sample_paths``) like it, or a DataFrame: ``unique_id, ds,
                 <mean column>`` where the mean column is ``model`` (or ``mean``) with a
                 per-period ``sd``, prediction intervals ``<mean>-lo-<level>`` /
-                ``<mean>-hi-<level>`` or quantiles ``<mean>-q-<p>``; without ``ds``, one
-                row per item with a constant mean and sd per period (dates then start at
-                ``start``).
+                ``<mean>-hi-<level>`` or quantiles ``<mean>-q-<pct>`` (percent, as ``predict``
+                names them); without ``ds``, one row per item with a constant mean and sd
+                per period (dates then start at ``start``).
             inventory: one row per item: ``unique_id, on_hand, lead_time`` (periods),
                 ``order_cost``, and ``holding_cost`` (per unit per period) or
                 ``holding_rate`` (fraction of ``unit_cost`` per period) with ``unit_cost``;

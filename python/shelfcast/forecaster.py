@@ -302,11 +302,19 @@ class DemandForecaster:
         if levels or probs:
             n = len(ids)
             cuts = _uncertainty.level_cuts(levels) if levels else []
-            errors = self._rolling_errors(h, self.conformal_windows, h)
+            dist = self._distribution_models()
+            conformal = [j for j in range(len(self.models)) if j not in dist]
+            errors = self._rolling_errors(h, self.conformal_windows, h) if conformal else None
             sigma = self._sigmas()
             for j, name in enumerate(self.model_names):
-                mean = values[:, j].reshape(n, h)
-                qs = _uncertainty.conformal_quantiles(mean, errors[j], sigma[:, j], cuts + probs)
+                if j in dist:
+                    qs = self._model_quantiles(j, h, cuts + probs)
+                else:
+                    assert errors is not None
+                    mean = values[:, j].reshape(n, h)
+                    qs = _uncertainty.conformal_quantiles(
+                        mean, errors[j], sigma[:, j], cuts + probs
+                    )
                 lows = sorted(levels, reverse=True)
                 for c, lv in enumerate(lows):
                     out[f"{name}-lo-{_fmt(lv)}"] = qs[c].reshape(-1)
@@ -316,16 +324,42 @@ class DemandForecaster:
                     out[f"{name}-q-{_fmt(100 * p)}"] = qs[len(cuts) + c].reshape(-1)
         return out
 
+    def _distribution_models(self) -> list[int]:
+        """Indices of the models with a model-based forecast distribution (ETS)."""
+        if self._core is None:
+            return []
+        flags = self._core.has_distribution()
+        return [j for j, has in zip(self._stat_idx, flags, strict=True) if has]
+
+    def _model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+        """(len(probs), n_series, h) quantiles of model ``j``'s own forecast distribution
+        (ETS: analytic or simulated with a fixed seed), clipped at 0."""
+        raw = self._raw_model_quantiles(j, h, probs)
+        return np.maximum(raw, 0.0)
+
+    def _raw_model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+        """As :meth:`_model_quantiles`, not clipped (negative demand possible)."""
+        k = self._stat_idx.index(j)
+        flat = self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED)
+        return flat.reshape(-1, len(probs), h).transpose(1, 0, 2)
+
     def _rolling_errors(self, h: int, n_windows: int, step: int) -> np.ndarray:
-        """(n_models, n_series, n_windows, h) rolling-origin errors, cached per setting."""
+        """(n_models, n_series, n_windows, h) rolling-origin errors, cached per setting.
+
+        Models with their own forecast distribution (ETS) are not refitted: NaN rows."""
         key = (h, n_windows, step)
         if key not in self._errors:
             assert self._y is not None and self._offsets is not None
             n = len(self._offsets) - 1
             errors = np.full((len(self.models), n, n_windows, h), np.nan)
-            if self._core is not None:
-                flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
-                errors[self._stat_idx] = flat.reshape(len(self._stat_idx), n, n_windows, h)
+            dist = set(self._distribution_models())
+            refit = [k for k, j in enumerate(self._stat_idx) if j not in dist]
+            if refit:
+                flat = self._core.rolling_errors(
+                    self._y, self._offsets, h, n_windows, step, refit
+                )
+                rows = [self._stat_idx[k] for k in refit]
+                errors[rows] = flat.reshape(len(refit), n, n_windows, h)
             if self._ml is not None:
                 errors[self._ml_idx] = self._ml_rolling_errors(h, n_windows, step)
             self._errors[key] = errors
@@ -409,6 +443,12 @@ class DemandForecaster:
             dyn = np.empty((len(ids) * h, 0))
             mean = self._point(h, future_ds, dyn)[:, j].reshape(len(ids), h)
             errors = self._rolling_errors(h, self.conformal_windows, h)[j]
+        elif j in self._distribution_models():
+            k = self._stat_idx.index(j)
+            if seed is None:
+                seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
+            flat = self._core.model_paths(k, h, n_paths, _seed_u64(seed))
+            return np.maximum(flat.reshape(len(ids), n_paths, h), 0.0)
         else:
             k = self._stat_idx.index(j)
             mean = self._core.predict(h)[:, k].reshape(len(ids), h)
@@ -696,6 +736,16 @@ class DemandForecaster:
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{feats}{fitted})"
         )
+
+
+_DISTRIBUTION_SEED = 0
+"""Seed of the simulated ETS distributions behind ``predict``'s intervals (reproducible)."""
+
+
+def _seed_u64(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}")
+    return int(seed) % (1 << 64)
 
 
 def _positive_int(name: str, v: object) -> int:

@@ -200,7 +200,9 @@ def test_quantiles_share_the_interval_distribution(fitted_ets):
 
 def _coverage(cv: pd.DataFrame, model: str) -> dict[int, float]:
     return {
-        lv: float(((cv["y"] >= cv[f"{model}-lo-{lv}"]) & (cv["y"] <= cv[f"{model}-hi-{lv}"])).mean())
+        lv: float(
+            ((cv["y"] >= cv[f"{model}-lo-{lv}"]) & (cv["y"] <= cv[f"{model}-hi-{lv}"])).mean()
+        )
         for lv in (80, 95)
     }
 

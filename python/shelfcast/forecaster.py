@@ -52,9 +52,10 @@ class DemandForecaster:
         freq: pandas frequency of the series ("D", "W-SUN", "MS", ...).
         season_length: default season length for seasonal models that do not set one.
         conformal_windows: rolling-origin windows (``h`` periods apart) whose errors give
-            the conformal intervals and quantiles of :meth:`predict`.
+            the conformal intervals and quantiles of :meth:`predict` (models without a
+            likelihood; ETS models use their fitted state-space model instead).
         path_windows: rolling-origin windows (1 period apart) whose error trajectories
-            :meth:`sample_paths` resamples.
+            :meth:`sample_paths` resamples (models without a likelihood).
         verbose: show a progress bar on stderr while fitting.
         lags: target lags of the global models (see :mod:`shelfcast.features`). When
             ``lags``, ``lag_transforms`` and ``date_features`` are all None the default is
@@ -229,11 +230,17 @@ class DemandForecaster:
         Args:
             h: horizon in periods (>= 1).
             level: interval levels in (0, 100), e.g. ``[80, 95]``: adds
-                ``<model>-lo-<level>`` and ``<model>-hi-<level>`` columns (conformal
-                intervals from rolling-origin errors; see :mod:`shelfcast._uncertainty`).
-                Global models are refitted at ``conformal_windows`` cutoffs for this.
+                ``<model>-lo-<level>`` and ``<model>-hi-<level>`` columns. ETS models
+                (``AutoETS``, ``Holt``, ``HoltWinters``) take them from their fitted
+                state-space model: exact normal moments for additive components (classes 1
+                and 2 of Hyndman et al. 2008), quantiles of 5,000 seeded simulated paths
+                for a multiplicative season or trend, and a random walk ``±z·σ·√k`` for
+                series that fell back to ``Naive``. Every other model gets conformal
+                intervals from rolling-origin errors (see :mod:`shelfcast._uncertainty`),
+                refitting it at ``conformal_windows`` cutoffs.
             quantiles: quantile levels in (0, 1), e.g. ``[0.5, 0.9]``: adds
-                ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``).
+                ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``), from the same
+                distribution as the intervals.
             X_df: future values of the dynamic exogenous features: columns ``unique_id``,
                 ``ds`` and every dynamic feature, one row per series and future date (step
                 ``k`` uses its own row). Required when the global models use dynamic
@@ -355,9 +362,7 @@ class DemandForecaster:
             dist = set(self._distribution_models())
             refit = [k for k, j in enumerate(self._stat_idx) if j not in dist]
             if refit:
-                flat = self._core.rolling_errors(
-                    self._y, self._offsets, h, n_windows, step, refit
-                )
+                flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step, refit)
                 rows = [self._stat_idx[k] for k in refit]
                 errors[rows] = flat.reshape(len(refit), n, n_windows, h)
             if self._ml is not None:
@@ -407,18 +412,24 @@ class DemandForecaster:
     ) -> np.ndarray:
         """Simulated future demand paths per series.
 
-        Each path is the point forecast plus the error trajectory of a randomly drawn
-        rolling-origin window (``path_windows`` cutoffs, 1 period apart; for global models,
-        which are refitted at every cutoff, the ``conformal_windows`` cutoffs ``h`` apart),
-        clipped at 0, so the sum over a lead time has a realistic distribution (no sum of
-        per-step quantiles). Series too short for any window get normal random-walk errors
-        with their one-step RMSE. Global models with dynamic features are not supported
-        (their future needs ``X_df``).
+        ETS models (``AutoETS``, ``Holt``, ``HoltWinters``) simulate their fitted
+        state-space model forward: each step draws an error ``ε ~ N(0, σ²)`` (relative for
+        multiplicative errors) and updates the level, trend and seasonal states with the
+        model's own equations (series that fell back to ``Naive``: a normal random walk with
+        their one-step RMSE). For every other model each path is the point forecast plus the
+        error trajectory of a randomly drawn rolling-origin window (``path_windows``
+        cutoffs, 1 period apart; for global models, which are refitted at every cutoff, the
+        ``conformal_windows`` cutoffs ``h`` apart); series too short for any window get
+        normal random-walk errors with their one-step RMSE. Paths are clipped at 0, and keep
+        their serial dependence, so the sum over a lead time has a realistic distribution
+        (no sum of per-step quantiles). Global models with dynamic features are not
+        supported (their future needs ``X_df``).
 
         Args:
             h: horizon in periods.
             n_paths: paths per series.
-            seed: random seed (reproducible); None for fresh entropy.
+            seed: random seed (a non-negative integer, reproducible); None for fresh
+                entropy.
             model: model alias (default: the first model).
 
         Returns:
@@ -426,8 +437,8 @@ class DemandForecaster:
 
         Raises:
             NotFittedError: called before :meth:`fit`.
-            InvalidParameterError: invalid ``h``, ``n_paths`` or ``model``, or a global
-                model with dynamic features.
+            InvalidParameterError: invalid ``h``, ``n_paths``, ``seed`` or ``model``, or a
+                global model with dynamic features.
         """
         ids, last = self._require_fitted()
         h = _check_horizon(h)

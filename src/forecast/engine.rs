@@ -147,9 +147,10 @@ impl FittedPanel {
         }
     }
 
-    /// Raw (unclipped) quantiles of model `m`'s forecast distribution: `out[(i * P + q) * h
-    /// + k]` for series `i`, quantile `q` of the `P` in `probs` (each in (0, 1)), step `k +
-    /// 1`. Simulated distributions use `seed` (per series, thread-count independent).
+    /// Raw (unclipped) quantiles of model `m`'s forecast distribution, at
+    /// `out[(i * P + q) * h + k]` for series `i`, quantile `q` of the `P` in `probs` (each
+    /// in (0, 1)) and step `k + 1`. Simulated distributions use `seed` (per series,
+    /// thread-count independent).
     ///
     /// Errors when `h` is 0, a probability is outside (0, 1), or model `m` does not exist or
     /// has no model-based distribution.

@@ -179,10 +179,10 @@ mod tests {
         simulate_into(&s, h, n, &mut Normal::new(Rng::new(7, 0)), &mut out);
         let mut f = [0.0; 6];
         s.forecast_into(&mut f);
-        for k in 0..h {
+        for (k, fk) in f.iter().enumerate() {
             let mean = out.iter().skip(k).step_by(h).sum::<f64>() / n as f64;
             // Standard error of the mean is below 0.03 here.
-            assert!((mean - f[k]).abs() < 0.12, "step {k}: {mean} vs {}", f[k]);
+            assert!((mean - fk).abs() < 0.12, "step {k}: {mean} vs {fk}");
         }
         let mut again = vec![0.0; h * n];
         simulate_into(&s, h, n, &mut Normal::new(Rng::new(7, 0)), &mut again);

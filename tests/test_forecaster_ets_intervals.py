@@ -198,6 +198,16 @@ def test_quantiles_share_the_interval_distribution(fitted_ets):
     assert fitted_ets._errors == {}
 
 
+def test_ets_intervals_survive_save_and_load(fitted_ets, tmp_path):
+    fitted_ets.save(tmp_path / "ets.npz")
+    back = DemandForecaster.load(tmp_path / "ets.npz")
+    pd.testing.assert_frame_equal(
+        back.predict(H, level=[80, 95], quantiles=[0.5]),
+        fitted_ets.predict(H, level=[80, 95], quantiles=[0.5]),
+    )
+    np.testing.assert_array_equal(back.sample_paths(5, 20, 1), fitted_ets.sample_paths(5, 20, 1))
+
+
 def _coverage(cv: pd.DataFrame, model: str) -> dict[int, float]:
     return {
         lv: float(

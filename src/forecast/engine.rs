@@ -244,6 +244,34 @@ mod tests {
     }
 
     #[test]
+    fn model_distributions_only_for_ets() {
+        use crate::forecast::models::ets::EtsSpec;
+        let v: Vec<f64> = (0..60).map(|t| 10.0 + f64::from(t % 7)).collect();
+        let p = Panel::new(&v, &[0, 30, 60]).unwrap();
+        let ets = ModelSpec::AutoEts(EtsSpec::new(7, "ANN", None).unwrap());
+        let fp = fit(&p, &[ModelSpec::Naive, ets]).unwrap();
+        assert_eq!(fp.has_distribution(), vec![false, true]);
+        let q = fp.model_quantiles(1, 3, &[0.1, 0.5, 0.9], 0).unwrap();
+        assert_eq!(q.len(), 2 * 3 * 3);
+        let point = fp.predict(3).unwrap();
+        for i in 0..2 {
+            for k in 0..3 {
+                let at = |j: usize| q[(i * 3 + j) * 3 + k];
+                assert!(at(0) < at(1) && at(1) < at(2));
+                assert!((at(1) - point[1][i * 3 + k]).abs() < 1e-9);
+            }
+        }
+        let paths = fp.model_paths(1, 4, 5, 9).unwrap();
+        assert_eq!(paths.len(), 2 * 5 * 4);
+        assert_eq!(paths, fp.model_paths(1, 4, 5, 9).unwrap());
+        assert!(fp.model_quantiles(0, 3, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(2, 3, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(1, 0, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(1, 3, &[1.0], 0).is_err());
+        assert!(fp.model_paths(1, 3, 0, 0).is_err());
+    }
+
+    #[test]
     fn rejects_nan_and_empty() {
         let v = [1.0, f64::NAN];
         let p = Panel::new(&v, &[0, 1, 2]).unwrap();

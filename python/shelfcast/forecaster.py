@@ -443,6 +443,8 @@ class DemandForecaster:
         ids, last = self._require_fitted()
         h = _check_horizon(h)
         n_paths = _positive_int("n_paths", n_paths)
+        if seed is not None:
+            seed = _seed_u64(seed)
         j = self._model_index(model)
         if self.models[j].is_global:
             if self._features.dynamic_names:
@@ -458,7 +460,7 @@ class DemandForecaster:
             k = self._stat_idx.index(j)
             if seed is None:
                 seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
-            flat = self._core.model_paths(k, h, n_paths, _seed_u64(seed))
+            flat = self._core.model_paths(k, h, n_paths, seed)
             return np.maximum(flat.reshape(len(ids), n_paths, h), 0.0)
         else:
             k = self._stat_idx.index(j)

@@ -16,6 +16,11 @@ round-robin and the best (minimum) time of each is reported. Wall-clock and CPU 
 both printed (statsforecast's CPU includes its worker processes), because on a shared
 machine the wall-clock ratio moves with the load; the load average is printed too.
 
+With ``--level 80 95`` both also return prediction intervals (shelfcast: from the fitted
+state-space model, analytic or simulated; statsforecast: its own ETS intervals), the timed
+calls become ``.predict(28, level=...)``, and the empirical coverage of each library's
+intervals on the holdout is printed.
+
 Then both forecasts are scored on the holdout with the same code
 (``shelfcast.SalesMetrics.evaluate``, RMSSE and MAE, seasonality 1, mean over series), the
 selected ETS model is compared per series, and the forecast gap is summarised as
@@ -64,21 +69,28 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run_shelfcast(train: pd.DataFrame):
+def run_shelfcast(train: pd.DataFrame, level: list[int] | None = None):
     from shelfcast import DemandForecaster
     from shelfcast.models import AutoETS
 
     fc = DemandForecaster([AutoETS(SEASON)], freq="D").fit(train)
-    return fc, fc.predict(HORIZON)
+    return fc, fc.predict(HORIZON, level=level)
 
 
-def run_statsforecast(train: pd.DataFrame, n_jobs: int):
+def run_statsforecast(train: pd.DataFrame, n_jobs: int, level: list[int] | None = None):
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS
 
     sf = StatsForecast([AutoETS(season_length=SEASON)], freq="D", n_jobs=n_jobs)
     sf.fit(df=train)
-    return sf, sf.predict(h=HORIZON)
+    return sf, sf.predict(h=HORIZON, level=level)
+
+
+def coverage(test: pd.DataFrame, fc: pd.DataFrame, level: int) -> float:
+    """Share of holdout days inside the level-``level`` interval (bounds included)."""
+    both = test.merge(fc, on=["unique_id", "ds"])
+    lo, hi = both[f"AutoETS-lo-{level}"], both[f"AutoETS-hi-{level}"]
+    return float(((both["y"] >= lo) & (both["y"] <= hi)).mean())
 
 
 def timed(fn):
@@ -101,7 +113,11 @@ def main() -> None:
     ap.add_argument("--min-days", type=int, default=365, help="minimum days per SKU")
     ap.add_argument("--sf-jobs", type=int, default=-1, help="statsforecast n_jobs (-1 = cores)")
     ap.add_argument("--repeats", type=int, default=1, help="best of this many runs each")
+    ap.add_argument(
+        "--level", type=int, nargs="*", default=None, help="interval levels, e.g. --level 80 95"
+    )
     args = ap.parse_args()
+    level = args.level or None
 
     train, test, n_all = load(args.n, args.seed, args.min_days)
     n = train["unique_id"].nunique()
@@ -110,18 +126,18 @@ def main() -> None:
         f"AutoETS(season_length={SEASON}) on {n} of {n_all} bundled series "
         f"(>= {args.min_days} days, seed {args.seed}), {len(train):,} training rows, "
         f"last {HORIZON} days held out; {cores} cores, load average "
-        f"{os.getloadavg()[0]:.1f} at start"
+        f"{os.getloadavg()[0]:.1f} at start" + (f"; intervals at levels {level}" if level else "")
     )
     warm = train[train["unique_id"].isin(train["unique_id"].unique()[:4])]
-    run_shelfcast(warm)
-    run_statsforecast(warm, args.sf_jobs)
+    run_shelfcast(warm, level)
+    run_statsforecast(warm, args.sf_jobs, level)
 
     best: dict[str, tuple[float, float]] = {}
     results = {}
     for _ in range(args.repeats):
         for name, fn in [
-            ("shelfcast", lambda: run_shelfcast(train)),
-            ("statsforecast", lambda: run_statsforecast(train, args.sf_jobs)),
+            ("shelfcast", lambda: run_shelfcast(train, level)),
+            ("statsforecast", lambda: run_statsforecast(train, args.sf_jobs, level)),
         ]:
             wall, cpu, results[name] = timed(fn)
             old = best.get(name, (np.inf, np.inf))
@@ -131,7 +147,14 @@ def main() -> None:
 
     fc, ours = results["shelfcast"]
     sf, theirs = results["statsforecast"]
-    theirs = theirs.rename(columns={"AutoETS": "statsforecast"})
+    for lv in level or []:
+        print(
+            f"coverage of the {lv} % intervals on the holdout: shelfcast "
+            f"{100 * coverage(test, ours, lv):.1f} %, statsforecast "
+            f"{100 * coverage(test, theirs, lv):.1f} %"
+        )
+    ours = ours[["unique_id", "ds", "AutoETS"]]
+    theirs = theirs[["unique_id", "ds", "AutoETS"]].rename(columns={"AutoETS": "statsforecast"})
     both = ours.rename(columns={"AutoETS": "shelfcast"}).merge(theirs, on=["unique_id", "ds"])
     scores = SalesMetrics.evaluate(
         test.merge(both, on=["unique_id", "ds"]),
@@ -150,6 +173,7 @@ def main() -> None:
         )
     (w_us, c_us), (w_sf, c_sf) = best["shelfcast"], best["statsforecast"]
     rmsse_gap = scores.loc["rmsse", "shelfcast"] / scores.loc["rmsse", "statsforecast"] - 1
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(
         f"{'speed-up (sf / ours)':24}{w_sf / w_us:8.1f}x{c_sf / c_us:8.1f}x"
         f"{100 * rmsse_gap:+11.3f}%"

@@ -1,5 +1,8 @@
 """Probabilistic output for models without a likelihood: conformal intervals, quantiles
-and sample paths from rolling-origin forecast errors (computed natively).
+and sample paths from rolling-origin forecast errors (computed natively). ETS models
+(``AutoETS``, ``Holt``, ``HoltWinters``) do not come here: their intervals, quantiles and
+paths come from the fitted state-space model in the Rust core
+(``src/forecast/models/ets/interval.rs`` and ``simulate.rs``).
 
 Definitions (per series, model and horizon step ``k``; ``f_k`` is the point forecast and
 ``e_{w,k} = y − ŷ`` the error of rolling-origin window ``w``, refitted at each cutoff):

@@ -53,14 +53,15 @@ class DemandForecaster:
         freq: pandas frequency of the series ("D", "W-SUN", "MS", ...).
         season_length: default season length for seasonal models that do not set one.
         conformal_windows: rolling-origin windows (``h`` periods apart) whose errors give
-            the conformal intervals and quantiles of :meth:`predict`.
+            the conformal intervals and quantiles of :meth:`predict` (models without a
+            likelihood; ETS models use their fitted state-space model instead).
         conformal: ``"pooled"`` (default): one split-conformal score distribution per
             series from the errors of all windows and steps, which reaches a nominal 95 %;
             ``"per_step"``: statsforecast's ``ConformalIntervals`` (a quantile of the
             ``2·conformal_windows`` values per step, which cannot cover more than about
             ``W/(W+1)``). Definitions in :mod:`shelfcast._uncertainty`.
         path_windows: rolling-origin windows (1 period apart) whose error trajectories
-            :meth:`sample_paths` resamples.
+            :meth:`sample_paths` resamples (models without a likelihood).
         verbose: show a progress bar on stderr while fitting.
         lags: target lags of the global models (see :mod:`shelfcast.features`). When
             ``lags``, ``lag_transforms`` and ``date_features`` are all None the default is
@@ -252,11 +253,17 @@ class DemandForecaster:
         Args:
             h: horizon in periods (>= 1).
             level: interval levels in (0, 100), e.g. ``[80, 95]``: adds
-                ``<model>-lo-<level>`` and ``<model>-hi-<level>`` columns (conformal
-                intervals from rolling-origin errors; see :mod:`shelfcast._uncertainty`).
-                Global models are refitted at ``conformal_windows`` cutoffs for this.
+                ``<model>-lo-<level>`` and ``<model>-hi-<level>`` columns. ETS models
+                (``AutoETS``, ``Holt``, ``HoltWinters``) take them from their fitted
+                state-space model: exact normal moments for additive components (classes 1
+                and 2 of Hyndman et al. 2008), quantiles of 5,000 seeded simulated paths
+                for a multiplicative season or trend, and a random walk ``±z·σ·√k`` for
+                series that fell back to ``Naive``. Every other model gets conformal
+                intervals from rolling-origin errors (see :mod:`shelfcast._uncertainty`),
+                refitting it at ``conformal_windows`` cutoffs.
             quantiles: quantile levels in (0, 1), e.g. ``[0.5, 0.9]``: adds
-                ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``).
+                ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``), from the same
+                distribution as the intervals.
             X_df: future values of the dynamic exogenous features: columns ``unique_id``,
                 ``ds`` and every dynamic feature, one row per series and future date (step
                 ``k`` uses its own row). Required when the global models use dynamic
@@ -337,13 +344,19 @@ class DemandForecaster:
         if levels or probs:
             n = len(ids)
             cuts = _uncertainty.level_cuts(levels) if levels else []
-            errors = self._rolling_errors(h, self.conformal_windows, h)
+            dist = self._distribution_models()
+            conformal = [j for j in range(len(self.models)) if j not in dist]
+            errors = self._rolling_errors(h, self.conformal_windows, h) if conformal else None
             sigma = self._sigmas()
             for j, name in enumerate(self.model_names):
-                mean = values[:, j].reshape(n, h)
-                qs = _uncertainty.conformal_quantiles(
-                    mean, errors[j], sigma[:, j], cuts + probs, self.conformal
-                )
+                if j in dist:
+                    qs = self._model_quantiles(j, h, cuts + probs)
+                else:
+                    assert errors is not None
+                    mean = values[:, j].reshape(n, h)
+                    qs = _uncertainty.conformal_quantiles(
+                        mean, errors[j], sigma[:, j], cuts + probs, self.conformal
+                    )
                 lows = sorted(levels, reverse=True)
                 for c, lv in enumerate(lows):
                     out[f"{name}-lo-{_fmt(lv)}"] = qs[c].reshape(-1)
@@ -353,18 +366,44 @@ class DemandForecaster:
                     out[f"{name}-q-{_fmt(100 * p)}"] = qs[len(cuts) + c].reshape(-1)
         return out
 
+    def _distribution_models(self) -> list[int]:
+        """Indices of the models with a model-based forecast distribution (ETS)."""
+        if self._core is None:
+            return []
+        flags = self._core.has_distribution()
+        return [j for j, has in zip(self._stat_idx, flags, strict=True) if has]
+
+    def _model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+        """(len(probs), n_series, h) quantiles of model ``j``'s own forecast distribution
+        (ETS: analytic or simulated with a fixed seed), clipped at 0."""
+        raw = self._raw_model_quantiles(j, h, probs)
+        return np.maximum(raw, 0.0)
+
+    def _raw_model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+        """As :meth:`_model_quantiles`, not clipped (negative demand possible)."""
+        k = self._stat_idx.index(j)
+        flat = self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED)
+        return flat.reshape(-1, len(probs), h).transpose(1, 0, 2)
+
     def _rolling_errors(self, h: int, n_windows: int, step: int) -> np.ndarray:
-        """(n_models, n_series, n_windows, h) rolling-origin errors, cached per setting."""
+        """(n_models, n_series, n_windows, h) rolling-origin errors, cached per setting.
+
+        Models with their own forecast distribution (ETS) are not refitted: NaN rows."""
         key = (h, n_windows, step)
         if key not in self._errors:
             assert self._y is not None and self._offsets is not None
             n = len(self._offsets) - 1
             errors = np.full((len(self.models), n, n_windows, h), np.nan)
-            if self._core is not None:
+            dist = set(self._distribution_models())
+            refit = [k for k, j in enumerate(self._stat_idx) if j not in dist]
+            if refit:
                 # one native call without a counter: the bar shows it runs, then its time
                 with Progress("rolling-origin refits", 1, lambda: 0, self.verbose and n > 1):
-                    flat = self._core.rolling_errors(self._y, self._offsets, h, n_windows, step)
-                errors[self._stat_idx] = flat.reshape(len(self._stat_idx), n, n_windows, h)
+                    flat = self._core.rolling_errors(
+                        self._y, self._offsets, h, n_windows, step, refit
+                    )
+                rows = [self._stat_idx[k] for k in refit]
+                errors[rows] = flat.reshape(len(refit), n, n_windows, h)
             if self._ml is not None:
                 errors[self._ml_idx] = self._ml_rolling_errors(h, n_windows, step)
             self._errors[key] = errors
@@ -424,18 +463,24 @@ class DemandForecaster:
     ) -> np.ndarray:
         """Simulated future demand paths per series.
 
-        Each path is the point forecast plus the error trajectory of a randomly drawn
-        rolling-origin window (``path_windows`` cutoffs, 1 period apart; for global models,
-        which are refitted at every cutoff, the ``conformal_windows`` cutoffs ``h`` apart),
-        clipped at 0, so the sum over a lead time has a realistic distribution (no sum of
-        per-step quantiles). Series too short for any window get normal random-walk errors
-        with their one-step RMSE. Global models with dynamic features are not supported
-        (their future needs ``X_df``).
+        ETS models (``AutoETS``, ``Holt``, ``HoltWinters``) simulate their fitted
+        state-space model forward: each step draws an error ``ε ~ N(0, σ²)`` (relative for
+        multiplicative errors) and updates the level, trend and seasonal states with the
+        model's own equations (series that fell back to ``Naive``: a normal random walk with
+        their one-step RMSE). For every other model each path is the point forecast plus the
+        error trajectory of a randomly drawn rolling-origin window (``path_windows``
+        cutoffs, 1 period apart; for global models, which are refitted at every cutoff, the
+        ``conformal_windows`` cutoffs ``h`` apart); series too short for any window get
+        normal random-walk errors with their one-step RMSE. Paths are clipped at 0, and keep
+        their serial dependence, so the sum over a lead time has a realistic distribution
+        (no sum of per-step quantiles). Global models with dynamic features are not
+        supported (their future needs ``X_df``).
 
         Args:
             h: horizon in periods.
             n_paths: paths per series.
-            seed: random seed (reproducible); None for fresh entropy.
+            seed: random seed (a non-negative integer, reproducible); None for fresh
+                entropy.
             model: model alias (default: the first model).
 
         Returns:
@@ -443,12 +488,14 @@ class DemandForecaster:
 
         Raises:
             NotFittedError: called before :meth:`fit`.
-            InvalidParameterError: invalid ``h``, ``n_paths`` or ``model``, or a global
-                model with dynamic features.
+            InvalidParameterError: invalid ``h``, ``n_paths``, ``seed`` or ``model``, or a
+                global model with dynamic features.
         """
         ids, last = self._require_fitted()
         h = _check_horizon(h)
         n_paths = _positive_int("n_paths", n_paths)
+        if seed is not None:
+            seed = _seed_u64(seed)
         j = self._model_index(model)
         if self.models[j].is_global:
             if self._features.dynamic_names:
@@ -460,6 +507,12 @@ class DemandForecaster:
             dyn = np.empty((len(ids) * h, 0))
             mean = self._point(h, future_ds, dyn)[:, j].reshape(len(ids), h)
             errors = self._rolling_errors(h, self.conformal_windows, h)[j]
+        elif j in self._distribution_models():
+            k = self._stat_idx.index(j)
+            if seed is None:
+                seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
+            flat = self._core.model_paths(k, h, n_paths, seed)
+            return np.maximum(flat.reshape(len(ids), n_paths, h), 0.0)
         else:
             k = self._stat_idx.index(j)
             mean = self._core.predict(h)[:, k].reshape(len(ids), h)
@@ -781,6 +834,16 @@ class DemandForecaster:
 def _pandas(df: Any, what: str = "df") -> Any:
     """``df`` itself, or a polars frame converted to pandas (for the exogenous columns)."""
     return _polars.to_pandas(df, what) if _polars.is_polars(df) else df
+
+
+_DISTRIBUTION_SEED = 0
+"""Seed of the simulated ETS distributions behind ``predict``'s intervals (reproducible)."""
+
+
+def _seed_u64(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidParameterError(f"seed must be a non-negative integer or None, got {seed!r}")
+    return int(seed) % (1 << 64)
 
 
 def _positive_int(name: str, v: object) -> int:

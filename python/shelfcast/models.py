@@ -388,6 +388,15 @@ _THETA_COMMON = """
     with ``y = μ``. ``residual_std``: RMS of the one-step errors from ``t = 3`` on the
     original scale.
 
+    Intervals and quantiles are conformal (from the errors of ``conformal_windows``
+    rolling-origin refits), sample paths a residual-trajectory bootstrap. statsforecast
+    2.1 instead simulates its fitted theta state-space model with normal errors (σ = the
+    sample standard deviation of the in-sample residuals after a 3-step burn-in) and takes
+    quantiles of the paths: a model-based method. shelfcast does not match it yet, so
+    theta intervals differ from statsforecast's; the conformal ones are calibrated on each
+    series' own out-of-sample errors (coverage tested in
+    ``tests/test_forecaster_probabilistic.py``).
+
     Deliberate differences from statsforecast: fewer than 4 observations fall back to
     :class:`Naive`, as does a series whose objective is not finite (statsforecast raises;
     both recorded in ``fallbacks_``); with an additive seasonal adjustment statsforecast's
@@ -524,6 +533,19 @@ class AutoETS(Model):
 
     As in statsforecast, a multiplicative trend whose growth state ends negative forecasts
     NaN (only reachable with an explicit ``M`` trend).
+
+    Prediction intervals, quantiles and sample paths come from the fitted state-space model
+    (Hyndman et al. 2008, ch. 6), not from refits: additive error and components (ANN, AAN,
+    AAdN, ANA, AAA, AAdA) have the exact normal forecast variance
+    ``σ²(1 + Σ_{j<h} c_j²)``, ``c_j = α + β·φ_j + γ·[j ≡ 0 mod m]``; multiplicative error
+    with additive components uses the exact class-2 moments; a multiplicative season or
+    trend uses 5,000 paths simulated from the model (fixed seed) and their quantiles.
+    ``sample_paths`` simulates the model with ``N(0, σ²)`` errors. Lower bounds, quantiles
+    and paths are clipped at 0. Differences from statsforecast 2.1's intervals: for seasonal
+    models statsforecast counts the seasonal terms of the variance for the whole requested
+    horizon at every step (its early steps are too wide when ``h > m``); for
+    multiplicative seasons its approximation does not scale with the seasonal index.
+    ``tests/test_forecaster_ets_intervals.py`` documents both.
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length``.

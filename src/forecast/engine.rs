@@ -1,6 +1,7 @@
 //! Fit many models on many series in parallel (rayon across series) and forecast from the
 //! fitted states. Works on borrowed slices; the caller releases the GIL around it.
 
+use super::distribution;
 use super::fitted::Fitted;
 use super::models;
 use super::models::ets::EtsState;
@@ -120,6 +121,94 @@ impl FittedPanel {
         }
     }
 
+    /// Whether each model has a model-based forecast distribution (see
+    /// [`distribution::has_distribution`]).
+    pub fn has_distribution(&self) -> Vec<bool> {
+        self.specs
+            .iter()
+            .map(distribution::has_distribution)
+            .collect()
+    }
+
+    fn distribution_model(&self, m: usize, h: usize) -> Result<&[Fitted]> {
+        if h == 0 {
+            return Err(Error::param("h", "must be >= 1, got 0"));
+        }
+        match self.specs.get(m) {
+            Some(s) if distribution::has_distribution(s) => Ok(&self.fitted[m]),
+            Some(s) => Err(Error::param(
+                "model_index",
+                format!("model {m} ({}) has no model-based distribution", s.name()),
+            )),
+            None => Err(Error::param(
+                "model_index",
+                format!("must be < {}, got {m}", self.specs.len()),
+            )),
+        }
+    }
+
+    /// Raw (unclipped) quantiles of model `m`'s forecast distribution, at
+    /// `out[(i * P + q) * h + k]` for series `i`, quantile `q` of the `P` in `probs` (each
+    /// in (0, 1)) and step `k + 1`. Simulated distributions use `seed` (per series,
+    /// thread-count independent).
+    ///
+    /// Errors when `h` is 0, a probability is outside (0, 1), or model `m` does not exist or
+    /// has no model-based distribution.
+    pub fn model_quantiles(
+        &self,
+        m: usize,
+        h: usize,
+        probs: &[f64],
+        seed: u64,
+    ) -> Result<Vec<f64>> {
+        let fitted = self.distribution_model(m, h)?;
+        if let Some(p) = probs.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
+            return Err(Error::param(
+                "quantiles",
+                format!("must be in (0, 1), got {p}"),
+            ));
+        }
+        let width = probs.len() * h;
+        let mut out = vec![0.0; fitted.len() * width];
+        if width == 0 {
+            return Ok(out);
+        }
+        parallel::install(|| {
+            out.par_chunks_mut(width)
+                .zip(fitted.par_iter())
+                .enumerate()
+                .for_each(|(i, (chunk, f))| {
+                    let mut g = distribution::normal_for(seed, i);
+                    distribution::quantiles_into(f, h, probs, &mut g, chunk);
+                });
+        });
+        Ok(out)
+    }
+
+    /// Raw (unclipped) sample paths of model `m`: `out[(i * n_paths + p) * h + k]` for
+    /// series `i`, path `p`, step `k + 1`, seeded by `seed` per series.
+    ///
+    /// Errors when `h` or `n_paths` is 0, or model `m` does not exist or has no model-based
+    /// distribution.
+    pub fn model_paths(&self, m: usize, h: usize, n_paths: usize, seed: u64) -> Result<Vec<f64>> {
+        let fitted = self.distribution_model(m, h)?;
+        if n_paths == 0 {
+            return Err(Error::param("n_paths", "must be >= 1, got 0"));
+        }
+        let width = n_paths * h;
+        let mut out = vec![0.0; fitted.len() * width];
+        parallel::install(|| {
+            out.par_chunks_mut(width)
+                .zip(fitted.par_iter())
+                .enumerate()
+                .for_each(|(i, (chunk, f))| {
+                    let mut g = distribution::normal_for(seed, i);
+                    distribution::paths_into(f, h, n_paths, &mut g, chunk);
+                });
+        });
+        Ok(out)
+    }
+
     /// Fallback codes (0 = none), model-major.
     pub fn fallback_codes(&self) -> Vec<Vec<u8>> {
         self.fitted
@@ -152,6 +241,34 @@ mod tests {
         assert_eq!(out[0], vec![3.0, 3.0, 3.0, 2.0, 2.0, 2.0]);
         assert_eq!(out[1], vec![2.0, 3.0, 2.0, 0.0, 2.0, 0.0]);
         assert!(fp.predict(0).is_err());
+    }
+
+    #[test]
+    fn model_distributions_only_for_ets() {
+        use crate::forecast::models::ets::EtsSpec;
+        let v: Vec<f64> = (0..60).map(|t| 10.0 + f64::from(t % 7)).collect();
+        let p = Panel::new(&v, &[0, 30, 60]).unwrap();
+        let ets = ModelSpec::AutoEts(EtsSpec::new(7, "ANN", None).unwrap());
+        let fp = fit(&p, &[ModelSpec::Naive, ets]).unwrap();
+        assert_eq!(fp.has_distribution(), vec![false, true]);
+        let q = fp.model_quantiles(1, 3, &[0.1, 0.5, 0.9], 0).unwrap();
+        assert_eq!(q.len(), 2 * 3 * 3);
+        let point = fp.predict(3).unwrap();
+        for i in 0..2 {
+            for k in 0..3 {
+                let at = |j: usize| q[(i * 3 + j) * 3 + k];
+                assert!(at(0) < at(1) && at(1) < at(2));
+                assert!((at(1) - point[1][i * 3 + k]).abs() < 1e-9);
+            }
+        }
+        let paths = fp.model_paths(1, 4, 5, 9).unwrap();
+        assert_eq!(paths.len(), 2 * 5 * 4);
+        assert_eq!(paths, fp.model_paths(1, 4, 5, 9).unwrap());
+        assert!(fp.model_quantiles(0, 3, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(2, 3, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(1, 0, &[0.5], 0).is_err());
+        assert!(fp.model_quantiles(1, 3, &[1.0], 0).is_err());
+        assert!(fp.model_paths(1, 3, 0, 0).is_err());
     }
 
     #[test]

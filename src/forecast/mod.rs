@@ -2,6 +2,7 @@
 //! parallel engine over a panel, and the fitted state.
 
 pub mod codec;
+pub mod distribution;
 pub mod engine;
 pub mod fitted;
 pub mod models;

@@ -164,14 +164,17 @@ impl PyDemandForecaster {
     /// Args:
     ///     y, offsets: the panel.
     ///     h: horizon of each window; n_windows: windows per series; step: periods between cutoffs.
+    ///     models: indices of the models to refit (default: all), in output order.
     ///
     /// Returns:
-    ///     float64 array (n_models, n_series * n_windows * h); NaN for windows a series is
-    ///     too short for.
+    ///     float64 array (n_models, n_series * n_windows * h), one row per model refitted;
+    ///     NaN for windows a series is too short for.
     ///
     /// Raises:
     ///     InvalidParameterError: h, n_windows or step < 1.
     ///     ShapeError, InvalidSeriesError: invalid panel.
+    #[pyo3(signature = (y, offsets, h, n_windows, step, models=None))]
+    #[allow(clippy::too_many_arguments)]
     fn rolling_errors<'py>(
         &self,
         py: Python<'py>,
@@ -180,18 +183,96 @@ impl PyDemandForecaster {
         h: usize,
         n_windows: usize,
         step: usize,
+        models: Option<Vec<usize>>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let values = arrays::slice(&y);
         let offsets = arrays::offsets(&offsets)?;
-        let specs = &self.specs;
+        let specs: Vec<ModelSpec> = match models {
+            None => self.specs.clone(),
+            Some(idx) => idx
+                .iter()
+                .map(|&m| {
+                    self.specs.get(m).cloned().ok_or_else(|| {
+                        Error::param("models", format!("must be < {}, got {m}", self.specs.len()))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        if specs.is_empty() {
+            return Ok(Array2::zeros((0, 0)).into_pyarray(py));
+        }
+        let n_models = specs.len();
         let errors = py.detach(|| -> Result<_, Error> {
             let panel = Panel::new(&values, &offsets)?;
-            let r = forecast::rolling(&panel, specs, h, n_windows, step)?;
+            let r = forecast::rolling(&panel, &specs, h, n_windows, step)?;
             Ok(r.errors(&panel))
         })?;
         let cols = errors.first().map_or(0, Vec::len);
         let flat: Vec<f64> = errors.into_iter().flatten().collect();
-        let a = Array2::from_shape_vec((self.specs.len(), cols), flat)
+        let a = Array2::from_shape_vec((n_models, cols), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?;
+        Ok(a.into_pyarray(py))
+    }
+
+    /// Whether each model has a model-based forecast distribution (ETS: analytic or
+    /// simulated); the others get conformal intervals.
+    fn has_distribution(&self) -> Vec<bool> {
+        self.specs
+            .iter()
+            .map(forecast::distribution::has_distribution)
+            .collect()
+    }
+
+    /// Raw (not clipped) quantiles of model `model_index`'s forecast distribution.
+    ///
+    /// Args:
+    ///     model_index: an ETS model; h: horizon (>= 1); probs: quantile levels in (0, 1);
+    ///     seed: seed of the simulated distributions.
+    ///
+    /// Returns:
+    ///     float64 array of shape (n_series, len(probs) * h), quantile-major then step.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: bad h or probs, or the model has no distribution.
+    fn model_quantiles<'py>(
+        &self,
+        py: Python<'py>,
+        model_index: usize,
+        h: usize,
+        probs: Vec<f64>,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let flat = py.detach(|| fp.model_quantiles(model_index, h, &probs, seed))?;
+        let a = Array2::from_shape_vec((fp.n_series(), probs.len() * h), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?;
+        Ok(a.into_pyarray(py))
+    }
+
+    /// Raw (not clipped) sample paths simulated from model `model_index`.
+    ///
+    /// Args:
+    ///     model_index: an ETS model; h: horizon (>= 1); n_paths: paths per series (>= 1);
+    ///     seed: random seed.
+    ///
+    /// Returns:
+    ///     float64 array of shape (n_series, n_paths * h), path-major then step.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: bad h or n_paths, or the model has no distribution.
+    fn model_paths<'py>(
+        &self,
+        py: Python<'py>,
+        model_index: usize,
+        h: usize,
+        n_paths: usize,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let flat = py.detach(|| fp.model_paths(model_index, h, n_paths, seed))?;
+        let a = Array2::from_shape_vec((fp.n_series(), n_paths * h), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
         Ok(a.into_pyarray(py))
     }

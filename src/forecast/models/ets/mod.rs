@@ -6,12 +6,15 @@
 //!
 //! Files: `spec` (model space), `init` (starting values), `recursion` (the likelihood
 //! loop), `nelder_mead` (optimiser), `select` (estimation and AICc search), `state` (the
-//! fitted state: forecasting and persistence).
+//! fitted state: forecasting and persistence), `interval` (forecast distributions:
+//! analytic variances or simulation) and `simulate` (sample paths from the fitted model).
 
 mod init;
+pub mod interval;
 mod nelder_mead;
 mod recursion;
 mod select;
+pub mod simulate;
 pub mod spec;
 pub mod state;
 

@@ -190,6 +190,8 @@ def test_errors(client, sales, inventory):
         sd.forecast(sales, 7, models=MODELS)
     with pytest.raises(MissingColumnError, match="unique_id"):
         sd.forecast(ddf.rename(columns={"unique_id": "sku"}), 7, models=MODELS)
+    with pytest.raises(MissingColumnError, match=r"\['y'\]"):
+        sd.forecast(ddf.drop(columns="y"), 7, models=MODELS)
     with pytest.raises(InvalidParameterError, match="h must be"):
         sd.forecast(ddf, 0, models=MODELS)
     with pytest.raises(InvalidParameterError, match="n_windows"):

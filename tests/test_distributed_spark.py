@@ -32,9 +32,9 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime for Spark", allow_module_level=True)
 
-from pyspark.sql import SparkSession  # noqa: E402
-from pyspark.sql import types as T  # noqa: E402
-from shelfcast import distributed as sd  # noqa: E402
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+from shelfcast import distributed as sd
 
 N_SKUS = 40
 MODELS = [SeasonalNaive(7), CrostonClassic(), SimpleExponentialSmoothingOptimized()]
@@ -127,9 +127,12 @@ def test_global_models_are_refused(sdf):
         sd.forecast(sdf, 7, models=[SeasonalNaive(7), GradientBoosting()])
 
 
+@pytest.mark.filterwarnings("ignore:toPandas attempted Arrow optimization")
 def test_errors(sdf, sales, inventory):
     with pytest.raises(MissingColumnError, match="unique_id"):
         sd.forecast(sdf.withColumnRenamed("unique_id", "sku"), 7, models=MODELS)
+    with pytest.raises(ColumnTypeError, match="'ds' must be a timestamp"):
+        sd.forecast(sdf.withColumn("ds", sdf["ds"].cast("date")), 7, models=MODELS)
     with pytest.raises(InvalidParameterError, match="n_buckets"):
         sd.forecast(sdf, 7, models=MODELS, n_buckets=0)
     with pytest.raises(ColumnTypeError, match="Dask or a Spark"):

@@ -21,12 +21,15 @@ __all__ = ["cross_validation", "forecast", "plan"]
 _BUCKET = "_shelfcast_bucket"
 
 
-def _check_frame(ddf: object, what: str) -> dd.DataFrame:
+def _check_frame(ddf: object, what: str, columns: Sequence[str] = ()) -> dd.DataFrame:
     if not isinstance(ddf, dd.DataFrame):
         raise ColumnTypeError(f"{what} must be a Dask DataFrame, got {type(ddf).__name__}")
+    missing = [c for c in columns if c not in ddf.columns]
     if ID not in ddf.columns and ddf.index.name != ID:
+        missing.insert(0, ID)
+    if missing:
         raise MissingColumnError(
-            f"{what} is missing column {ID!r} (as a column or the index); "
+            f"{what} is missing column(s) {missing} ({ID!r} may be the index); "
             f"it has {list(ddf.columns)}"
         )
     return ddf
@@ -68,7 +71,7 @@ def forecast(
     **forecaster_kwargs: Any,
 ) -> dd.DataFrame:
     """See :func:`shelfcast.distributed.forecast`."""
-    ddf = _check_frame(ddf, "ddf")
+    ddf = _check_frame(ddf, "ddf", ("ds", "y"))
     spec = ForecastSpec.build(models, freq, forecaster_kwargs)
     h, lv, qs = part.check_forecast_args(h, level, quantiles)
     meta = part.forecast_meta(spec, h, lv, qs, _id_dtype(ddf))
@@ -90,7 +93,7 @@ def cross_validation(
     **forecaster_kwargs: Any,
 ) -> dd.DataFrame:
     """See :func:`shelfcast.distributed.cross_validation`."""
-    ddf = _check_frame(ddf, "ddf")
+    ddf = _check_frame(ddf, "ddf", ("ds", "y"))
     spec = ForecastSpec.build(models, freq, forecaster_kwargs)
     n_windows, step_size = part.check_cv_args(n_windows, step_size)
     h, lv, _ = part.check_forecast_args(h, level)
@@ -147,23 +150,21 @@ def plan(
     **forecaster_kwargs: Any,
 ) -> dd.DataFrame:
     """See :func:`shelfcast.distributed.plan`."""
-    forecast = _check_frame(forecast, "forecast")
+    forecast = _check_frame(forecast, "forecast", ("ds", "y") if models is not None else ())
     if isinstance(inventory, pd.DataFrame):
         if ID not in inventory.columns:
             raise MissingColumnError(
                 f"inventory is missing column {ID!r}; it has {list(inventory.columns)}"
             )
         inventory = dd.from_pandas(inventory, npartitions=1, sort=False)
-    inventory = _check_frame(inventory, "inventory")
+    inventory = _check_frame(inventory, "inventory", ("lead_time",))
     spec = ForecastSpec.build(models, freq, forecaster_kwargs) if models is not None else None
     plan_spec = PlanSpec.of(planner)
     part.check_plan_from_sales(spec, plan_spec)
-    if "lead_time" not in inventory.columns:
-        raise MissingColumnError(
-            f"inventory is missing column 'lead_time'; it has {list(inventory.columns)}"
-        )
-    max_lead = inventory["lead_time"].max().compute()
-    plan_spec = part.needed_horizon(plan_spec, _as_float(max_lead))
+    max_lead = np.nan  # a non-numeric lead_time raises ColumnTypeError in each partition
+    if pd.api.types.is_numeric_dtype(inventory.dtypes["lead_time"]):
+        max_lead = _as_float(inventory["lead_time"].max().compute())
+    plan_spec = part.needed_horizon(plan_spec, max_lead)
     pack = inventory.dtypes["pack_size"] if "pack_size" in inventory.columns else None
     meta = part.plan_meta(plan_spec, part.whole_units(pack), _id_dtype(inventory))
     n = npartitions or forecast.npartitions

@@ -34,6 +34,17 @@ def _check_frame(sdf: object, what: str, columns: Sequence[str] = (ID,)) -> Data
     return sdf
 
 
+def _check_sales(sdf: object) -> DataFrame:
+    sdf = _check_frame(sdf, "df", (ID, "ds", "y"))
+    ds = sdf.schema["ds"].dataType
+    if not isinstance(ds, (T.TimestampType, T.TimestampNTZType)):
+        raise ColumnTypeError(
+            f"df column 'ds' must be a timestamp, got {ds.simpleString()} "
+            "(convert it with pyspark.sql.functions.to_timestamp)"
+        )
+    return sdf
+
+
 def _field_type(sdf: DataFrame, name: str, default: T.DataType) -> T.DataType:
     return sdf.schema[name].dataType if name in sdf.columns else default
 
@@ -122,7 +133,7 @@ def forecast(
     **forecaster_kwargs: Any,
 ) -> DataFrame:
     """See :func:`shelfcast.distributed.forecast`."""
-    sdf = _check_frame(sdf, "df")
+    sdf = _check_sales(sdf)
     spec = ForecastSpec.build(models, freq, forecaster_kwargs)
     h, lv, qs = part.check_forecast_args(h, level, quantiles)
     id_type = sdf.schema[ID].dataType
@@ -146,7 +157,7 @@ def cross_validation(
     **forecaster_kwargs: Any,
 ) -> DataFrame:
     """See :func:`shelfcast.distributed.cross_validation`."""
-    sdf = _check_frame(sdf, "df")
+    sdf = _check_sales(sdf)
     spec = ForecastSpec.build(models, freq, forecaster_kwargs)
     n_windows, step_size = part.check_cv_args(n_windows, step_size)
     h, lv, _ = part.check_forecast_args(h, level)
@@ -180,6 +191,8 @@ def plan(
     spec = ForecastSpec.build(models, freq, forecaster_kwargs) if models is not None else None
     plan_spec = PlanSpec.of(planner)
     part.check_plan_from_sales(spec, plan_spec)
+    if models is not None:
+        _check_sales(sdf)
     max_lead = inventory.agg(F.max(F.col("lead_time").cast("double"))).collect()[0][0]
     plan_spec = part.needed_horizon(plan_spec, np.nan if max_lead is None else float(max_lead))
     pack = _field_type(inventory, "pack_size", T.LongType())

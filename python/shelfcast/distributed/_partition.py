@@ -98,8 +98,6 @@ class ForecastSpec:
                 invalid.
             UnknownModelError: a model name is unknown.
         """
-        if "verbose" in kwargs:
-            kwargs = {k: v for k, v in kwargs.items() if k != "verbose"}
         resolved = resolve_models(models)
         globals_ = [m.alias for m in resolved if m.is_global]
         if globals_:
@@ -109,7 +107,11 @@ class ForecastSpec:
         return spec
 
     def forecaster(self) -> DemandForecaster:
-        """A new, unfitted forecaster with these settings."""
+        """A new, unfitted forecaster with these settings.
+
+        Returns:
+            The forecaster.
+        """
         return DemandForecaster(list(self.models), freq=self.freq, **self.kwargs)
 
     def __repr__(self) -> str:
@@ -143,11 +145,22 @@ class PlanSpec:
         return cls({k: getattr(planner, k) for k in _PLANNER_FIELDS})
 
     def with_horizon(self, horizon: int) -> PlanSpec:
-        """The same planner looking ``horizon`` periods ahead."""
+        """The same planner looking ``horizon`` periods ahead.
+
+        Args:
+            horizon: periods ahead.
+
+        Returns:
+            The new spec.
+        """
         return PlanSpec({**self.params, "horizon": int(horizon)})
 
     def planner(self) -> ReorderPlanner:
-        """A new planner with these settings."""
+        """A new planner with these settings.
+
+        Returns:
+            The planner.
+        """
         return ReorderPlanner(**self.params)
 
     def __repr__(self) -> str:

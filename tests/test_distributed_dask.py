@@ -94,9 +94,9 @@ def test_forecast_on_id_index_skips_the_shuffle(client, sales):
     out = sd.forecast(ddf, 7, models=MODELS[:2])
     assert "shuffle" not in " ".join(str(k) for k in out.__dask_graph__().keys()).lower()
     want = DemandForecaster(MODELS[:2]).forecast(sales, 7)
-    got = _sorted(out.compute(), ["unique_id", "ds"])
-    pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    assert got["unique_id"].tolist() == want["unique_id"].tolist()
+    got = out.compute()
+    pd.testing.assert_series_equal(out._meta.dtypes, got.dtypes)
+    pd.testing.assert_frame_equal(_sorted(got, ["unique_id", "ds"]), want)
 
 
 def test_integer_ids(client, sales):

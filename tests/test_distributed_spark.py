@@ -122,6 +122,22 @@ def test_plan_from_sales_equals_single_process(sdf, sales, inventory):
     pd.testing.assert_frame_equal(_sorted(got, ["unique_id"]), _sorted(want, ["unique_id"]))
 
 
+def test_timestamp_ntz_and_integer_ids(spark, sales):
+    df = sales.assign(unique_id=sales["unique_id"].astype("category").cat.codes.astype(np.int64))
+    schema = T.StructType(
+        [
+            T.StructField("unique_id", T.LongType()),
+            T.StructField("ds", T.TimestampNTZType()),
+            T.StructField("y", T.DoubleType()),
+        ]
+    )
+    out = sd.forecast(spark.createDataFrame(df, schema=schema), 7, models=MODELS[:2])
+    assert out.schema["unique_id"].dataType == T.LongType()
+    assert out.schema["ds"].dataType == T.TimestampNTZType()
+    want = DemandForecaster(MODELS[:2]).forecast(df, 7)
+    pd.testing.assert_frame_equal(_sorted(out.toPandas(), ["unique_id", "ds"]), want)
+
+
 def test_global_models_are_refused(sdf):
     with pytest.raises(InvalidParameterError, match=r"global .*GradientBoosting"):
         sd.forecast(sdf, 7, models=[SeasonalNaive(7), GradientBoosting()])

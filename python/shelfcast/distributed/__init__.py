@@ -17,6 +17,13 @@ single-process call. The engine is chosen by the input's type:
 
 Importing :mod:`shelfcast` or this module imports neither Dask nor PySpark.
 
+Spark dates: ``ds`` may be ``TimestampType`` or ``TimestampNTZType``; the output date
+columns take the same type. A ``TimestampType`` is an instant shown in the session time
+zone: create it from pandas with Arrow enabled
+(``spark.sql.execution.arrow.pyspark.enabled``), or use ``TimestampNTZType`` / a UTC
+session, or local midnights may shift across daylight-saving changes and the series then
+fail the regularity check (with an error naming the series and dates).
+
 **Identical results.** Per-series statistical models are fitted on each series alone,
 so a distributed run gives exactly the single-process numbers (same rows, sorted
 differently: sort by ``unique_id``, ``ds`` — and ``cutoff`` for cross-validation — to

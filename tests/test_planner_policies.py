@@ -279,6 +279,41 @@ def test_plan_then_simulate_delivers_the_expected_fill_rate(policy, kwargs):
     assert sim_fill == pytest.approx(plan.expected_fill_rate.iloc[0], abs=0.01)
 
 
+@pytest.mark.parametrize("policy", ["sQ", "sS"])
+def test_simulate_from_order_up_to_removes_the_start_up_transient(policy):
+    """A snapshot with nothing on hand waits one lead time for its first order, so a replay
+    misses the planned fill rate; ``initial="order_up_to"`` starts at the top of the policy
+    cycle and meets it (its own, smaller, upward transient — nothing in transit at the
+    start — fades over a long replay)."""
+    n, t, mean = 300, 600, 4.0
+    ids = [f"s{i}" for i in range(n)]
+    planner = ReorderPlanner(service_level=0.95, service_type="fill_rate", policy=policy)
+    inv_ = stock(ids, lead_time=10.0, order_cost=20.0, holding_cost=0.2)
+    plan = planner.plan(rates(ids, mean, np.sqrt(mean)), inv_, start=START)
+    demand = np.random.default_rng(5).poisson(mean, (n, t)).astype(float)
+
+    def pooled(out: pd.DataFrame) -> float:
+        return 1 - out.unmet_demand.sum() / out.demand.sum()
+
+    cold = planner.simulate(demand, inv_, plan, lost_sales=False)
+    warm, trace = planner.simulate(
+        demand, inv_, plan, lost_sales=False, initial="order_up_to", trace=True
+    )
+    expected = plan.expected_fill_rate.iloc[0]
+    assert pooled(warm) == pytest.approx(expected, abs=0.01)
+    # about ten days of demand (10/600 of it) short before the first order arrives
+    assert pooled(cold) < pooled(warm) - 0.008
+    top = plan.reorder_point + plan.eoq if policy == "sQ" else plan.order_up_to
+    first = trace[trace.period == 0]
+    np.testing.assert_allclose(
+        (first.on_hand + first.demand - first.received).to_numpy(), top.to_numpy()
+    )
+    assert (first.on_order == 0).all()
+    assert inv_.on_hand.eq(0.0).all()  # the user's snapshot is untouched
+    with pytest.raises(InvalidParameterError, match="initial"):
+        planner.simulate(demand, inv_, plan, initial="steady")
+
+
 def test_bad_inventory_rows_name_item_and_column():
     ids = ["ok", "bad"]
     fc = rates(ids, 5.0, 1.0)

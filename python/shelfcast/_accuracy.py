@@ -197,7 +197,9 @@ def score(
     )
 
 
-def warn_undefined(values: np.ndarray, groups: Groups, metrics: list[str], models: list[str]):
+def warn_undefined(
+    values: np.ndarray, groups: Groups, metrics: list[str], models: list[str]
+) -> None:
     """Warn (never silently) about NaN or infinite scores, naming a series."""
     bad = ~np.isfinite(values)
     if not bad.any():

@@ -60,6 +60,7 @@ def save(fc: DemandForecaster, path: Path) -> None:
         "freq": fc._offset.freqstr,
         "season_length": fc.season_length,
         "conformal_windows": fc.conformal_windows,
+        "conformal": fc.conformal,
         "path_windows": fc.path_windows,
         "id_kind": id_kind,
         "models": [
@@ -131,6 +132,7 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
             freq=header["freq"],
             season_length=header["season_length"],
             conformal_windows=header["conformal_windows"],
+            conformal=header.get("conformal", "per_step"),  # files before the option
             path_windows=header["path_windows"],
             lags=[1],
         )

@@ -28,10 +28,13 @@ from __future__ import annotations
 import functools
 import numbers
 from importlib.resources import files
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["load_online_retail", "load_online_retail_inventory"]
 
@@ -60,7 +63,7 @@ class _Panel(NamedTuple):
     panel_start: np.datetime64
 
 
-def _resource(name: str):
+def _resource(name: str) -> Traversable:
     res = files("shelfcast") / "data" / name
     if not res.is_file():
         raise FileNotFoundError(

@@ -28,6 +28,7 @@ log = logging.getLogger("shelfcast")
 __all__ = ["DemandForecaster"]
 
 _FALLBACK_REASONS = dict(_core.fallback_reasons())
+CONFORMAL_METHODS = ("pooled", "per_step")
 
 
 class DemandForecaster:
@@ -53,6 +54,11 @@ class DemandForecaster:
         season_length: default season length for seasonal models that do not set one.
         conformal_windows: rolling-origin windows (``h`` periods apart) whose errors give
             the conformal intervals and quantiles of :meth:`predict`.
+        conformal: ``"pooled"`` (default): one split-conformal score distribution per
+            series from the errors of all windows and steps, which reaches a nominal 95 %;
+            ``"per_step"``: statsforecast's ``ConformalIntervals`` (a quantile of the
+            ``2·conformal_windows`` values per step, which cannot cover more than about
+            ``W/(W+1)``). Definitions in :mod:`shelfcast._uncertainty`.
         path_windows: rolling-origin windows (1 period apart) whose error trajectories
             :meth:`sample_paths` resamples.
         verbose: show a progress bar on stderr while fitting.
@@ -88,6 +94,7 @@ class DemandForecaster:
         freq: str | pd.DateOffset = "D",
         season_length: int = 7,
         conformal_windows: int = 5,
+        conformal: str = "pooled",
         path_windows: int = 50,
         verbose: bool = False,
         lags: Sequence[int] | None = None,
@@ -114,6 +121,11 @@ class DemandForecaster:
         if self._ml_idx:  # validate the feature configuration natively, now
             self._features.core([self.models[j]._native(7) for j in self._ml_idx])
         self.conformal_windows = _positive_int("conformal_windows", conformal_windows)
+        if conformal not in CONFORMAL_METHODS:
+            raise InvalidParameterError(
+                f"conformal must be one of {CONFORMAL_METHODS}, got {conformal!r}"
+            )
+        self.conformal = conformal
         self.path_windows = _positive_int("path_windows", path_windows)
         if isinstance(season_length, bool) or not isinstance(season_length, (int, np.integer)):
             raise InvalidParameterError(
@@ -306,7 +318,9 @@ class DemandForecaster:
             sigma = self._sigmas()
             for j, name in enumerate(self.model_names):
                 mean = values[:, j].reshape(n, h)
-                qs = _uncertainty.conformal_quantiles(mean, errors[j], sigma[:, j], cuts + probs)
+                qs = _uncertainty.conformal_quantiles(
+                    mean, errors[j], sigma[:, j], cuts + probs, self.conformal
+                )
                 lows = sorted(levels, reverse=True)
                 for c, lv in enumerate(lows):
                     out[f"{name}-lo-{_fmt(lv)}"] = qs[c].reshape(-1)
@@ -541,6 +555,7 @@ class DemandForecaster:
             freq=self.freq,
             season_length=self.season_length,
             conformal_windows=self.conformal_windows,
+            conformal=self.conformal,
             path_windows=self.path_windows,
             verbose=False,
             lags=[1],
@@ -688,13 +703,14 @@ class DemandForecaster:
 
     def __repr__(self) -> str:
         fitted = "" if self._ids is None else f", fitted on {len(self._ids)} series"
+        conformal = "" if self.conformal == "pooled" else f", conformal={self.conformal!r}"
         feats = ""
         if self._ml_idx:
             f = self._features
             feats = f", lags={f.lags}, date_features={f.date_features}"
         return (
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
-            f"season_length={self.season_length}{feats}{fitted})"
+            f"season_length={self.season_length}{conformal}{feats}{fitted})"
         )
 
 

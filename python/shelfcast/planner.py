@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 import pandas as pd
 
@@ -316,6 +318,45 @@ class ReorderPlanner:
         )
         return out.sort_values(["order_date", "unique_id"], kind="stable").reset_index(drop=True)
 
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: Literal[False] = ...,
+        seed: int = ...,
+        initial: str = ...,
+    ) -> pd.DataFrame: ...
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: Literal[True],
+        seed: int = ...,
+        initial: str = ...,
+    ) -> SimulationResult: ...
+    @overload
+    def simulate(
+        self,
+        demand: pd.DataFrame | np.ndarray,
+        inventory: pd.DataFrame,
+        plan: pd.DataFrame,
+        *,
+        lost_sales: bool = ...,
+        lead_time_sd: float | np.ndarray | None = ...,
+        trace: bool,
+        seed: int = ...,
+        initial: str = ...,
+    ) -> pd.DataFrame | SimulationResult: ...
     def simulate(
         self,
         demand: pd.DataFrame | np.ndarray,
@@ -326,6 +367,7 @@ class ReorderPlanner:
         lead_time_sd: float | np.ndarray | None = None,
         trace: bool = False,
         seed: int = 0,
+        initial: str = "snapshot",
     ) -> pd.DataFrame | SimulationResult:
         """Replay actual demand through this planner's policy (natively, items in parallel).
 
@@ -339,6 +381,10 @@ class ReorderPlanner:
             lead_time_sd: overrides the inventory's ``lead_time_sd``.
             trace: also return the per-period trace.
             seed: seed of the lead-time draws.
+            initial: ``"snapshot"`` starts from ``inventory``'s stock; ``"order_up_to"``
+                starts each item at the top of its policy cycle with nothing on order
+                (the steady state, without the start-up transient; see
+                :func:`shelfcast.simulation.simulate_policy`).
 
         Returns:
             Per item: fill rate, cycle service level, stockout days, average on hand,
@@ -359,6 +405,7 @@ class ReorderPlanner:
             review_period=self.review_period,
             trace=trace,
             seed=seed,
+            initial=initial,
         )
 
     def __repr__(self) -> str:

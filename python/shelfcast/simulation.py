@@ -27,6 +27,7 @@ from .exceptions import ColumnTypeError, InvalidItemError, InvalidParameterError
 __all__ = ["POLICIES", "SimulationResult", "simulate_policy"]
 
 POLICIES = ("sQ", "sS", "RS", "base_stock")
+INITIAL_STATES = ("snapshot", "order_up_to")
 
 _SUMMARY = [
     "fill_rate",
@@ -109,6 +110,7 @@ def simulate_policy(
     review_period: int | None = ...,
     trace: Literal[False] = ...,
     seed: int = ...,
+    initial: str = ...,
 ) -> pd.DataFrame: ...
 @overload
 def simulate_policy(
@@ -122,7 +124,22 @@ def simulate_policy(
     review_period: int | None = ...,
     trace: Literal[True],
     seed: int = ...,
+    initial: str = ...,
 ) -> SimulationResult: ...
+@overload
+def simulate_policy(
+    demand: pd.DataFrame | npt.ArrayLike,
+    inventory: pd.DataFrame,
+    policy_params: pd.DataFrame,
+    *,
+    policy: str = ...,
+    lost_sales: bool = ...,
+    lead_time_sd: npt.ArrayLike | None = ...,
+    review_period: int | None = ...,
+    trace: bool,
+    seed: int = ...,
+    initial: str = ...,
+) -> pd.DataFrame | SimulationResult: ...
 def simulate_policy(
     demand: pd.DataFrame | npt.ArrayLike,
     inventory: pd.DataFrame,
@@ -134,6 +151,7 @@ def simulate_policy(
     review_period: int | None = None,
     trace: bool = False,
     seed: int = 0,
+    initial: str = "snapshot",
 ) -> pd.DataFrame | SimulationResult:
     """Replay demand through a policy for every item of ``inventory``.
 
@@ -152,6 +170,13 @@ def simulate_policy(
         review_period: RS review period when ``policy_params`` has none (default 1).
         trace: also return the per-period trace.
         seed: seed of the lead-time draws.
+        initial: ``"snapshot"`` (default) starts from the inventory's ``on_hand`` and
+            ``on_order``; ``"order_up_to"`` starts every item at the top of its policy's
+            cycle — on hand *s + Q* (sQ) or *S* (sS, RS, base stock), nothing on order —
+            so the result measures the policy in its steady state, without the start-up
+            transient of a snapshot that begins below the reorder point (items then wait
+            one lead time for their first order, which lowers the fill rate of a short
+            replay).
 
     Returns:
         One row per item: ``unique_id, fill_rate`` (demand met from stock / demand),
@@ -169,6 +194,8 @@ def simulate_policy(
     """
     if policy not in POLICIES:
         raise InvalidParameterError(f"policy must be one of {POLICIES}, got {policy!r}")
+    if initial not in INITIAL_STATES:
+        raise InvalidParameterError(f"initial must be one of {INITIAL_STATES}, got {initial!r}")
     inv = inventory_columns(inventory)
     ids = inv["unique_id"]
     mat, dates = _demand_matrix(demand, ids)
@@ -186,6 +213,16 @@ def simulate_policy(
     big_s = _policy_column(policy_params, ids, ["order_up_to"])
     review = _policy_column(policy_params, ids, ["review_period"])
     review = np.where(np.isnan(review), float(review_period or 1), review)
+    on_hand, on_order = inv["on_hand"], inv["on_order"]
+    if initial == "order_up_to":
+        top = s + q if policy == "sQ" else big_s
+        bad = ~np.isfinite(top)
+        if bad.any():
+            col = "reorder_point/order_quantity" if policy == "sQ" else "order_up_to"
+            raise InvalidItemError(
+                f"item {ids[np.argmax(bad)]!r}: initial='order_up_to' needs a finite {col}"
+            )
+        on_hand, on_order = np.ascontiguousarray(top, np.float64), np.zeros_like(on_order)
     lt_sd = inv["lead_time_sd"] if lead_time_sd is None else lead_time_sd
     lt_sd = np.ascontiguousarray(np.broadcast_to(np.asarray(lt_sd, np.float64), ids.shape))
     raw = naming_items(
@@ -197,8 +234,8 @@ def simulate_policy(
             bool(trace),
             mat,
             _item_seeds(ids),
-            inv["on_hand"],
-            inv["on_order"],
+            on_hand,
+            on_order,
             inv["lead_time"],
             lt_sd,
             s,

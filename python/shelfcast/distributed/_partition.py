@@ -10,6 +10,7 @@ shipped to workers.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,18 +51,10 @@ _GLOBAL_REFUSAL = (
     "per-series statistical models"
 )
 
-#: Planner settings copied into each task (the constructor's keyword arguments).
-_PLANNER_FIELDS = (
-    "service_level",
-    "horizon",
-    "model",
-    "service_type",
-    "policy",
-    "review_period",
-    "distribution",
-    "discrete_below",
-    "n_paths",
-    "seed",
+#: Planner settings copied into each task: every keyword argument of the constructor
+#: (each is kept as an attribute of the same name).
+_PLANNER_FIELDS = tuple(
+    name for name in inspect.signature(ReorderPlanner.__init__).parameters if name != "self"
 )
 
 

@@ -110,9 +110,10 @@ def test_integer_ids(client, sales):
 
 def test_cross_validation_equals_single_process(client, sales):
     ddf = dd.from_pandas(sales, npartitions=4)
-    out = sd.cross_validation(ddf, 7, 3, models=MODELS, level=[90])
+    kw = {"conformal": "per_step", "conformal_windows": 3}  # forecaster kwargs pass through
+    out = sd.cross_validation(ddf, 7, 3, models=MODELS, level=[90], **kw)
     got = out.compute()
-    want = DemandForecaster(MODELS).cross_validation(sales, 7, 3, level=[90])
+    want = DemandForecaster(MODELS, **kw).cross_validation(sales, 7, 3, level=[90])
     assert list(got.columns) == list(want.columns)
     pd.testing.assert_series_equal(out._meta.dtypes, got.dtypes)
     assert got["cutoff"].nunique() >= 3

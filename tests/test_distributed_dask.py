@@ -120,6 +120,30 @@ def test_cross_validation_equals_single_process(client, sales):
     pd.testing.assert_frame_equal(_sorted(got, CV_KEYS), _sorted(want, CV_KEYS))
 
 
+def test_cross_validation_of_a_partition_of_short_series(sales):
+    """Series long enough for the last windows only keep those windows; series no longer
+    than h give no rows (rather than the single-process error) in a partition of their own."""
+    from shelfcast.distributed._partition import ForecastSpec, run_cross_validation
+
+    ids = np.sort(sales["unique_id"].unique())[:4]
+    short = (
+        sales[sales["unique_id"].isin(ids)]
+        .sort_values(["unique_id", "ds"])
+        .groupby("unique_id")
+        .head(12)  # 12 days: windows need > 7 + 2 * 7 = 21 (first) ... > 7 (last)
+        .reset_index(drop=True)
+    )
+    spec = ForecastSpec.build(MODELS, "D", {})
+    want = DemandForecaster(MODELS).cross_validation(short, 7, 3)
+    got = run_cross_validation(short, spec, 7, 3, None, None, want.iloc[:0])
+    assert len(got) == 4 * 7 and (got.groupby("unique_id")["cutoff"].nunique() == 1).all()
+    pd.testing.assert_frame_equal(got, want)
+    tiny = short.groupby("unique_id").head(7)
+    assert len(run_cross_validation(tiny, spec, 7, 3, None, None, want.iloc[:0])) == 0
+    with pytest.raises(InvalidParameterError, match="no series is longer"):
+        DemandForecaster(MODELS).cross_validation(tiny, 7, 3)
+
+
 def test_plan_from_forecast_frame_equals_single_process(client, sales, inventory):
     fc = DemandForecaster(MODELS).forecast(sales, 28, level=[90])
     planner = ReorderPlanner(model="SimpleExponentialSmoothingOptimized", service_level=0.9)

@@ -231,8 +231,9 @@ def run_cross_validation(
 ) -> pd.DataFrame:
     """``DemandForecaster.cross_validation`` on the whole series of one partition.
 
-    A partition whose series are all too short for every window gives no rows (the
-    single-process call raises only when *no* series at all is long enough).
+    A partition whose series are all too short for every window (no longer than ``h``)
+    gives no rows (the single-process call raises only when *no* series at all is long
+    enough for a window).
 
     Args:
         pdf: rows of whole series; may be empty.
@@ -250,8 +251,7 @@ def run_cross_validation(
     pdf = _with_id_column(pdf)
     if len(pdf) == 0:
         return meta
-    step = h if step_size is None else step_size
-    if int(pdf.groupby(ID, sort=False).size().max()) <= h + (n_windows - 1) * step:
+    if int(pdf.groupby(ID, sort=False).size().max()) <= h:  # not even the last window
         return meta
     return spec.forecaster().cross_validation(
         pdf, h, n_windows=n_windows, step_size=step_size, level=level

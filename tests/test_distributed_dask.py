@@ -142,6 +142,8 @@ def test_cross_validation_of_a_partition_of_short_series(sales):
     assert len(run_cross_validation(tiny, spec, 7, 3, None, None, want.iloc[:0])) == 0
     with pytest.raises(InvalidParameterError, match="no series is longer"):
         DemandForecaster(MODELS).cross_validation(tiny, 7, 3)
+    # An empty partition (possible after a shuffle) gives the empty output frame.
+    assert run_cross_validation(short.iloc[:0], spec, 7, 3, None, None, want.iloc[:0]).empty
 
 
 def test_plan_from_forecast_frame_equals_single_process(client, sales, inventory):

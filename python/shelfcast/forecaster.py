@@ -377,12 +377,12 @@ class DemandForecaster:
         """(len(probs), n_series, h) quantiles of model ``j``'s own forecast distribution
         (ETS: analytic or simulated with a fixed seed), clipped at 0."""
         raw = self._raw_model_quantiles(j, h, probs)
-        return np.maximum(raw, 0.0)
+        return np.asarray(np.maximum(raw, 0.0))
 
     def _raw_model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
         """As :meth:`_model_quantiles`, not clipped (negative demand possible)."""
         k = self._stat_idx.index(j)
-        flat = self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED)
+        flat = np.asarray(self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED))
         return flat.reshape(-1, len(probs), h).transpose(1, 0, 2)
 
     def _rolling_errors(self, h: int, n_windows: int, step: int) -> np.ndarray:
@@ -511,8 +511,8 @@ class DemandForecaster:
             k = self._stat_idx.index(j)
             if seed is None:
                 seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
-            flat = self._core.model_paths(k, h, n_paths, seed)
-            return np.maximum(flat.reshape(len(ids), n_paths, h), 0.0)
+            flat = np.asarray(self._core.model_paths(k, h, n_paths, seed))
+            return np.asarray(np.maximum(flat.reshape(len(ids), n_paths, h), 0.0))
         else:
             k = self._stat_idx.index(j)
             mean = self._core.predict(h)[:, k].reshape(len(ids), h)

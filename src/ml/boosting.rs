@@ -236,6 +236,7 @@ impl Booster {
 mod tests {
     use super::*;
     use crate::forecast::ModelParams;
+    use crate::ml::histogram::BinRule;
     use crate::ml::spec::MlSpec;
 
     fn params(obj: &str) -> BoostingParams {
@@ -277,7 +278,7 @@ mod tests {
     #[test]
     fn fits_every_objective_and_is_deterministic() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255);
+        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
         let valid = vec![false; y.len()];
         for obj in ["squared_error", "poisson", "tweedie", "quantile"] {
             let mut p = params(obj);
@@ -298,7 +299,7 @@ mod tests {
     #[test]
     fn early_stopping_truncates() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255);
+        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
         let valid: Vec<bool> = (0..y.len()).map(|r| r % 5 == 0).collect();
         let mut p = params("squared_error");
         p.n_estimators = 500;

@@ -447,6 +447,7 @@ pub fn grow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ml::histogram::BinRule;
 
     fn params() -> TreeParams {
         TreeParams {
@@ -466,7 +467,7 @@ mod tests {
         // y = 1 when x <= 2, 5 when x > 2, 9 when x is missing.
         let x = [1.0, 2.0, 3.0, 4.0, f64::NAN, 1.5, 3.5, f64::NAN];
         let y = [1.0, 1.0, 5.0, 5.0, 9.0, 1.0, 5.0, 9.0];
-        let b = Binned::new(&x, x.len(), 1, 255);
+        let b = Binned::new(&x, x.len(), 1, 255, BinRule::Midpoints);
         let g: Vec<f64> = y.iter().map(|v| -v).collect();
         let h = vec![1.0; y.len()];
         // dense histograms, then the sparse search of forests
@@ -496,7 +497,7 @@ mod tests {
         let x: Vec<f64> = (0..100).map(f64::from).collect();
         let g: Vec<f64> = x.iter().map(|v| -v).collect();
         let h = vec![1.0; 100];
-        let b = Binned::new(&x, 100, 1, 255);
+        let b = Binned::new(&x, 100, 1, 255, BinRule::Midpoints);
         let mut p = params();
         p.max_leaves = 4;
         p.depth_first = false;
@@ -518,7 +519,7 @@ mod tests {
             .map(|i| -(((i % 97) / 10) as f64 + ((i * 7) % 13) as f64))
             .collect();
         let h = vec![1.0; n];
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut p = params();
         p.max_leaves = 16;
         p.depth_first = false;
@@ -543,7 +544,7 @@ mod tests {
             .map(|i| -(((i % 7) * 3 + (i * 13) % 29 % 5) as f64))
             .collect();
         let h = vec![1.0; n];
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut dense = params();
         dense.min_samples_leaf = 3;
         let mut sparse = dense.clone();
@@ -571,7 +572,7 @@ mod tests {
             .collect();
         let w: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
         let g: Vec<f64> = y.iter().zip(&w).map(|(v, w)| -v * w).collect();
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut p = params();
         p.features_per_node = Some(2);
         let mut rows: Vec<u32> = (0..n as u32).filter(|&r| w[r as usize] > 0.0).collect();

@@ -174,6 +174,7 @@ pub fn grow(
         allowed,
         p,
         ordered,
+        scratch: Default::default(),
     };
     let mut gh: Vec<Gh> = if ordered {
         rows.iter()

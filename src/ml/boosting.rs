@@ -65,6 +65,7 @@ impl Booster {
             features_per_node: None,
             depth_first: false,
             parallel: true,
+            node_thresholds: false,
         };
         let mut rng = Rng::new(p.seed, 0x6B6F);
         let mut trees = Vec::with_capacity(p.n_estimators);

@@ -46,6 +46,7 @@ impl Forest {
             features_per_node: Some(k),
             depth_first: true,
             parallel: false,
+            node_thresholds: true,
         };
         let grown: Vec<(Tree, Vec<f64>)> = parallel::install(|| {
             (0..p.n_estimators)

@@ -38,6 +38,9 @@ pub enum BinRule {
 pub struct BinMapper {
     /// Bin upper bounds, increasing, the last one +inf.
     pub upper: Vec<f64>,
+    /// Smallest and largest value of every bin over all rows (`[+inf, -inf]`: empty),
+    /// indexed by bin (0: NaN); set by [`Binned::new`].
+    pub range: Vec<[f64; 2]>,
 }
 
 impl BinMapper {
@@ -84,7 +87,10 @@ impl BinMapper {
                 upper
             }
         };
-        BinMapper { upper }
+        BinMapper {
+            upper,
+            range: Vec::new(),
+        }
     }
 
     /// Number of bins including the NaN bin.
@@ -98,6 +104,20 @@ impl BinMapper {
             0
         } else {
             (1 + self.upper.partition_point(|&u| u < v)) as u8
+        }
+    }
+
+    /// A threshold halfway between the largest value of bin `b` and the smallest of the
+    /// higher bin `next` (both >= 1, `b < next`), where an exact CART split of a node
+    /// whose values fill bins `b` and `next` but none between them puts it; values of
+    /// bins `<= b` are `<=` it and values of bins `>= next` above it. Without the value
+    /// ranges (or with an empty bin), [`BinMapper::threshold`]`(b)`.
+    pub fn threshold_between(&self, b: usize, next: usize) -> f64 {
+        match (self.range.get(b), self.range.get(next)) {
+            (Some(&[_, hi]), Some(&[lo, _])) if hi.is_finite() && lo.is_finite() && hi < lo => {
+                midpoint(hi, lo)
+            }
+            _ => self.threshold(b),
         }
     }
 
@@ -193,8 +213,19 @@ impl Binned {
                 .into_par_iter()
                 .map(|j| {
                     let col = &x[j..];
-                    let m = BinMapper::fit(col, f, n, max_bins, rule);
-                    let bins = (0..n).map(|r| m.bin(col[r * f])).collect();
+                    let mut m = BinMapper::fit(col, f, n, max_bins, rule);
+                    let mut range = vec![[f64::INFINITY, f64::NEG_INFINITY]; m.n_bins()];
+                    let bins = (0..n)
+                        .map(|r| {
+                            let v = col[r * f];
+                            let b = m.bin(v);
+                            let e = &mut range[b as usize];
+                            e[0] = e[0].min(v);
+                            e[1] = e[1].max(v);
+                            b
+                        })
+                        .collect();
+                    m.range = range;
                     (m, bins)
                 })
                 .unzip()

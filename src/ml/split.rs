@@ -55,6 +55,8 @@ pub(super) struct Split {
     pub(super) feature: usize,
     pub(super) bin: u8,
     pub(super) nan_left: bool,
+    /// The node's next non-empty bin above `bin` (0: none, only missing values).
+    pub(super) next: u8,
 }
 
 /// Nodes with fewer rows than this many histogram cells (all features) find their splits
@@ -188,32 +190,53 @@ impl Learner<'_> {
         parent: f64,
         best: &mut Option<Split>,
     ) {
-        let mut consider = |gain: f64, bin: usize, nan_left: bool| {
-            if gain > 1e-12 && best.is_none_or(|b| gain > b.gain) {
+        let consider = |best: &mut Option<Split>, gain: f64, bin: usize, nan_left: bool| {
+            let better = gain > 1e-12 && best.is_none_or(|b| gain > b.gain);
+            if better {
                 *best = Some(Split {
                     gain,
                     feature: f,
                     bin: bin as u8,
                     nan_left,
+                    next: 0,
                 });
             }
+            better
         };
         let mut acc = Cell::default();
+        // whether `best` was set at the previous non-empty bin (its `next` is this one)
+        let mut armed = false;
         for (b, cell) in cells {
             if cell.c == 0 && cell.h == 0.0 && cell.g == 0.0 {
                 continue; // an empty bin: same split as the previous threshold
             }
+            if armed && cell.c > 0 {
+                if let Some(s) = best.as_mut() {
+                    s.next = b as u8;
+                }
+                armed = false;
+            }
             acc.add(&cell);
             let right = sum.sub(&acc);
             if right.c > 0 && self.ok(&acc) && self.ok(&right) {
-                consider(self.score(&acc) + self.score(&right) - parent, b, false);
+                armed |= consider(
+                    best,
+                    self.score(&acc) + self.score(&right) - parent,
+                    b,
+                    false,
+                );
             }
             if nan.c > 0 {
                 let mut left = acc;
                 left.add(&nan);
                 let right = sum.sub(&left);
                 if right.c > 0 && self.ok(&left) && self.ok(&right) {
-                    consider(self.score(&left) + self.score(&right) - parent, b, true);
+                    armed |= consider(
+                        best,
+                        self.score(&left) + self.score(&right) - parent,
+                        b,
+                        true,
+                    );
                 }
             }
         }

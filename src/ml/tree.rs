@@ -33,6 +33,9 @@ pub struct TreeParams {
     pub depth_first: bool,
     /// Build histograms in parallel across features.
     pub parallel: bool,
+    /// Raw-value thresholds halfway between the node's values on either side of the
+    /// split (scikit-learn's), instead of the bin's upper bound (LightGBM's).
+    pub node_thresholds: bool,
 }
 
 /// A tree node.
@@ -406,7 +409,11 @@ pub fn grow(
         nodes[cand.node] = Node::Split {
             feature: s.feature as u32,
             bin: s.bin,
-            threshold: b.mappers[s.feature].threshold(s.bin as usize),
+            threshold: if p.node_thresholds && s.next > 0 {
+                b.mappers[s.feature].threshold_between(s.bin as usize, s.next as usize)
+            } else {
+                b.mappers[s.feature].threshold(s.bin as usize)
+            },
             nan_left: s.nan_left,
             left: li as u32,
             right: ri as u32,
@@ -460,6 +467,7 @@ mod tests {
             features_per_node: None,
             depth_first: true,
             parallel: false,
+            node_thresholds: false,
         }
     }
 
@@ -586,6 +594,29 @@ mod tests {
                 t.predict(row),
                 y[r]
             );
+        }
+    }
+
+    #[test]
+    fn node_thresholds_sit_halfway_between_the_nodes_values() {
+        // the value 5 exists (so it has a bin) but not among the rows the tree sees
+        let x = [1.0, 1.0, 9.0, 9.0, 5.0];
+        let g = [0.0, 0.0, -10.0, -10.0, 0.0];
+        let h = [1.0; 5];
+        let b = Binned::new(&x, 5, 1, 255, BinRule::Midpoints);
+        let mut p = params();
+        for (node, t) in [(true, 5.0), (false, 3.0)] {
+            p.node_thresholds = node;
+            let mut rows: Vec<u32> = vec![0, 1, 2, 3];
+            let tree = grow(&b, &g, &h, &mut rows, &[0], &p, &mut Rng::new(0, 0)).tree;
+            let Node::Split { threshold, .. } = tree.nodes[0] else {
+                panic!("no split")
+            };
+            assert_eq!(threshold, t);
+            assert_eq!(tree.predict(&[4.0]), if node { 0.0 } else { 10.0 });
+            for r in 0..4 {
+                assert_eq!(tree.predict(&x[r..=r]), -g[r]);
+            }
         }
     }
 }

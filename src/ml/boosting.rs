@@ -65,6 +65,7 @@ impl Booster {
             features_per_node: None,
             depth_first: false,
             parallel: true,
+            node_thresholds: false,
         };
         let mut rng = Rng::new(p.seed, 0x6B6F);
         let mut trees = Vec::with_capacity(p.n_estimators);
@@ -236,6 +237,7 @@ impl Booster {
 mod tests {
     use super::*;
     use crate::forecast::ModelParams;
+    use crate::ml::histogram::BinRule;
     use crate::ml::spec::MlSpec;
 
     fn params(obj: &str) -> BoostingParams {
@@ -277,7 +279,7 @@ mod tests {
     #[test]
     fn fits_every_objective_and_is_deterministic() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255);
+        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
         let valid = vec![false; y.len()];
         for obj in ["squared_error", "poisson", "tweedie", "quantile"] {
             let mut p = params(obj);
@@ -298,7 +300,7 @@ mod tests {
     #[test]
     fn early_stopping_truncates() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255);
+        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
         let valid: Vec<bool> = (0..y.len()).map(|r| r % 5 == 0).collect();
         let mut p = params("squared_error");
         p.n_estimators = 500;

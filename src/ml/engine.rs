@@ -6,7 +6,7 @@
 use super::boosting::Booster;
 use super::features::{FeatureSpec, PanelData};
 use super::forest::Forest;
-use super::histogram::Binned;
+use super::histogram::{BinRule, Binned};
 use super::linear::{Linear, LinearKind};
 use super::model::MlModel;
 use super::spec::MlSpec;
@@ -82,16 +82,15 @@ pub fn fit(
             "no training row has every lag feature: use shorter lags or longer series (or dropna=False)",
         ));
     }
-    let mut binned: Option<(usize, Binned)> = None;
-    let mut bins = |max_bins: usize| -> Binned {
-        match &binned {
-            Some((m, b)) if *m == max_bins => b.clone(),
-            _ => {
-                let b = Binned::new(&design.x, n, f, max_bins);
-                binned = Some((max_bins, b.clone()));
-                b
-            }
+    // binned designs by (max_bins, rule), shared by models that bin alike
+    let mut binned: Vec<((usize, BinRule), std::rc::Rc<Binned>)> = Vec::new();
+    let mut bins = |max_bins: usize, rule: BinRule| -> std::rc::Rc<Binned> {
+        if let Some((_, b)) = binned.iter().find(|(k, _)| *k == (max_bins, rule)) {
+            return b.clone();
         }
+        let b = std::rc::Rc::new(Binned::new(&design.x, n, f, max_bins, rule));
+        binned.push(((max_bins, rule), b.clone()));
+        b
     };
     let no_skip = vec![false; n];
     let mut models = Vec::with_capacity(specs.len());
@@ -137,7 +136,7 @@ pub fn fit(
                 },
             )?),
             MlSpec::GradientBoosting(p) => {
-                let b = bins(p.max_bins);
+                let b = bins(p.max_bins, BinRule::ZeroApart);
                 let valid: Vec<bool> = if p.early_stopping_rounds > 0 {
                     (0..n)
                         .map(|r| {
@@ -152,7 +151,7 @@ pub fn fit(
                 MlModel::Boosting(Booster::fit(&b, &design.y, &valid, p, progress)?)
             }
             MlSpec::RandomForest(p) => {
-                let b = bins(p.max_bins);
+                let b = bins(p.max_bins, BinRule::Midpoints);
                 MlModel::Forest(Forest::fit(&b, &design.y, &no_skip, p, progress))
             }
         };

@@ -46,6 +46,7 @@ impl Forest {
             features_per_node: Some(k),
             depth_first: true,
             parallel: false,
+            node_thresholds: true,
         };
         let grown: Vec<(Tree, Vec<f64>)> = parallel::install(|| {
             (0..p.n_estimators)
@@ -108,6 +109,7 @@ impl Forest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ml::histogram::BinRule;
 
     #[test]
     fn fits_and_is_reproducible() {
@@ -125,7 +127,7 @@ mod tests {
             .iter()
             .map(|v| if v.is_nan() { 3.0 } else { v * 2.0 })
             .collect();
-        let b = Binned::new(&x, n, 1, 255);
+        let b = Binned::new(&x, n, 1, 255, BinRule::Midpoints);
         let p = ForestParams {
             n_estimators: 10,
             max_depth: 0,

@@ -1,6 +1,7 @@
 //! Feature binning for the histogram tree learners (gradient boosting and the forest):
 //! each feature's values map to at most `max_bins` ordered bins (one per distinct value when
-//! there are few, quantiles of a deterministic subsample otherwise). Bin 0 holds NaN (a
+//! there are few; otherwise frequent values alone and the rest in bins of about equal
+//! count, over a deterministic subsample; see [`BinRule`]). Bin 0 holds NaN (a
 //! lag before the history starts, a missing price), so every split also decides where
 //! missing values go.
 
@@ -10,17 +11,41 @@ use rayon::prelude::*;
 /// Rows sampled to find the bin bounds of a feature.
 const BIN_SAMPLE: usize = 200_000;
 
+/// Values within this of zero are zero for [`BinRule::ZeroApart`].
+const ZERO: f64 = 1e-35;
+
+/// Minimum sampled rows per bin under [`BinRule::ZeroApart`] (LightGBM's `min_data_in_bin`).
+const MIN_DATA_IN_BIN: usize = 3;
+
+/// Where bin bounds go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinRule {
+    /// Every bound halfway between adjacent distinct values (where an exact CART split puts
+    /// its threshold), one bin per distinct value when they fit: the random forest, which
+    /// is compared with scikit-learn's exact splits.
+    Midpoints,
+    /// Zero alone in its own bin with bounds at ±1e-35 (any positive value, however small,
+    /// is "above zero"), negative and positive values sharing the other bins in proportion
+    /// to their counts, at least 3 sampled rows per bin: LightGBM's semantics, for gradient
+    /// boosting (it matters for recursive forecasts, whose lags are small positive
+    /// predictions rather than zeros).
+    ZeroApart,
+}
+
 /// Upper bounds of one feature's value bins: value `v` falls in bin `1 + j` for the first
 /// `j` with `v <= upper[j]` (the last bound is +inf); NaN falls in bin 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BinMapper {
     /// Bin upper bounds, increasing, the last one +inf.
     pub upper: Vec<f64>,
+    /// Smallest and largest value of every bin over all rows (`[+inf, -inf]`: empty),
+    /// indexed by bin (0: NaN); set by [`Binned::new`].
+    pub range: Vec<[f64; 2]>,
 }
 
 impl BinMapper {
     /// Bounds for `values` (a strided column: `values[r * stride]`, `n` rows).
-    pub fn fit(values: &[f64], stride: usize, n: usize, max_bins: usize) -> Self {
+    pub fn fit(values: &[f64], stride: usize, n: usize, max_bins: usize, rule: BinRule) -> Self {
         let step = n.div_ceil(BIN_SAMPLE).max(1);
         let mut v: Vec<f64> = (0..n)
             .step_by(step)
@@ -36,28 +61,36 @@ impl BinMapper {
             }
         }
         let max_bins = max_bins.clamp(2, 255);
-        let mut upper = Vec::new();
-        if distinct.len() <= max_bins {
-            for w in distinct.windows(2) {
-                upper.push(midpoint(w[0].0, w[1].0));
-            }
-        } else {
-            // Equal-frequency bounds over the sample, never splitting a distinct value.
-            let per_bin = v.len() as f64 / max_bins as f64;
-            let mut acc = 0usize;
-            let mut next = per_bin;
-            for w in distinct.windows(2) {
-                acc += w[0].1;
-                if acc as f64 >= next {
-                    upper.push(midpoint(w[0].0, w[1].0));
-                    while next <= acc as f64 {
-                        next += per_bin;
+        let upper = match rule {
+            BinRule::Midpoints => greedy_bounds(&distinct, max_bins, 1),
+            BinRule::ZeroApart => {
+                let neg_end = distinct.partition_point(|d| d.0 <= -ZERO);
+                let pos_start = distinct.partition_point(|d| d.0 <= ZERO);
+                let (neg, pos) = (&distinct[..neg_end], &distinct[pos_start..]);
+                let count = |s: &[(f64, usize)]| s.iter().map(|d| d.1).sum::<usize>();
+                let (n_neg, n_pos) = (count(neg), count(pos));
+                let mut upper = Vec::new();
+                if !neg.is_empty() {
+                    let share = n_neg as f64 / (n_neg + n_pos) as f64 * (max_bins - 1) as f64;
+                    upper = greedy_bounds(neg, (share as usize).max(1), MIN_DATA_IN_BIN);
+                    if let Some(last) = upper.last_mut() {
+                        *last = -ZERO;
                     }
                 }
+                let right = (max_bins - 1).saturating_sub(upper.len());
+                if !pos.is_empty() && right > 0 {
+                    upper.push(ZERO);
+                    upper.extend(greedy_bounds(pos, right, MIN_DATA_IN_BIN));
+                } else {
+                    upper.push(f64::INFINITY);
+                }
+                upper
             }
+        };
+        BinMapper {
+            upper,
+            range: Vec::new(),
         }
-        upper.push(f64::INFINITY);
-        BinMapper { upper }
     }
 
     /// Number of bins including the NaN bin.
@@ -74,10 +107,79 @@ impl BinMapper {
         }
     }
 
+    /// A threshold halfway between the largest value of bin `b` and the smallest of the
+    /// higher bin `next` (both >= 1, `b < next`), where an exact CART split of a node
+    /// whose values fill bins `b` and `next` but none between them puts it; values of
+    /// bins `<= b` are `<=` it and values of bins `>= next` above it. Without the value
+    /// ranges (or with an empty bin), [`BinMapper::threshold`]`(b)`.
+    pub fn threshold_between(&self, b: usize, next: usize) -> f64 {
+        match (self.range.get(b), self.range.get(next)) {
+            (Some(&[_, hi]), Some(&[lo, _])) if hi.is_finite() && lo.is_finite() && hi < lo => {
+                midpoint(hi, lo)
+            }
+            _ => self.threshold(b),
+        }
+    }
+
     /// The largest value of bin `b` (>= 1): values `<= threshold(b)` are in bins `1..=b`.
     pub fn threshold(&self, b: usize) -> f64 {
         self.upper[b - 1]
     }
+}
+
+/// Upper bounds (the last one +inf) of at most `max_bins` bins over sorted distinct values
+/// with their counts. Few distinct values: one bin each, except that a bin closes only
+/// once it holds `min_data` rows. Many: values holding at least an average bin's share of
+/// the rows get a bin of their own, and the others are cut into bins of about equal count
+/// (the average recomputed over what is left after each bin), a bin closing early when a
+/// big value follows it.
+fn greedy_bounds(distinct: &[(f64, usize)], max_bins: usize, min_data: usize) -> Vec<f64> {
+    let mut upper = Vec::new();
+    let k = distinct.len();
+    if k <= max_bins {
+        let mut acc = 0;
+        for w in distinct.windows(2) {
+            acc += w[0].1;
+            if acc >= min_data {
+                upper.push(midpoint(w[0].0, w[1].0));
+                acc = 0;
+            }
+        }
+    } else {
+        let total: usize = distinct.iter().map(|d| d.1).sum();
+        let max_bins = max_bins.min(total / min_data.max(1)).max(1);
+        let even = total as f64 / max_bins as f64;
+        let big: Vec<bool> = distinct.iter().map(|d| d.1 as f64 >= even).collect();
+        let n_big = big.iter().filter(|&&b| b).count();
+        let mut rest_bins = max_bins.saturating_sub(n_big).max(1);
+        let mut rest_rows = total
+            - distinct
+                .iter()
+                .filter(|d| d.1 as f64 >= even)
+                .map(|d| d.1)
+                .sum::<usize>();
+        let mut mean = rest_rows as f64 / rest_bins as f64;
+        let mut acc = 0usize;
+        for i in 0..k - 1 {
+            if !big[i] {
+                rest_rows -= distinct[i].1;
+            }
+            acc += distinct[i].1;
+            if big[i] || acc as f64 >= mean || (big[i + 1] && acc as f64 >= (mean * 0.5).max(1.0)) {
+                upper.push(midpoint(distinct[i].0, distinct[i + 1].0));
+                if upper.len() + 1 >= max_bins {
+                    break;
+                }
+                acc = 0;
+                if !big[i] {
+                    rest_bins = rest_bins.saturating_sub(1).max(1);
+                    mean = rest_rows as f64 / rest_bins as f64;
+                }
+            }
+        }
+    }
+    upper.push(f64::INFINITY);
+    upper
 }
 
 fn midpoint(a: f64, b: f64) -> f64 {
@@ -105,14 +207,25 @@ pub struct Binned {
 
 impl Binned {
     /// Bin a row-major `n × f` matrix (parallel across features).
-    pub fn new(x: &[f64], n: usize, f: usize, max_bins: usize) -> Self {
+    pub fn new(x: &[f64], n: usize, f: usize, max_bins: usize, rule: BinRule) -> Self {
         let (mappers, cols): (Vec<BinMapper>, Vec<Vec<u8>>) = parallel::install(|| {
             (0..f)
                 .into_par_iter()
                 .map(|j| {
                     let col = &x[j..];
-                    let m = BinMapper::fit(col, f, n, max_bins);
-                    let bins = (0..n).map(|r| m.bin(col[r * f])).collect();
+                    let mut m = BinMapper::fit(col, f, n, max_bins, rule);
+                    let mut range = vec![[f64::INFINITY, f64::NEG_INFINITY]; m.n_bins()];
+                    let bins = (0..n)
+                        .map(|r| {
+                            let v = col[r * f];
+                            let b = m.bin(v);
+                            let e = &mut range[b as usize];
+                            e[0] = e[0].min(v);
+                            e[1] = e[1].max(v);
+                            b
+                        })
+                        .collect();
+                    m.range = range;
                     (m, bins)
                 })
                 .unzip()
@@ -157,7 +270,7 @@ mod tests {
     #[test]
     fn few_distinct_values_get_their_own_bins() {
         let x = [3.0, 1.0, f64::NAN, 2.0, 1.0, 3.0];
-        let m = BinMapper::fit(&x, 1, x.len(), 255);
+        let m = BinMapper::fit(&x, 1, x.len(), 255, BinRule::Midpoints);
         assert_eq!(m.n_bins(), 4);
         let b: Vec<u8> = x.iter().map(|&v| m.bin(v)).collect();
         assert_eq!(b, vec![3, 1, 0, 2, 1, 3]);
@@ -168,12 +281,47 @@ mod tests {
     #[test]
     fn many_values_are_quantile_binned() {
         let x: Vec<f64> = (0..10_000).map(|i| (i % 1000) as f64).collect();
-        let m = BinMapper::fit(&x, 1, x.len(), 16);
+        let m = BinMapper::fit(&x, 1, x.len(), 16, BinRule::Midpoints);
         assert!(m.n_bins() <= 17);
-        let b = Binned::new(&x, x.len(), 1, 16);
+        let b = Binned::new(&x, x.len(), 1, 16, BinRule::Midpoints);
         // bins are monotone in the value
         let mut pairs: Vec<(f64, u8)> = x.iter().copied().zip(b.cols[0].iter().copied()).collect();
         pairs.sort_by(|a, c| a.0.total_cmp(&c.0));
         assert!(pairs.windows(2).all(|w| w[0].1 <= w[1].1));
+    }
+
+    #[test]
+    fn zero_apart_keeps_zero_alone_and_spends_the_bins_on_the_rest() {
+        // 86 % zeros (like daily retail sales) and 1000 distinct positive counts
+        let x: Vec<f64> = (0..100_000)
+            .map(|i| {
+                if i % 100 < 86 {
+                    0.0
+                } else {
+                    (i / 100 + 1) as f64
+                }
+            })
+            .collect();
+        let m = BinMapper::fit(&x, 1, x.len(), 255, BinRule::ZeroApart);
+        assert_eq!(m.upper[0], 1e-35);
+        assert_eq!(m.bin(0.0), 1);
+        // a small positive value (a recursive forecast) is above zero
+        assert_eq!(m.bin(0.01), 2);
+        // the positives get (nearly) all the other bins, not a 14 % share of them
+        assert!(m.n_bins() > 200, "{}", m.n_bins());
+        // the midpoint rule puts the zero/one bound halfway
+        let c = BinMapper::fit(&x, 1, x.len(), 255, BinRule::Midpoints);
+        assert_eq!(c.bin(0.4), 1);
+        assert!(c.n_bins() > 200, "{}", c.n_bins());
+        // negative values share the bins too, below -1e-35
+        let y: Vec<f64> = (0..3000).map(|i| f64::from(i % 30 - 10)).collect();
+        let n = BinMapper::fit(&y, 1, y.len(), 255, BinRule::ZeroApart);
+        assert!(n.bin(-1.0) < n.bin(0.0) && n.bin(0.0) < n.bin(1.0));
+        assert_eq!(n.threshold(n.bin(-1.0) as usize), -1e-35);
+        // rare values merge: at least 3 sampled rows per bin
+        let z = [1.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 4.0];
+        let r = BinMapper::fit(&z, 1, z.len(), 255, BinRule::ZeroApart);
+        assert_eq!(r.bin(1.0), r.bin(2.0));
+        assert_ne!(r.bin(3.0), r.bin(4.0));
     }
 }

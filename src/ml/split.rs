@@ -55,6 +55,8 @@ pub(super) struct Split {
     pub(super) feature: usize,
     pub(super) bin: u8,
     pub(super) nan_left: bool,
+    /// The node's next non-empty bin above `bin` (0: none, only missing values).
+    pub(super) next: u8,
 }
 
 /// Nodes with fewer rows than this many histogram cells (all features) find their splits
@@ -69,6 +71,8 @@ pub(super) struct Learner<'a> {
     pub(super) p: &'a TreeParams,
     /// Whether gradients travel with the partitioned rows (`gh`), see [`Gh`].
     pub(super) ordered: bool,
+    /// Buffers of the sparse search.
+    pub(super) scratch: std::sync::Mutex<Scratch>,
 }
 
 /// A dense histogram cell: (Σg, Σh, rows). Rows are counted exactly (LightGBM estimates
@@ -186,32 +190,53 @@ impl Learner<'_> {
         parent: f64,
         best: &mut Option<Split>,
     ) {
-        let mut consider = |gain: f64, bin: usize, nan_left: bool| {
-            if gain > 1e-12 && best.is_none_or(|b| gain > b.gain) {
+        let consider = |best: &mut Option<Split>, gain: f64, bin: usize, nan_left: bool| {
+            let better = gain > 1e-12 && best.is_none_or(|b| gain > b.gain);
+            if better {
                 *best = Some(Split {
                     gain,
                     feature: f,
                     bin: bin as u8,
                     nan_left,
+                    next: 0,
                 });
             }
+            better
         };
         let mut acc = Cell::default();
+        // whether `best` was set at the previous non-empty bin (its `next` is this one)
+        let mut armed = false;
         for (b, cell) in cells {
             if cell.c == 0 && cell.h == 0.0 && cell.g == 0.0 {
                 continue; // an empty bin: same split as the previous threshold
             }
+            if armed && cell.c > 0 {
+                if let Some(s) = best.as_mut() {
+                    s.next = b as u8;
+                }
+                armed = false;
+            }
             acc.add(&cell);
             let right = sum.sub(&acc);
             if right.c > 0 && self.ok(&acc) && self.ok(&right) {
-                consider(self.score(&acc) + self.score(&right) - parent, b, false);
+                armed |= consider(
+                    best,
+                    self.score(&acc) + self.score(&right) - parent,
+                    b,
+                    false,
+                );
             }
             if nan.c > 0 {
                 let mut left = acc;
                 left.add(&nan);
                 let right = sum.sub(&left);
                 if right.c > 0 && self.ok(&left) && self.ok(&right) {
-                    consider(self.score(&left) + self.score(&right) - parent, b, true);
+                    armed |= consider(
+                        best,
+                        self.score(&left) + self.score(&right) - parent,
+                        b,
+                        true,
+                    );
                 }
             }
         }
@@ -233,8 +258,13 @@ impl Learner<'_> {
         best
     }
 
-    /// [`Learner::best_split`] for a small node: per feature, accumulate only the bins its
-    /// rows touch and scan those (cost ∝ rows, not bins).
+    /// [`Learner::best_split`] for a small node: accumulate only the bins its rows touch
+    /// and scan those (cost ∝ rows, not bins). One pass over the rows serves up to
+    /// [`GROUP`] features, reading each row's bins from one place of the row-major matrix
+    /// (deep nodes' rows are scattered: one cache miss per row instead of one per feature).
+    /// When every drawn feature is constant in the node, further features are drawn one
+    /// at a time until one varies (scikit-learn's rule), so a node is a leaf only when no
+    /// feature can split it.
     pub(super) fn best_split_sparse(
         &self,
         rows: &[u32],
@@ -244,47 +274,98 @@ impl Learner<'_> {
     ) -> Option<Split> {
         let parent = self.score(sum);
         let mut best = None;
-        let mut cells = [Cell::default(); 256];
-        let mut touched: Vec<u8> = Vec::with_capacity(rows.len().min(256));
-        let mut ordered: Vec<(usize, Cell)> = Vec::with_capacity(rows.len().min(256));
-        for f in self.features(rng) {
-            let col = &self.b.cols[f];
-            touched.clear();
-            let mut add = |r: u32, g: f64, h: f64| {
-                let b = col[r as usize];
-                let c = &mut cells[b as usize];
+        let feats = self.features(rng);
+        let mut guard = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        let mut varies = false;
+        for group in feats.chunks(GROUP) {
+            varies |= self.search_group(&mut guard, group, rows, gh, sum, parent, &mut best);
+        }
+        if !varies && feats.len() < self.allowed.len() {
+            let mut rest: Vec<usize> = self
+                .allowed
+                .iter()
+                .copied()
+                .filter(|f| !feats.contains(f))
+                .collect();
+            while !varies && !rest.is_empty() {
+                let f = rest.swap_remove(rng.below(rest.len()));
+                varies = self.search_group(&mut guard, &[f], rows, gh, sum, parent, &mut best);
+            }
+        }
+        best
+    }
+
+    /// Accumulate and scan the features `group` (at most [`GROUP`]) over `rows`; whether
+    /// any of them takes more than one bin in the node.
+    #[allow(clippy::too_many_arguments)]
+    fn search_group(
+        &self,
+        scratch: &mut Scratch,
+        group: &[usize],
+        rows: &[u32],
+        gh: &[Gh],
+        sum: &Cell,
+        parent: f64,
+        best: &mut Option<Split>,
+    ) -> bool {
+        let nf = self.b.n_features();
+        let Scratch {
+            cells,
+            touched,
+            ordered,
+        } = scratch;
+        if cells.len() < GROUP * 256 {
+            cells.resize(GROUP * 256, Cell::default());
+        }
+        touched.resize_with(GROUP, Vec::new);
+        for t in touched.iter_mut() {
+            t.clear();
+        }
+        let mut add = |r: u32, g: f64, h: f64| {
+            let row = &self.b.rows[r as usize * nf..(r as usize + 1) * nf];
+            for (j, &f) in group.iter().enumerate() {
+                let b = row[f];
+                let c = &mut cells[j * 256 + b as usize];
                 if c.c == 0 {
-                    touched.push(b);
+                    touched[j].push(b);
                 }
                 c.g += g;
                 c.h += h;
                 c.c += 1;
-            };
-            if self.ordered {
-                for (&r, &[g, h]) in rows.iter().zip(gh) {
-                    add(r, g, h);
-                }
-            } else {
-                for &r in rows {
-                    add(r, self.g[r as usize], self.h[r as usize]);
-                }
             }
-            touched.sort_unstable();
+        };
+        if self.ordered {
+            for (&r, &[g, h]) in rows.iter().zip(gh) {
+                add(r, g, h);
+            }
+        } else {
+            for &r in rows {
+                add(r, self.g[r as usize], self.h[r as usize]);
+            }
+        }
+        let mut varies = false;
+        for (j, &f) in group.iter().enumerate() {
+            let t = &mut touched[j];
+            varies |= t.len() > 1;
+            t.sort_unstable();
             ordered.clear();
             let mut nan = Cell::default();
-            for &b in &touched {
-                let c = std::mem::take(&mut cells[b as usize]);
+            for &b in t.iter() {
+                let c = std::mem::take(&mut cells[j * 256 + b as usize]);
                 if b == 0 {
                     nan = c;
                 } else {
                     ordered.push((b as usize, c));
                 }
             }
-            self.scan(f, ordered.iter().copied(), nan, sum, parent, &mut best);
+            self.scan(f, ordered.iter().copied(), nan, sum, parent, best);
         }
-        best
+        varies
     }
 
+    /// The best split of a node (`None`: it is a leaf). Nodes too small to have two
+    /// children of `min_samples_leaf` rows, and (forests) nodes whose rows all have the
+    /// same target, are leaves without a search, as in scikit-learn.
     pub(super) fn split_of(
         &self,
         hist: Option<&Vec<HCell>>,
@@ -293,9 +374,32 @@ impl Learner<'_> {
         sum: &Cell,
         rng: &mut Rng,
     ) -> Option<Split> {
+        if (sum.c as usize) < 2 * self.p.min_samples_leaf.max(1) {
+            return None;
+        }
+        if self.ordered {
+            if let Some(&[g0, h0]) = gh.first() {
+                let y0 = -g0 / h0;
+                if gh.iter().all(|&[g, h]| -g / h == y0) {
+                    return None;
+                }
+            }
+        }
         match hist {
             Some(h) => self.best_split(h, sum, rng),
             None => self.best_split_sparse(rows, gh, sum, rng),
         }
     }
+}
+
+/// Features accumulated together by [`Learner::best_split_sparse`].
+const GROUP: usize = 8;
+
+/// Reused buffers of the sparse split search: `GROUP` × 256 cells (all zero between
+/// searches), the bins each feature's rows touched and one feature's non-empty cells.
+#[derive(Default)]
+pub(super) struct Scratch {
+    cells: Vec<Cell>,
+    touched: Vec<Vec<u8>>,
+    ordered: Vec<(usize, Cell)>,
 }

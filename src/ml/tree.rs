@@ -33,6 +33,9 @@ pub struct TreeParams {
     pub depth_first: bool,
     /// Build histograms in parallel across features.
     pub parallel: bool,
+    /// Raw-value thresholds halfway between the node's values on either side of the
+    /// split (scikit-learn's), instead of the bin's upper bound (LightGBM's).
+    pub node_thresholds: bool,
 }
 
 /// A tree node.
@@ -174,6 +177,7 @@ pub fn grow(
         allowed,
         p,
         ordered,
+        scratch: Default::default(),
     };
     let mut gh: Vec<Gh> = if ordered {
         rows.iter()
@@ -405,7 +409,11 @@ pub fn grow(
         nodes[cand.node] = Node::Split {
             feature: s.feature as u32,
             bin: s.bin,
-            threshold: b.mappers[s.feature].threshold(s.bin as usize),
+            threshold: if p.node_thresholds && s.next > 0 {
+                b.mappers[s.feature].threshold_between(s.bin as usize, s.next as usize)
+            } else {
+                b.mappers[s.feature].threshold(s.bin as usize)
+            },
             nan_left: s.nan_left,
             left: li as u32,
             right: ri as u32,
@@ -447,6 +455,7 @@ pub fn grow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ml::histogram::BinRule;
 
     fn params() -> TreeParams {
         TreeParams {
@@ -458,6 +467,7 @@ mod tests {
             features_per_node: None,
             depth_first: true,
             parallel: false,
+            node_thresholds: false,
         }
     }
 
@@ -466,7 +476,7 @@ mod tests {
         // y = 1 when x <= 2, 5 when x > 2, 9 when x is missing.
         let x = [1.0, 2.0, 3.0, 4.0, f64::NAN, 1.5, 3.5, f64::NAN];
         let y = [1.0, 1.0, 5.0, 5.0, 9.0, 1.0, 5.0, 9.0];
-        let b = Binned::new(&x, x.len(), 1, 255);
+        let b = Binned::new(&x, x.len(), 1, 255, BinRule::Midpoints);
         let g: Vec<f64> = y.iter().map(|v| -v).collect();
         let h = vec![1.0; y.len()];
         // dense histograms, then the sparse search of forests
@@ -496,7 +506,7 @@ mod tests {
         let x: Vec<f64> = (0..100).map(f64::from).collect();
         let g: Vec<f64> = x.iter().map(|v| -v).collect();
         let h = vec![1.0; 100];
-        let b = Binned::new(&x, 100, 1, 255);
+        let b = Binned::new(&x, 100, 1, 255, BinRule::Midpoints);
         let mut p = params();
         p.max_leaves = 4;
         p.depth_first = false;
@@ -518,7 +528,7 @@ mod tests {
             .map(|i| -(((i % 97) / 10) as f64 + ((i * 7) % 13) as f64))
             .collect();
         let h = vec![1.0; n];
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut p = params();
         p.max_leaves = 16;
         p.depth_first = false;
@@ -543,7 +553,7 @@ mod tests {
             .map(|i| -(((i % 7) * 3 + (i * 13) % 29 % 5) as f64))
             .collect();
         let h = vec![1.0; n];
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut dense = params();
         dense.min_samples_leaf = 3;
         let mut sparse = dense.clone();
@@ -571,7 +581,7 @@ mod tests {
             .collect();
         let w: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
         let g: Vec<f64> = y.iter().zip(&w).map(|(v, w)| -v * w).collect();
-        let b = Binned::new(&x, n, 2, 255);
+        let b = Binned::new(&x, n, 2, 255, BinRule::Midpoints);
         let mut p = params();
         p.features_per_node = Some(2);
         let mut rows: Vec<u32> = (0..n as u32).filter(|&r| w[r as usize] > 0.0).collect();
@@ -584,6 +594,29 @@ mod tests {
                 t.predict(row),
                 y[r]
             );
+        }
+    }
+
+    #[test]
+    fn node_thresholds_sit_halfway_between_the_nodes_values() {
+        // the value 5 exists (so it has a bin) but not among the rows the tree sees
+        let x = [1.0, 1.0, 9.0, 9.0, 5.0];
+        let g = [0.0, 0.0, -10.0, -10.0, 0.0];
+        let h = [1.0; 5];
+        let b = Binned::new(&x, 5, 1, 255, BinRule::Midpoints);
+        let mut p = params();
+        for (node, t) in [(true, 5.0), (false, 3.0)] {
+            p.node_thresholds = node;
+            let mut rows: Vec<u32> = vec![0, 1, 2, 3];
+            let tree = grow(&b, &g, &h, &mut rows, &[0], &p, &mut Rng::new(0, 0)).tree;
+            let Node::Split { threshold, .. } = tree.nodes[0] else {
+                panic!("no split")
+            };
+            assert_eq!(threshold, t);
+            assert_eq!(tree.predict(&[4.0]), if node { 0.0 } else { 10.0 });
+            for r in 0..4 {
+                assert_eq!(tree.predict(&x[r..=r]), -g[r]);
+            }
         }
     }
 }

@@ -296,9 +296,10 @@ class DemandForecaster:
     ) -> pd.DataFrame:
         ids, _ = self._require_fitted()
         values = self._point(h, future_ds, dyn)
-        out = pd.DataFrame({"unique_id": np.repeat(ids, h), "ds": future_ds})
-        for j, name in enumerate(self.model_names):
-            out[name] = values[:, j]
+        # the point forecasts become the frame's float block as they are (no per-column copy)
+        out = pd.DataFrame(values, columns=self.model_names, copy=False)
+        out.insert(0, "ds", future_ds)
+        out.insert(0, "unique_id", np.repeat(ids, h))
         if levels or probs:
             n = len(ids)
             cuts = _uncertainty.level_cuts(levels) if levels else []

@@ -328,6 +328,11 @@ def future_dates(last: np.ndarray, h: int, freq: pd.DateOffset) -> np.ndarray:
     Returns:
         datetime64[ns] array of length ``len(last) * h``, series-major.
     """
+    if isinstance(freq, Tick) and freq.nanos > 0 and len(last):  # fixed steps: one int64 array
+        t = last.astype("datetime64[ns]").view(np.int64)
+        if int(t.max()) + freq.nanos * h < np.iinfo(np.int64).max:
+            steps_ns = freq.nanos * np.arange(1, h + 1, dtype=np.int64)
+            return (t[:, None] + steps_ns[None, :]).reshape(-1).view("datetime64[ns]")
     last_idx = pd.DatetimeIndex(last)
     steps = [(last_idx + freq * k).to_numpy(dtype="datetime64[ns]") for k in range(1, h + 1)]
     return np.stack(steps, axis=1).reshape(-1)

@@ -20,6 +20,8 @@ lint:  ## rustfmt, clippy, ruff, stub check
 bench:  ## benchmarks against statsforecast and stockpyl
 	python benchmarks/bench_forecast.py
 	python benchmarks/bench_planner.py
+	python benchmarks/bench_models.py
+	python benchmarks/bench_scale.py
 
 bench-ml:  ## ML models vs mlforecast + LightGBM / scikit-learn (pip install ".[bench]")
 	python benchmarks/bench_ml.py

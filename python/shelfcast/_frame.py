@@ -180,6 +180,49 @@ def _ids(df: pd.DataFrame, col: str, what: str) -> tuple[np.ndarray, np.ndarray]
     return codes.astype(np.int64, copy=False), np.asarray(uniques)
 
 
+#: Rows per block of the validation passes: bounds their temporaries (a few bool and int64
+#: arrays of this length) instead of allocating them for the whole frame.
+_BLOCK = 1 << 18
+
+
+def _id_values(df: pd.DataFrame, col: str) -> np.ndarray:
+    s = df[col]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype)
+    return s.to_numpy()
+
+
+def _grouped_starts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """First row of each series and the sorted uniques, without codes or hashing, when equal
+    ids already sit together in increasing order (the usual layout of sales frames); None
+    otherwise (NaN ids, unsorted or unorderable ids). Compares in blocks of rows."""
+    n = len(values)
+    if n < 2:
+        return None
+    parts = [np.zeros(1, dtype=np.int64)]
+    for lo in range(0, n - 1, _BLOCK):
+        hi = min(lo + _BLOCK, n - 1)
+        parts.append(np.flatnonzero(values[lo + 1 : hi + 1] != values[lo:hi]) + (lo + 1))
+    starts = np.concatenate(parts)
+    runs = values[starts]
+    if pd.isna(runs).any():
+        return None
+    try:
+        if not np.all(runs[1:] > runs[:-1]):
+            return None
+    except TypeError:
+        return None
+    return starts, runs
+
+
+def _same_series(starts: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """For rows lo..hi-1: whether row i + 1 belongs to the same series as row i."""
+    same = np.ones(hi - lo, dtype=bool)
+    cut = starts[np.searchsorted(starts, lo + 1) : np.searchsorted(starts, hi + 1)] - 1
+    same[cut - lo] = False
+    return same
+
+
 def to_panel(
     df: object,
     freq: pd.DateOffset,
@@ -191,6 +234,11 @@ def to_panel(
     check_regular: bool = True,
 ) -> Panel:
     """Validate a long-format frame and lay it out as a panel.
+
+    Sorted input (series together, ids increasing, dates increasing within each) is not
+    copied: the panel's ``y`` and ``ds`` are views of the frame's columns when their dtypes
+    already are float64 and datetime64[ns] (never written to), and the validation passes run in
+    blocks of rows, so their temporaries stay small. Unsorted input is sorted (copied) once.
 
     Args:
         df: DataFrame with id, time and target columns (other columns are ignored).
@@ -211,47 +259,75 @@ def to_panel(
         raise InvalidInputError(f"{what} has no rows")
     y = _numeric(frame, target_col, what)
     ds = _datetimes(frame, time_col, what)
-    codes, uniques = _ids(frame, id_col, what)
-    t = ds.view(np.int64)
+    n = len(y)
     order: np.ndarray | None = None
-    if not (
-        np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] > codes[:-1]) | (t[1:] >= t[:-1]))
-    ):
-        order = np.lexsort((t, codes))
-        codes, t, y, ds = codes[order], t[order], y[order], ds[order]
-    bad = ~np.isfinite(y)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise InvalidSeriesError(
-            f"{what} column {target_col!r} is {y[pos]} for series {uniques[codes[pos]]!r} "
-            f"at {pd.Timestamp(ds[pos])}; fill or drop missing values first"
+    grouped = _grouped_starts(_id_values(frame, id_col))
+    if grouped is not None:
+        starts, uniques = grouped
+        t = ds.view(np.int64)
+        unsorted = any(
+            not np.all((t[lo + 1 : hi + 1] >= t[lo:hi]) | ~_same_series(starts, lo, hi))
+            for lo, hi in _blocks(n - 1)
         )
-    same = codes[1:] == codes[:-1]
-    dup = same & (t[1:] == t[:-1])
-    if dup.any():
-        pos = int(np.flatnonzero(dup)[0])
-        raise DuplicateRowError(
-            f"{what} has more than one row for series {uniques[codes[pos]]!r} at "
-            f"{pd.Timestamp(ds[pos])}; aggregate duplicates (e.g. groupby().sum()) first"
-        )
-    if check_regular and same.any():
-        if isinstance(freq, Tick):  # fixed-length periods: compare integer steps
-            gap = same & (np.diff(t) != freq.nanos)
-        else:
-            gap = same & (
-                (pd.DatetimeIndex(ds[:-1]) + freq).to_numpy(dtype="datetime64[ns]") != ds[1:]
-            )
-        if gap.any():
-            expected = pd.Timestamp(ds[np.flatnonzero(gap)[0]]) + freq
-            pos = int(np.flatnonzero(gap)[0])
+        if unsorted:
+            codes = np.repeat(np.arange(len(starts), dtype=np.int64), np.diff(np.r_[starts, n]))
+            order = np.lexsort((t, codes))
+    else:
+        codes, uniques = _ids(frame, id_col, what)
+        t = ds.view(np.int64)
+        if not (
+            np.all(codes[1:] >= codes[:-1]) and np.all((codes[1:] > codes[:-1]) | (t[1:] >= t[:-1]))
+        ):
+            order = np.lexsort((t, codes))
+            codes = codes[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        del codes
+    if order is not None:
+        y, ds = y[order], ds[order]
+    t = ds.view(np.int64)
+
+    def series_at(pos: int) -> object:
+        return uniques[np.searchsorted(starts, pos, side="right") - 1]
+
+    for lo, hi in _blocks(n):
+        bad = ~np.isfinite(y[lo:hi])
+        if bad.any():
+            pos = lo + int(np.flatnonzero(bad)[0])
             raise InvalidSeriesError(
-                f"series {uniques[codes[pos]]!r} is not regular at freq={freq.freqstr!r}: "
+                f"{what} column {target_col!r} is {y[pos]} for series {series_at(pos)!r} "
+                f"at {pd.Timestamp(ds[pos])}; fill or drop missing values first"
+            )
+    for lo, hi in _blocks(n - 1):
+        same = _same_series(starts, lo, hi)
+        dup = same & (t[lo + 1 : hi + 1] == t[lo:hi])
+        if dup.any():
+            pos = lo + int(np.flatnonzero(dup)[0])
+            raise DuplicateRowError(
+                f"{what} has more than one row for series {series_at(pos)!r} at "
+                f"{pd.Timestamp(ds[pos])}; aggregate duplicates (e.g. groupby().sum()) first"
+            )
+        if not check_regular:
+            continue
+        if isinstance(freq, Tick):  # fixed-length periods: compare integer steps
+            gap = same & (t[lo + 1 : hi + 1] - t[lo:hi] != freq.nanos)
+        else:
+            nxt = (pd.DatetimeIndex(ds[lo:hi]) + freq).to_numpy(dtype="datetime64[ns]")
+            gap = same & (nxt != ds[lo + 1 : hi + 1])
+        if gap.any():
+            pos = lo + int(np.flatnonzero(gap)[0])
+            expected = pd.Timestamp(ds[pos]) + freq
+            raise InvalidSeriesError(
+                f"series {series_at(pos)!r} is not regular at freq={freq.freqstr!r}: "
                 f"{pd.Timestamp(ds[pos])} is followed by {pd.Timestamp(ds[pos + 1])}, expected "
                 f"{expected}; fill missing periods (e.g. with 0 sales) first"
             )
-    starts = np.flatnonzero(np.r_[True, ~same])
-    offsets = np.append(starts, len(codes)).astype(np.int64)
+    offsets = np.append(starts, n).astype(np.int64)
     return Panel(ids=uniques, offsets=offsets, y=np.ascontiguousarray(y), ds=ds, order=order)
+
+
+def _blocks(n: int) -> list[tuple[int, int]]:
+    """[lo, hi) ranges of at most _BLOCK rows covering 0..n."""
+    return [(lo, min(lo + _BLOCK, n)) for lo in range(0, max(n, 0), _BLOCK)]
 
 
 def future_dates(last: np.ndarray, h: int, freq: pd.DateOffset) -> np.ndarray:
@@ -265,6 +341,11 @@ def future_dates(last: np.ndarray, h: int, freq: pd.DateOffset) -> np.ndarray:
     Returns:
         datetime64[ns] array of length ``len(last) * h``, series-major.
     """
+    if isinstance(freq, Tick) and freq.nanos > 0 and len(last):  # fixed steps: one int64 array
+        t = last.astype("datetime64[ns]").view(np.int64)
+        if int(t.max()) + freq.nanos * h < np.iinfo(np.int64).max:
+            steps_ns = freq.nanos * np.arange(1, h + 1, dtype=np.int64)
+            return (t[:, None] + steps_ns[None, :]).reshape(-1).view("datetime64[ns]")
     last_idx = pd.DatetimeIndex(last)
     steps = [(last_idx + freq * k).to_numpy(dtype="datetime64[ns]") for k in range(1, h + 1)]
     return np.stack(steps, axis=1).reshape(-1)

@@ -95,6 +95,29 @@ impl FittedPanel {
         }))
     }
 
+    /// Point forecasts in one model-major buffer: `out[(m * n + i) * h + k]` is model `m`,
+    /// series `i`, step `k + 1` (the columns of [`FittedPanel::predict`] back to back, written
+    /// in place, so the forecasts exist once).
+    pub fn predict_flat(&self, h: usize) -> Result<Vec<f64>> {
+        if h == 0 {
+            return Err(Error::param("h", "must be >= 1, got 0"));
+        }
+        let n = self.n_series();
+        let mut out = vec![0.0; self.fitted.len() * n * h];
+        if n > 0 {
+            parallel::install(|| {
+                out.par_chunks_mut(n * h)
+                    .zip(self.fitted.par_iter())
+                    .for_each(|(col, per_series)| {
+                        col.par_chunks_mut(h)
+                            .zip(per_series.par_iter())
+                            .for_each(|(chunk, f)| f.forecast_into(chunk));
+                    });
+            });
+        }
+        Ok(out)
+    }
+
     /// One-step residual standard deviations, model-major.
     pub fn sigmas(&self) -> Vec<Vec<f64>> {
         self.fitted
@@ -241,6 +264,8 @@ mod tests {
         assert_eq!(out[0], vec![3.0, 3.0, 3.0, 2.0, 2.0, 2.0]);
         assert_eq!(out[1], vec![2.0, 3.0, 2.0, 0.0, 2.0, 0.0]);
         assert!(fp.predict(0).is_err());
+        assert_eq!(fp.predict_flat(3).unwrap(), out.concat());
+        assert!(fp.predict_flat(0).is_err());
     }
 
     #[test]

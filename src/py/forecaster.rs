@@ -127,8 +127,13 @@ impl PyDemandForecaster {
         let fp = self.fitted()?;
         let h =
             usize::try_from(h).map_err(|_| Error::param("h", format!("must be >= 1, got {h}")))?;
-        let cols = py.detach(|| fp.predict(h))?;
-        to_matrix(py, cols, fp.n_series() * h)
+        let rows = fp.n_series() * h;
+        let flat = py.detach(|| fp.predict_flat(h))?;
+        // model-major buffer seen as (rows, models) in Fortran order: no interleaving copy
+        let a = Array2::from_shape_vec((self.specs.len(), rows), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?
+            .reversed_axes();
+        Ok(a.into_pyarray(py))
     }
 
     /// In-sample one-step residual standard deviation per series and model.

@@ -305,7 +305,7 @@ class DemandForecaster:
         """(n_series * h, n_models) point forecasts, in model order."""
         assert self._ids is not None
         if self._ml is None and self._core is not None:  # only statistical models, in order
-            return self._core.predict(h)
+            return np.asarray(self._core.predict(h))
         values = np.empty((len(self._ids) * h, len(self.models)))
         if self._core is not None:
             values[:, self._stat_idx] = self._core.predict(h)

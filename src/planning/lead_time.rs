@@ -120,7 +120,7 @@ impl Demand {
     pub fn cdf(&self, x: f64) -> f64 {
         match self {
             Demand::Normal { mean, sd } => {
-                if *sd > 0.0 {
+                if has_spread(*mean, *sd) {
                     normal::cdf((x - mean) / sd)
                 } else if x >= *mean {
                     1.0
@@ -152,7 +152,7 @@ impl Demand {
     pub fn loss(&self, x: f64) -> f64 {
         match self {
             Demand::Normal { mean, sd } => {
-                if *sd > 0.0 {
+                if has_spread(*mean, *sd) {
                     sd * normal::loss((x - mean) / sd)
                 } else {
                     (mean - x).max(0.0)
@@ -173,7 +173,7 @@ impl Demand {
     pub fn loss2(&self, x: f64) -> f64 {
         match self {
             Demand::Normal { mean, sd } => {
-                if *sd > 0.0 {
+                if has_spread(*mean, *sd) {
                     sd * sd * normal::loss2((x - mean) / sd)
                 } else {
                     0.5 * (mean - x).max(0.0).powi(2)
@@ -189,9 +189,27 @@ impl Demand {
     }
 }
 
+/// Whether a normal's sd is large enough to divide by: an sd below 1e-12 of the mean (or of
+/// one unit) is a point mass, whose standardised arguments would overflow to ±inf.
+fn has_spread(mean: f64, sd: f64) -> bool {
+    sd > 1e-12 * mean.abs().max(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tiny_sd_is_a_point_mass() {
+        let d = Demand::Normal {
+            mean: 10.0,
+            sd: 7.4e-162,
+        };
+        assert_eq!(d.cdf(10.0), 1.0);
+        assert_eq!(d.cdf(9.5), 0.0);
+        assert_eq!(d.loss(8.0), 2.0);
+        assert_eq!(d.loss2(8.0), 2.0);
+    }
 
     #[test]
     fn discrete_second_loss_sums_first_loss() {

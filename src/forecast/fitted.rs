@@ -67,9 +67,9 @@ impl Fallback {
         match self {
             Fallback::ShortForSeason => "fewer observations than one season: used Naive",
             Fallback::NoDemand => "no positive demand in the history: used Naive (forecast 0)",
-            Fallback::ShortForWindow => "fewer observations than the window: averaged them all",
+            Fallback::ShortForWindow => "fewer observations than the window: WindowAverage averaged them all, SeasonalWindowAverage used SeasonalNaive",
             Fallback::TooShort => {
-                "too few observations to estimate the model (theta needs 4): used Naive"
+                "too few observations to estimate the model (theta needs 4, ETS more than its parameters): used Naive"
             }
             Fallback::FitFailed => {
                 "the model could not be fitted (objective not finite): used Naive"

@@ -59,13 +59,14 @@ impl Linear {
                 ),
             ));
         }
-        let mut xm = Array2::<f64>::zeros((rows.len(), f));
-        let mut ym = Array1::<f64>::zeros(rows.len());
-        for (i, &r) in rows.iter().enumerate() {
-            xm.row_mut(i)
-                .assign(&ndarray::ArrayView1::from(&x[r * f..(r + 1) * f]));
-            ym[i] = y[r];
+        // One contiguous copy of the complete rows (a memcpy per row, no per-element views).
+        let mut data = Vec::with_capacity(rows.len() * f);
+        for &r in &rows {
+            data.extend_from_slice(&x[r * f..(r + 1) * f]);
         }
+        let xm = Array2::from_shape_vec((rows.len(), f), data)
+            .map_err(|e| Error::param("LinearRegression", e.to_string()))?;
+        let ym: Array1<f64> = rows.iter().map(|&r| y[r]).collect();
         let means = xm
             .mean_axis(ndarray::Axis(0))
             .map(|m| m.to_vec())

@@ -202,14 +202,15 @@ impl Booster {
         if prof {
             let ns = |k: usize| super::split::PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
             eprintln!(
-                "boosting: grad {:.2}s grow {:.2}s (hist {:.2}s, split {:.2}s, partition {:.2}s) update {:.2}s, hist rows {}",
+                "boosting: grad {:.2}s grow {:.2}s (hist {:.2}s, split {:.2}s, partition {:.2}s) update {:.2}s, hist rows {}, partition rows {}",
                 times[0],
                 times[1],
                 ns(0),
                 ns(1),
                 ns(2),
                 times[2],
-                super::split::PROFILE_NS[3].load(Ordering::Relaxed)
+                super::split::PROFILE_NS[3].load(Ordering::Relaxed),
+                super::split::PROFILE_NS[4].load(Ordering::Relaxed)
             );
         }
         trees.truncate(best_iter.max(1));

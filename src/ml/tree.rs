@@ -198,7 +198,7 @@ pub fn grow(
     // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
     // zero fresh pages for every node).
     let mut pool: Vec<Vec<HCell>> = Vec::new();
-    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &gh, &mut pool)));
+    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &gh, &sum, &mut pool)));
     let split = timed(1, || l.split_of(hist.as_ref(), rows, &gh, &sum, rng));
     let mut pending = vec![Pending {
         node: 0,
@@ -253,61 +253,68 @@ pub fn grow(
         };
         // partition rows[start..end] (and their gradients) stably: left rows first
         let col = &b.cols[s.feature];
-        let goes_left = |r: u32| {
-            let v = col[r as usize];
-            if v == 0 {
+        // which bins go left, as a table: the partition's test is one load, no branch
+        let mut lut = [false; 256];
+        for (v, l) in lut.iter_mut().enumerate() {
+            *l = if v == 0 {
                 s.nan_left
             } else {
-                v <= s.bin
-            }
-        };
+                v <= s.bin as usize
+            };
+        }
+        let goes_left = |r: u32| lut[col[r as usize] as usize];
         let seg = &mut rows[cand.start..cand.end];
         let seg_gh: &mut [Gh] = if ordered {
             &mut gh[cand.start..cand.end]
         } else {
             &mut []
         };
+        super::split::PROFILE_NS[4]
+            .fetch_add(seg.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let n_left = timed(2, || {
             if p.parallel && !ordered && seg.len() > 60_000 {
-                // Two parallel passes into a buffer reused across splits: count each chunk's
-                // left rows, then write every chunk's rows into its own disjoint slots.
+                // One parallel pass into a buffer reused across splits: every chunk puts
+                // its left rows at the front of its own slots and its right rows, backwards,
+                // at the back; then the chunks' lefts, and their rights reversed, are
+                // copied back in order (a stable partition). Branchless: each row is
+                // written to both cursors' slots (both free until the cursors meet) and
+                // only its side's cursor moves, since a split's sides are unpredictable
+                // and a mispredicted branch per row was the cost.
                 let chunk = seg.len().div_ceil(parallel::num_threads().max(1));
+                if big.len() < seg.len() {
+                    big.resize(seg.len(), 0);
+                }
                 let seg_ro: &[u32] = seg;
                 let counts: Vec<usize> = parallel::install(|| {
                     seg_ro
                         .par_chunks(chunk)
-                        .map(|c| c.iter().filter(|&&r| goes_left(r)).count())
+                        .zip(big[..seg_ro.len()].par_chunks_mut(chunk))
+                        .map(|(c, out)| {
+                            let (mut i, mut back) = (0, out.len());
+                            for &r in c {
+                                let left = goes_left(r);
+                                out[i] = r;
+                                out[back - 1] = r;
+                                i += usize::from(left);
+                                back -= usize::from(!left);
+                            }
+                            i
+                        })
                         .collect()
                 });
                 let n_left: usize = counts.iter().sum();
-                if big.len() < seg.len() {
-                    big.resize(seg.len(), 0);
+                let (mut lpos, mut rpos) = (0, n_left);
+                for (out, &nl) in big[..seg.len()].chunks(chunk).zip(&counts) {
+                    seg[lpos..lpos + nl].copy_from_slice(&out[..nl]);
+                    lpos += nl;
+                    for (d, &r) in seg[rpos..rpos + out.len() - nl]
+                        .iter_mut()
+                        .zip(out[nl..].iter().rev())
+                    {
+                        *d = r;
+                    }
+                    rpos += out.len() - nl;
                 }
-                let out = &mut big[..seg.len()];
-                let (mut lrest, mut rrest) = out.split_at_mut(n_left);
-                let mut slots = Vec::with_capacity(counts.len());
-                for (c, &nl) in seg_ro.chunks(chunk).zip(&counts) {
-                    let (a, b) = std::mem::take(&mut lrest).split_at_mut(nl);
-                    lrest = b;
-                    let (x, y) = std::mem::take(&mut rrest).split_at_mut(c.len() - nl);
-                    rrest = y;
-                    slots.push((c, a, x));
-                }
-                parallel::install(|| {
-                    slots.into_par_iter().for_each(|(c, lp, rp)| {
-                        let (mut i, mut j) = (0, 0);
-                        for &r in c {
-                            if goes_left(r) {
-                                lp[i] = r;
-                                i += 1;
-                            } else {
-                                rp[j] = r;
-                                j += 1;
-                            }
-                        }
-                    });
-                });
-                seg.copy_from_slice(&big[..seg.len()]);
                 n_left
             } else {
                 scratch.clear();
@@ -327,15 +334,18 @@ pub fn grow(
                     }
                     seg_gh[n_left..].copy_from_slice(&scratch_gh);
                 } else {
+                    // branchless, as above: write both, advance one
+                    scratch.resize(seg.len(), 0);
+                    let mut n_right = 0;
                     for k in 0..seg.len() {
                         let r = seg[k];
-                        if goes_left(r) {
-                            seg[n_left] = r;
-                            n_left += 1;
-                        } else {
-                            scratch.push(r);
-                        }
+                        let left = goes_left(r);
+                        seg[n_left] = r;
+                        scratch[n_right] = r;
+                        n_left += usize::from(left);
+                        n_right += usize::from(!left);
                     }
+                    scratch.truncate(n_right);
                 }
                 seg[n_left..].copy_from_slice(&scratch);
                 n_left
@@ -385,7 +395,7 @@ pub fn grow(
         // smaller child's from its rows, the larger one's by subtraction.
         let (lh, rh) = match cand.hist.take() {
             Some(mut ph) if !l.is_small(large.len()) => {
-                let sh = timed(0, || l.hist(small, small_gh, &mut pool));
+                let sh = timed(0, || l.hist(small, small_gh, &ss, &mut pool));
                 ph.iter_mut().zip(&sh).for_each(|(a, c)| {
                     a[0] -= c[0];
                     a[1] -= c[1];

@@ -18,6 +18,13 @@
 //! depend on the number of threads; each chunk is copied column-major into a buffer that
 //! stays in cache, so the Householder sweeps read contiguous memory once from RAM.
 //!
+//! The chunk reduction is native rather than linfa-linalg's `qr_into`: that one works on
+//! an owned `ndarray` (a copy of every chunk in its layout) and exposes `R` (`into_r`,
+//! whose diagonal is made non-negative consistently with its sign-flipped reflections)
+//! but not `Qᵀy`; here `y` is simply carried as one more column through the same
+//! reflections, and the tests check `SᵀS = AᵀA`, `Sᵀc = Aᵀy` and equality with
+//! linfa-linear's direct solve for chunk sizes from 1 row to the whole matrix.
+//!
 //! The same pass accumulates the count, mean and variance of every feature over the rows
 //! used (Chan et al.'s pairwise merge of per-chunk moments).
 
@@ -36,7 +43,7 @@ pub struct Reduced {
     pub s: Vec<f64>,
     /// Stacked `Qᵀy`.
     pub c: Vec<f64>,
-    /// Rows used (not skipped and with every feature finite).
+    /// Rows used (not skipped, with a finite target and every feature finite).
     pub n: usize,
     /// Mean of every feature over the rows used.
     pub means: Vec<f64>,

@@ -14,10 +14,12 @@
 
 use super::tsqr;
 use crate::error::{Error, Result};
+use crate::parallel;
 use linfa::prelude::*;
 use linfa::Dataset;
 use linfa_linear::LinearRegression;
 use ndarray::{Array1, Array2};
+use rayon::prelude::*;
 
 /// A fitted linear model: `link⁻¹(b + x·w)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,21 +88,21 @@ impl Linear {
                 for &r in &rows {
                     data.extend_from_slice(&x[r * f..(r + 1) * f]);
                 }
-                let xm = Array2::from_shape_vec((rows.len(), f), data)
-                    .map_err(|e| Error::param("PoissonRegressor", e.to_string()))?;
-                let ym: Array1<f64> = rows.iter().map(|&r| y[r]).collect();
+                let ym: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
                 if let Some(v) = ym.iter().find(|&&v| v < 0.0) {
                     return Err(Error::param(
                         "PoissonRegressor",
                         format!("needs a non-negative target, got {v}"),
                     ));
                 }
+                let xm = ndarray::ArrayView2::from_shape((rows.len(), f), &data)
+                    .map_err(|e| Error::param("PoissonRegressor", e.to_string()))?;
                 let means = xm
                     .mean_axis(ndarray::Axis(0))
                     .map(|m| m.to_vec())
                     .unwrap_or_default();
                 let scales = xm.std_axis(ndarray::Axis(0), 0.0).to_vec();
-                let (w, b) = glm(&xm, &ym, power, alpha, max_iter, tol)?;
+                let (w, b) = glm(&data, &ym, f, power, alpha, max_iter, tol)?;
                 (w, b, true, means, scales)
             }
         };
@@ -206,58 +208,96 @@ fn solve_reduced(
     Ok((theta, b))
 }
 
-/// Tweedie GLM with log link by Fisher scoring with step halving; returns (w, b).
+/// Rows per chunk of the GLM's parallel sums (fixed, so the sums, and the fit, do not
+/// depend on the number of threads).
+const GLM_CHUNK: usize = 8192;
+
+/// Tweedie GLM with log link by Fisher scoring with step halving on the row-major `n × f`
+/// matrix `x`; returns (w, b). The deviance, gradient and Hessian are sums over rows,
+/// computed per chunk in parallel and added in chunk order.
 fn glm(
-    x: &Array2<f64>,
-    y: &Array1<f64>,
+    x: &[f64],
+    y: &[f64],
+    f: usize,
     power: f64,
     alpha: f64,
     max_iter: usize,
     tol: f64,
 ) -> Result<(Vec<f64>, f64)> {
-    let (n, f) = x.dim();
+    let n = y.len();
     let nf = n as f64;
+    let q = f + 1;
     // theta = [b, w]; start at the log of the mean with zero slopes
-    let mut theta = vec![0.0; f + 1];
-    theta[0] = y.mean().unwrap_or(1.0).max(1e-10).ln();
+    let mut theta = vec![0.0; q];
+    theta[0] = (y.iter().sum::<f64>() / nf).max(1e-10).ln();
+    let eta = |th: &[f64], r: usize| -> f64 {
+        th[0]
+            + x[r * f..(r + 1) * f]
+                .iter()
+                .zip(&th[1..])
+                .map(|(a, w)| a * w)
+                .sum::<f64>()
+    };
     let objective = |th: &[f64]| -> f64 {
-        let mut dev = 0.0;
-        for (r, &yr) in y.iter().enumerate() {
-            let eta = th[0]
-                + x.row(r)
-                    .iter()
-                    .zip(&th[1..])
-                    .map(|(a, w)| a * w)
-                    .sum::<f64>();
-            dev += unit_deviance(yr, eta, power);
-        }
+        let parts: Vec<f64> = parallel::install(|| {
+            y.par_chunks(GLM_CHUNK)
+                .enumerate()
+                .map(|(k, yk)| {
+                    let r0 = k * GLM_CHUNK;
+                    yk.iter()
+                        .enumerate()
+                        .map(|(t, &yr)| unit_deviance(yr, eta(th, r0 + t), power))
+                        .sum()
+                })
+                .collect()
+        });
+        let dev: f64 = parts.iter().sum();
         dev / (2.0 * nf) + 0.5 * alpha * th[1..].iter().map(|w| w * w).sum::<f64>()
     };
     let mut current = objective(&theta);
     for _ in 0..max_iter {
-        let mut hess = Array2::<f64>::zeros((f + 1, f + 1));
-        let mut grad = vec![0.0; f + 1];
-        let mut xr = vec![1.0; f + 1];
-        for (r, &yr) in y.iter().enumerate() {
-            xr[1..].iter_mut().zip(x.row(r)).for_each(|(a, b)| *a = *b);
-            let eta: f64 = xr.iter().zip(&theta).map(|(a, w)| a * w).sum();
-            let mu2 = ((2.0 - power) * eta).exp(); // mu^(2-p)
-            let mu1 = ((1.0 - power) * eta).exp(); // mu^(1-p)
-            let gr = (mu2 - yr * mu1) / nf;
-            let wr = mu2 / nf;
-            for i in 0..=f {
-                grad[i] += gr * xr[i];
-                for j in 0..=i {
-                    hess[[i, j]] += wr * xr[i] * xr[j];
-                }
+        // per chunk: gradient (q) then the Hessian's lower triangle (row-major q × q)
+        let parts: Vec<Vec<f64>> = parallel::install(|| {
+            y.par_chunks(GLM_CHUNK)
+                .enumerate()
+                .map(|(k, yk)| {
+                    let r0 = k * GLM_CHUNK;
+                    let mut acc = vec![0.0; q + q * q];
+                    let mut xr = vec![1.0; q];
+                    for (t, &yr) in yk.iter().enumerate() {
+                        let r = r0 + t;
+                        xr[1..].copy_from_slice(&x[r * f..(r + 1) * f]);
+                        let e = eta(&theta, r);
+                        let mu2 = ((2.0 - power) * e).exp(); // mu^(2-p)
+                        let mu1 = ((1.0 - power) * e).exp(); // mu^(1-p)
+                        let gr = (mu2 - yr * mu1) / nf;
+                        let wr = mu2 / nf;
+                        let (grad, hess) = acc.split_at_mut(q);
+                        for i in 0..q {
+                            grad[i] += gr * xr[i];
+                            let wi = wr * xr[i];
+                            for (h, xj) in hess[i * q..i * q + i + 1].iter_mut().zip(&xr) {
+                                *h += wi * xj;
+                            }
+                        }
+                    }
+                    acc
+                })
+                .collect()
+        });
+        let mut acc = vec![0.0; q + q * q];
+        for part in &parts {
+            acc.iter_mut().zip(part).for_each(|(a, b)| *a += b);
+        }
+        let mut grad = acc[..q].to_vec();
+        let mut hess = Array2::<f64>::zeros((q, q));
+        for i in 0..q {
+            for j in 0..=i {
+                hess[[i, j]] = acc[q + i * q + j];
+                hess[[j, i]] = acc[q + i * q + j];
             }
         }
-        for i in 0..=f {
-            for j in 0..i {
-                hess[[j, i]] = hess[[i, j]];
-            }
-        }
-        for i in 1..=f {
+        for i in 1..q {
             grad[i] += alpha * theta[i];
             hess[[i, i]] += alpha;
         }
@@ -266,7 +306,7 @@ fn glm(
         let mut t = 1.0;
         let mut next = theta.clone();
         loop {
-            for i in 0..=f {
+            for i in 0..q {
                 next[i] = theta[i] - t * step[i];
             }
             let obj = objective(&next);

@@ -445,6 +445,32 @@ mod tests {
     }
 
     #[test]
+    fn glm_over_many_chunks_recovers_the_coefficients() {
+        // 3 chunks of parallel sums; a noiseless log-linear mean in two features
+        let n = 2 * GLM_CHUNK + 1234;
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| [(i % 7) as f64 / 6.0, ((i * 13) % 11) as f64 / 10.0])
+            .collect();
+        let y: Vec<f64> = x
+            .chunks(2)
+            .map(|r| (0.3 + 0.8 * r[0] - 0.5 * r[1]).exp())
+            .collect();
+        let skip = vec![false; n];
+        for power in [1.0, 1.5] {
+            let kind = LinearKind::Glm {
+                power,
+                alpha: 0.0,
+                max_iter: 100,
+                tol: 1e-10,
+            };
+            let m = Linear::fit(&x, &y, 2, &skip, kind).unwrap();
+            assert!((m.coef[0] - 0.8).abs() < 1e-6, "{power}: {:?}", m.coef);
+            assert!((m.coef[1] + 0.5).abs() < 1e-6, "{power}: {:?}", m.coef);
+            assert!((m.intercept - 0.3).abs() < 1e-6, "{power}: {}", m.intercept);
+        }
+    }
+
+    #[test]
     fn poisson_glm_fits_counts() {
         let x: Vec<f64> = (0..60).map(|i| (i % 6) as f64 / 5.0).collect();
         let y: Vec<f64> = x.iter().map(|v| (0.5 + v).exp()).collect();

@@ -694,7 +694,9 @@ class LinearRegression(GlobalModel):
     """Ordinary least squares on the features (linfa-linear), like scikit-learn's.
 
     Rows with a missing feature (e.g. a lag before the series starts) are not trained on;
-    at prediction a missing feature takes its training mean.
+    at prediction a missing feature takes its training mean. A feature that is a linear
+    combination of the intercept and the features before it (a constant column, an exact
+    copy) gets weight 0 and the rest are fitted without it.
 
     Args:
         fit_intercept: fit an intercept.

@@ -66,7 +66,12 @@ impl DateFeature {
 
     /// The feature's value on day `days` (days since 1970-01-01).
     pub fn value(self, days: i64) -> f64 {
-        let (y, m, d) = civil_from_days(days);
+        self.value_civil(days, civil_from_days(days))
+    }
+
+    /// [`DateFeature::value`] given the day's `civil_from_days(days)` (computed once for
+    /// all the features of a row).
+    pub fn value_civil(self, days: i64, (y, m, d): (i64, i64, i64)) -> f64 {
         (match self {
             DateFeature::DayOfWeek => (days + 3).rem_euclid(7),
             DateFeature::Day => d,

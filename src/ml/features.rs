@@ -5,7 +5,7 @@
 //! value per series) and dynamic exogenous features (one value per row). The same
 //! [`FeatureSpec::row`] serves recursive prediction, so training and scoring agree.
 
-use super::calendar::DateFeature;
+use super::calendar::{civil_from_days, DateFeature};
 use super::target::{SeriesState, TargetTransform};
 use super::transforms::LagTransform;
 use crate::error::{Error, Result};
@@ -172,9 +172,12 @@ impl FeatureSpec {
 
     fn calendar_and_exog(&self, day: i64, stat: &[f64], dynamic: &[f64], out: &mut [f64]) {
         let mut c = 0;
-        for f in &self.date_features {
-            out[c] = f.value(day);
-            c += 1;
+        if !self.date_features.is_empty() {
+            let ymd = civil_from_days(day);
+            for f in &self.date_features {
+                out[c] = f.value_civil(day, ymd);
+                c += 1;
+            }
         }
         for (_, dates) in &self.holidays {
             out[c] = f64::from(u8::from(dates.binary_search(&day).is_ok()));
@@ -267,57 +270,79 @@ impl FeatureSpec {
         let (nd, ns) = (self.dynamic_names.len(), self.static_names.len());
         let panel = data.panel;
         let n_tf = self.n_target_features();
-        let blocks: Vec<Design> = parallel::install(|| {
-            (0..panel.len())
+        // Every series writes its rows straight into its own region of one buffer sized
+        // for all rows (in parallel), keeps its kept rows at the front of the region, and
+        // one pass of in-place moves closes the gaps: one allocation of the matrix and no
+        // intermediate per-series copies.
+        let n_all = panel.series_len_total();
+        let mut x = vec![0.0; n_all * f];
+        let mut y = vec![0.0; n_all];
+        let mut pos = vec![0u32; n_all];
+        let mut regions = Vec::with_capacity(panel.len());
+        let (mut rx, mut ry, mut rp) = (x.as_mut_slice(), y.as_mut_slice(), pos.as_mut_slice());
+        for i in 0..panel.len() {
+            let len = panel.series(i).len();
+            let (hx, tx) = rx.split_at_mut(len * f);
+            let (hy, ty) = ry.split_at_mut(len);
+            let (hp, tp) = rp.split_at_mut(len);
+            regions.push((hx, hy, hp));
+            (rx, ry, rp) = (tx, ty, tp);
+        }
+        let kept: Vec<usize> = parallel::install(|| {
+            regions
                 .into_par_iter()
-                .map(|i| {
+                .enumerate()
+                .map(|(i, (bx, by, bp))| {
                     let (a, b) = panel.bounds(i);
                     let zi = &z[a..b];
-                    let mut x = vec![0.0; zi.len() * f];
                     self.series_block(
                         zi,
                         &data.days[a..b],
                         &data.statics[i * ns..(i + 1) * ns],
                         &data.dynamic[a * nd..b * nd],
-                        &mut x,
+                        bx,
                     );
-                    let keep = |t: usize| {
-                        keep_all
+                    let mut k = 0;
+                    for t in 0..zi.len() {
+                        let keep = keep_all
                             || (zi[t].is_finite()
                                 && !(self.dropna
-                                    && x[t * f..t * f + n_tf].iter().any(|v| v.is_nan())))
-                    };
-                    let rows: Vec<usize> = (0..zi.len()).filter(|&t| keep(t)).collect();
-                    let mut d = Design {
-                        x: Vec::with_capacity(rows.len() * f),
-                        y: Vec::with_capacity(rows.len()),
-                        n_features: f,
-                        series: vec![i as u32; rows.len()],
-                        pos: Vec::with_capacity(rows.len()),
-                    };
-                    for t in rows {
-                        d.x.extend_from_slice(&x[t * f..(t + 1) * f]);
-                        d.y.push(zi[t]);
-                        d.pos.push(t as u32);
+                                    && bx[t * f..t * f + n_tf].iter().any(|v| v.is_nan())));
+                        if keep {
+                            if k != t {
+                                bx.copy_within(t * f..(t + 1) * f, k * f);
+                            }
+                            by[k] = zi[t];
+                            bp[k] = t as u32;
+                            k += 1;
+                        }
                     }
-                    d
+                    k
                 })
                 .collect()
         });
-        let total: usize = blocks.iter().map(Design::n_rows).sum();
-        let mut out = Design {
-            x: Vec::with_capacity(total * f),
-            y: Vec::with_capacity(total),
-            n_features: f,
-            series: Vec::with_capacity(total),
-            pos: Vec::with_capacity(total),
-        };
-        for b in blocks {
-            out.x.extend_from_slice(&b.x);
-            out.y.extend_from_slice(&b.y);
-            out.series.extend_from_slice(&b.series);
-            out.pos.extend_from_slice(&b.pos);
+        let mut w = 0;
+        let mut series = Vec::with_capacity(kept.iter().sum());
+        for (i, &k) in kept.iter().enumerate() {
+            let a = panel.bounds(i).0;
+            if a != w {
+                x.copy_within(a * f..(a + k) * f, w * f);
+                y.copy_within(a..a + k, w);
+                pos.copy_within(a..a + k, w);
+            }
+            series.extend(std::iter::repeat_n(i as u32, k));
+            w += k;
         }
+        x.truncate(w * f);
+        y.truncate(w);
+        pos.truncate(w);
+        let out = Design {
+            x,
+            y,
+            n_features: f,
+            series,
+            pos,
+        };
         Ok(out)
     }
 }
@@ -372,6 +397,72 @@ mod tests {
         let d = s.design(&data, &y, false).unwrap();
         assert_eq!(d.n_rows(), 1);
         assert_eq!(d.y, vec![4.0]);
+    }
+
+    #[test]
+    fn compacted_design_equals_the_rows_kept_from_every_block() {
+        // series of different lengths (one too short for any row), NaN targets inside
+        let s = spec();
+        let lens = [9usize, 2, 12, 5];
+        let mut offsets = vec![0];
+        for l in lens {
+            offsets.push(offsets.last().unwrap() + l);
+        }
+        let n = offsets[4];
+        let y: Vec<f64> = (0..n)
+            .map(|r| {
+                if r % 7 == 5 {
+                    f64::NAN
+                } else {
+                    (r * 3 % 11) as f64
+                }
+            })
+            .collect();
+        let days: Vec<i64> = (0..n as i64).collect();
+        let dynamic: Vec<f64> = (0..n).map(|r| r as f64 / 10.0).collect();
+        let statics = [1.0, 2.0, 3.0, 4.0];
+        let data = PanelData {
+            panel: Panel::new(&y, &offsets).unwrap(),
+            days: &days,
+            dynamic: &dynamic,
+            statics: &statics,
+        };
+        let f = s.n_features();
+        for keep_all in [false, true] {
+            let d = s.design(&data, &y, keep_all).unwrap();
+            let (mut x, mut yy, mut series, mut pos) = (vec![], vec![], vec![], vec![]);
+            for i in 0..4 {
+                let (a, b) = (offsets[i], offsets[i + 1]);
+                let mut block = vec![0.0; (b - a) * f];
+                s.series_block(
+                    &y[a..b],
+                    &days[a..b],
+                    &statics[i..=i],
+                    &dynamic[a..b],
+                    &mut block,
+                );
+                for t in 0..b - a {
+                    let row = &block[t * f..(t + 1) * f];
+                    if keep_all || (y[a + t].is_finite() && !row[..4].iter().any(|v| v.is_nan())) {
+                        x.extend_from_slice(row);
+                        yy.push(y[a + t]);
+                        series.push(i as u32);
+                        pos.push(t as u32);
+                    }
+                }
+            }
+            assert_eq!(d.n_rows(), yy.len());
+            assert!(keep_all || (d.n_rows() > 0 && d.n_rows() < n));
+            let same = |a: &[f64], b: &[f64]| {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(u, v)| u == v || (u.is_nan() && v.is_nan()))
+            };
+            assert!(same(&d.x, &x));
+            assert!(same(&d.y, &yy));
+            assert_eq!((d.series, d.pos), (series, pos));
+        }
     }
 
     #[test]

@@ -1,17 +1,25 @@
-//! Linear global models. Ordinary least squares is linfa-linear's `LinearRegression`.
-//! linfa-linear has no ridge, so `Ridge` solves scikit-learn's problem natively,
-//! `min ‖y − Xw − b‖² + α‖w‖²` (intercept not penalised), through the centred normal
-//! equations and a Cholesky factorisation. The Poisson/Tweedie GLM (log link) minimises
-//! scikit-learn's `1/(2n)·Σ deviance + α/2·‖w‖²` by Fisher scoring (IRLS) natively:
-//! linfa-linear's `TweedieRegressor` (L-BFGS) stopped far from the optimum on a noiseless
-//! Poisson test (slope 0.49 instead of 1.0). Rows with a missing feature are not trained
-//! on; at prediction a missing feature takes its training mean.
+//! Linear global models. Ordinary least squares is solved by linfa-linear's
+//! `LinearRegression`, after a parallel tall-skinny QR reduction of the design
+//! (`super::tsqr`): every chunk of rows is reduced to its triangular factor and `Qᵀy`,
+//! and linfa-linear solves the small stacked problem, which has exactly the same
+//! least-squares solution (orthogonal transforms preserve residual norms). `Ridge`
+//! (scikit-learn's `min ‖y − Xw − b‖² + α‖w‖²`, intercept not penalised) goes through
+//! the same reduction: the stacked rows plus `√α·I` rows for the weights (zero targets)
+//! are an exact least-squares form of the penalised objective, also solved by
+//! linfa-linear (which has no ridge of its own). The Poisson/Tweedie GLM (log link)
+//! minimises scikit-learn's `1/(2n)·Σ deviance + α/2·‖w‖²` by Fisher scoring (IRLS)
+//! natively: linfa-linear's `TweedieRegressor` (L-BFGS) stopped far from the optimum on a
+//! noiseless Poisson test (slope 0.49 instead of 1.0). Rows with a missing feature are
+//! not trained on; at prediction a missing feature takes its training mean.
 
+use super::tsqr;
 use crate::error::{Error, Result};
+use crate::parallel;
 use linfa::prelude::*;
 use linfa::Dataset;
 use linfa_linear::LinearRegression;
 use ndarray::{Array1, Array2};
+use rayon::prelude::*;
 
 /// A fitted linear model: `link⁻¹(b + x·w)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,45 +55,23 @@ pub enum LinearKind {
 impl Linear {
     /// Fit on the complete rows of the row-major `n × f` matrix `x` not flagged in `skip`.
     pub fn fit(x: &[f64], y: &[f64], f: usize, skip: &[bool], kind: LinearKind) -> Result<Linear> {
-        let rows: Vec<usize> = (0..y.len())
-            .filter(|&r| !skip[r] && x[r * f..(r + 1) * f].iter().all(|v| v.is_finite()))
-            .collect();
-        if rows.len() <= f {
-            return Err(Error::param(
-                "lags",
-                format!(
-                    "only {} training rows have every feature ({f} features); use shorter lags or more history",
-                    rows.len()
-                ),
-            ));
-        }
-        // One contiguous copy of the complete rows (a memcpy per row, no per-element views).
-        let mut data = Vec::with_capacity(rows.len() * f);
-        for &r in &rows {
-            data.extend_from_slice(&x[r * f..(r + 1) * f]);
-        }
-        let xm = Array2::from_shape_vec((rows.len(), f), data)
-            .map_err(|e| Error::param("LinearRegression", e.to_string()))?;
-        let ym: Array1<f64> = rows.iter().map(|&r| y[r]).collect();
-        let means = xm
-            .mean_axis(ndarray::Axis(0))
-            .map(|m| m.to_vec())
-            .unwrap_or_default();
-        let scales = xm.std_axis(ndarray::Axis(0), 0.0).to_vec();
-        let (coef, intercept, log_link) = match kind {
+        let (coef, intercept, log_link, means, scales) = match kind {
             LinearKind::Ols { fit_intercept } => {
-                let model = LinearRegression::new()
-                    .with_intercept(fit_intercept)
-                    .fit(&Dataset::new(xm, ym))
-                    .map_err(|e| Error::param("LinearRegression", e.to_string()))?;
-                (model.params().to_vec(), model.intercept(), false)
+                let red = tsqr::reduce(x, y, f, skip, fit_intercept);
+                enough_rows(red.n, f)?;
+                let (w, b) = solve_reduced(&red, 0.0, fit_intercept)
+                    .map_err(|e| Error::param("LinearRegression", e))?;
+                (w, b, false, red.means, red.scales)
             }
             LinearKind::Ridge {
                 alpha,
                 fit_intercept,
             } => {
-                let (w, b) = ridge(&xm, &ym, alpha, fit_intercept, &means)?;
-                (w, b, false)
+                let red = tsqr::reduce(x, y, f, skip, fit_intercept);
+                enough_rows(red.n, f)?;
+                let (w, b) = solve_reduced(&red, alpha, fit_intercept)
+                    .map_err(|e| Error::param("Ridge", e))?;
+                (w, b, false, red.means, red.scales)
             }
             LinearKind::Glm {
                 power,
@@ -93,14 +79,31 @@ impl Linear {
                 max_iter,
                 tol,
             } => {
+                let rows: Vec<usize> = (0..y.len())
+                    .filter(|&r| !skip[r] && x[r * f..(r + 1) * f].iter().all(|v| v.is_finite()))
+                    .collect();
+                enough_rows(rows.len(), f)?;
+                // One contiguous copy of the complete rows (a memcpy per row).
+                let mut data = Vec::with_capacity(rows.len() * f);
+                for &r in &rows {
+                    data.extend_from_slice(&x[r * f..(r + 1) * f]);
+                }
+                let ym: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
                 if let Some(v) = ym.iter().find(|&&v| v < 0.0) {
                     return Err(Error::param(
                         "PoissonRegressor",
                         format!("needs a non-negative target, got {v}"),
                     ));
                 }
-                let (w, b) = glm(&xm, &ym, power, alpha, max_iter, tol)?;
-                (w, b, true)
+                let xm = ndarray::ArrayView2::from_shape((rows.len(), f), &data)
+                    .map_err(|e| Error::param("PoissonRegressor", e.to_string()))?;
+                let means = xm
+                    .mean_axis(ndarray::Axis(0))
+                    .map(|m| m.to_vec())
+                    .unwrap_or_default();
+                let scales = xm.std_axis(ndarray::Axis(0), 0.0).to_vec();
+                let (w, b) = glm(&data, &ym, f, power, alpha, max_iter, tol)?;
+                (w, b, true, means, scales)
             }
         };
         Ok(Linear {
@@ -137,90 +140,164 @@ impl Linear {
     }
 }
 
-/// Solve ridge through the centred normal equations.
-fn ridge(
-    x: &Array2<f64>,
-    y: &Array1<f64>,
-    alpha: f64,
-    intercept: bool,
-    means: &[f64],
-) -> Result<(Vec<f64>, f64)> {
-    let f = x.ncols();
-    let ym = if intercept {
-        y.mean().unwrap_or(0.0)
-    } else {
-        0.0
-    };
-    let mu: Array1<f64> = if intercept {
-        Array1::from(means.to_vec())
-    } else {
-        Array1::zeros(f)
-    };
-    let xc = x - &mu;
-    let yc = y - ym;
-    let mut a = xc.t().dot(&xc);
-    for j in 0..f {
-        a[[j, j]] += alpha;
+/// An error unless more rows than features are complete.
+fn enough_rows(n: usize, f: usize) -> Result<()> {
+    if n <= f {
+        return Err(Error::param(
+            "lags",
+            format!(
+                "only {n} training rows have every feature ({f} features); use shorter lags or more history"
+            ),
+        ));
     }
-    let rhs = xc.t().dot(&yc);
-    let w = cholesky_solve(a, rhs.to_vec())
-        .ok_or_else(|| Error::param("alpha", "the ridge system is singular; use alpha > 0"))?;
-    let b = ym - mu.iter().zip(&w).map(|(m, w)| m * w).sum::<f64>();
-    Ok((w, b))
+    Ok(())
 }
 
-/// Tweedie GLM with log link by Fisher scoring with step halving; returns (w, b).
+/// Solve the reduced problem `min ‖S·θ − c‖² + α·‖w‖²` with linfa-linear, where `θ` is
+/// `[w, b]` with an intercept column (last) and `w` without. For `α > 0` the penalty is
+/// written as `f` extra rows `√α·e_j` with target 0, so the whole objective is one least
+/// squares problem. A column that is (to rounding) a linear combination of the intercept
+/// and the features before it — an all-zero or constant feature, an exact copy — gets a
+/// zero weight and the others are solved without it: the fitted values are the least
+/// squares ones (a QR solve through such a column would divide by a rounding residual and
+/// return weights near 1e13 whose fitted values are off). Returns `(w, b)`.
+fn solve_reduced(
+    red: &tsqr::Reduced,
+    alpha: f64,
+    intercept: bool,
+) -> std::result::Result<(Vec<f64>, f64), String> {
+    let p = red.p;
+    let f = p - usize::from(intercept);
+    let mut s = red.s.clone();
+    let mut c = red.c.clone();
+    if alpha > 0.0 {
+        let ra = alpha.sqrt();
+        for j in 0..f {
+            let mut row = vec![0.0; p];
+            row[j] = ra;
+            s.extend_from_slice(&row);
+            c.push(0.0);
+        }
+    }
+    let m = c.len();
+    // the intercept first, so that a constant feature (not the intercept) is the one dropped
+    let order: Vec<usize> = if intercept {
+        std::iter::once(f).chain(0..f).collect()
+    } else {
+        (0..f).collect()
+    };
+    let tol = 16.0 * f64::EPSILON * (red.n.max(p) as f64);
+    let keep = tsqr::independent_columns(&s, m, p, &order, tol);
+    let cols: Vec<usize> = (0..p).filter(|&j| keep[j]).collect();
+    let mut theta = vec![0.0; p];
+    if !cols.is_empty() {
+        let sk = Array2::from_shape_fn((m, cols.len()), |(i, k)| s[i * p + cols[k]]);
+        let model = LinearRegression::new()
+            .with_intercept(false)
+            .fit(&Dataset::new(sk, Array1::from(c)))
+            .map_err(|e| e.to_string())?;
+        for (k, &j) in cols.iter().enumerate() {
+            theta[j] = model.params()[k];
+        }
+    }
+    if !theta.iter().all(|v| v.is_finite()) {
+        return Err("the solution is not finite".into());
+    }
+    let b = if intercept { theta[f] } else { 0.0 };
+    theta.truncate(f);
+    Ok((theta, b))
+}
+
+/// Rows per chunk of the GLM's parallel sums (fixed, so the sums, and the fit, do not
+/// depend on the number of threads).
+const GLM_CHUNK: usize = 8192;
+
+/// Tweedie GLM with log link by Fisher scoring with step halving on the row-major `n × f`
+/// matrix `x`; returns (w, b). The deviance, gradient and Hessian are sums over rows,
+/// computed per chunk in parallel and added in chunk order.
 fn glm(
-    x: &Array2<f64>,
-    y: &Array1<f64>,
+    x: &[f64],
+    y: &[f64],
+    f: usize,
     power: f64,
     alpha: f64,
     max_iter: usize,
     tol: f64,
 ) -> Result<(Vec<f64>, f64)> {
-    let (n, f) = x.dim();
+    let n = y.len();
     let nf = n as f64;
+    let q = f + 1;
     // theta = [b, w]; start at the log of the mean with zero slopes
-    let mut theta = vec![0.0; f + 1];
-    theta[0] = y.mean().unwrap_or(1.0).max(1e-10).ln();
+    let mut theta = vec![0.0; q];
+    theta[0] = (y.iter().sum::<f64>() / nf).max(1e-10).ln();
+    let eta = |th: &[f64], r: usize| -> f64 {
+        th[0]
+            + x[r * f..(r + 1) * f]
+                .iter()
+                .zip(&th[1..])
+                .map(|(a, w)| a * w)
+                .sum::<f64>()
+    };
     let objective = |th: &[f64]| -> f64 {
-        let mut dev = 0.0;
-        for (r, &yr) in y.iter().enumerate() {
-            let eta = th[0]
-                + x.row(r)
-                    .iter()
-                    .zip(&th[1..])
-                    .map(|(a, w)| a * w)
-                    .sum::<f64>();
-            dev += unit_deviance(yr, eta, power);
-        }
+        let parts: Vec<f64> = parallel::install(|| {
+            y.par_chunks(GLM_CHUNK)
+                .enumerate()
+                .map(|(k, yk)| {
+                    let r0 = k * GLM_CHUNK;
+                    yk.iter()
+                        .enumerate()
+                        .map(|(t, &yr)| unit_deviance(yr, eta(th, r0 + t), power))
+                        .sum()
+                })
+                .collect()
+        });
+        let dev: f64 = parts.iter().sum();
         dev / (2.0 * nf) + 0.5 * alpha * th[1..].iter().map(|w| w * w).sum::<f64>()
     };
     let mut current = objective(&theta);
     for _ in 0..max_iter {
-        let mut hess = Array2::<f64>::zeros((f + 1, f + 1));
-        let mut grad = vec![0.0; f + 1];
-        let mut xr = vec![1.0; f + 1];
-        for (r, &yr) in y.iter().enumerate() {
-            xr[1..].iter_mut().zip(x.row(r)).for_each(|(a, b)| *a = *b);
-            let eta: f64 = xr.iter().zip(&theta).map(|(a, w)| a * w).sum();
-            let mu2 = ((2.0 - power) * eta).exp(); // mu^(2-p)
-            let mu1 = ((1.0 - power) * eta).exp(); // mu^(1-p)
-            let gr = (mu2 - yr * mu1) / nf;
-            let wr = mu2 / nf;
-            for i in 0..=f {
-                grad[i] += gr * xr[i];
-                for j in 0..=i {
-                    hess[[i, j]] += wr * xr[i] * xr[j];
-                }
+        // per chunk: gradient (q) then the Hessian's lower triangle (row-major q × q)
+        let parts: Vec<Vec<f64>> = parallel::install(|| {
+            y.par_chunks(GLM_CHUNK)
+                .enumerate()
+                .map(|(k, yk)| {
+                    let r0 = k * GLM_CHUNK;
+                    let mut acc = vec![0.0; q + q * q];
+                    let mut xr = vec![1.0; q];
+                    for (t, &yr) in yk.iter().enumerate() {
+                        let r = r0 + t;
+                        xr[1..].copy_from_slice(&x[r * f..(r + 1) * f]);
+                        let e = eta(&theta, r);
+                        let mu2 = ((2.0 - power) * e).exp(); // mu^(2-p)
+                        let mu1 = ((1.0 - power) * e).exp(); // mu^(1-p)
+                        let gr = (mu2 - yr * mu1) / nf;
+                        let wr = mu2 / nf;
+                        let (grad, hess) = acc.split_at_mut(q);
+                        for i in 0..q {
+                            grad[i] += gr * xr[i];
+                            let wi = wr * xr[i];
+                            for (h, xj) in hess[i * q..i * q + i + 1].iter_mut().zip(&xr) {
+                                *h += wi * xj;
+                            }
+                        }
+                    }
+                    acc
+                })
+                .collect()
+        });
+        let mut acc = vec![0.0; q + q * q];
+        for part in &parts {
+            acc.iter_mut().zip(part).for_each(|(a, b)| *a += b);
+        }
+        let mut grad = acc[..q].to_vec();
+        let mut hess = Array2::<f64>::zeros((q, q));
+        for i in 0..q {
+            for j in 0..=i {
+                hess[[i, j]] = acc[q + i * q + j];
+                hess[[j, i]] = acc[q + i * q + j];
             }
         }
-        for i in 0..=f {
-            for j in 0..i {
-                hess[[j, i]] = hess[[i, j]];
-            }
-        }
-        for i in 1..=f {
+        for i in 1..q {
             grad[i] += alpha * theta[i];
             hess[[i, i]] += alpha;
         }
@@ -229,7 +306,7 @@ fn glm(
         let mut t = 1.0;
         let mut next = theta.clone();
         loop {
-            for i in 0..=f {
+            for i in 0..q {
                 next[i] = theta[i] - t * step[i];
             }
             let obj = objective(&next);
@@ -368,6 +445,32 @@ mod tests {
     }
 
     #[test]
+    fn glm_over_many_chunks_recovers_the_coefficients() {
+        // 3 chunks of parallel sums; a noiseless log-linear mean in two features
+        let n = 2 * GLM_CHUNK + 1234;
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| [(i % 7) as f64 / 6.0, ((i * 13) % 11) as f64 / 10.0])
+            .collect();
+        let y: Vec<f64> = x
+            .chunks(2)
+            .map(|r| (0.3 + 0.8 * r[0] - 0.5 * r[1]).exp())
+            .collect();
+        let skip = vec![false; n];
+        for power in [1.0, 1.5] {
+            let kind = LinearKind::Glm {
+                power,
+                alpha: 0.0,
+                max_iter: 100,
+                tol: 1e-10,
+            };
+            let m = Linear::fit(&x, &y, 2, &skip, kind).unwrap();
+            assert!((m.coef[0] - 0.8).abs() < 1e-6, "{power}: {:?}", m.coef);
+            assert!((m.coef[1] + 0.5).abs() < 1e-6, "{power}: {:?}", m.coef);
+            assert!((m.intercept - 0.3).abs() < 1e-6, "{power}: {}", m.intercept);
+        }
+    }
+
+    #[test]
     fn poisson_glm_fits_counts() {
         let x: Vec<f64> = (0..60).map(|i| (i % 6) as f64 / 5.0).collect();
         let y: Vec<f64> = x.iter().map(|v| (0.5 + v).exp()).collect();
@@ -387,5 +490,88 @@ mod tests {
             m.predict(&[0.0])
         );
         assert!(m.predict(&[0.0]) > 0.0);
+    }
+
+    #[test]
+    fn dependent_columns_get_zero_weight_and_the_least_squares_fit() {
+        // an exact copy of a column and a constant column next to the intercept
+        let (x, y) = data();
+        let dup: Vec<f64> = x.chunks(2).flat_map(|r| [r[0], r[1], r[0], 4.0]).collect();
+        let skip = vec![false; y.len()];
+        let ols = LinearKind::Ols {
+            fit_intercept: true,
+        };
+        let full = Linear::fit(&x, &y, 2, &skip, ols).unwrap();
+        let ridge0 = LinearKind::Ridge {
+            alpha: 0.0,
+            fit_intercept: true,
+        };
+        for kind in [ols, ridge0] {
+            let m = Linear::fit(&dup, &y, 4, &skip, kind).unwrap();
+            assert_eq!(&m.coef[2..], &[0.0, 0.0]);
+            assert!((m.coef[0] - full.coef[0]).abs() < 1e-10);
+            assert!((m.coef[1] - full.coef[1]).abs() < 1e-10);
+            assert!((m.intercept - full.intercept).abs() < 1e-10);
+            assert_eq!(m.scales[3], 0.0);
+        }
+        // an all-zero feature gets a zero weight (as in scikit-learn)
+        let zero: Vec<f64> = x.chunks(2).flat_map(|r| [0.0, r[1]]).collect();
+        let m = Linear::fit(&zero, &y, 2, &skip, ols).unwrap();
+        let one: Vec<f64> = x.chunks(2).map(|r| r[1]).collect();
+        let m1 = Linear::fit(&one, &y, 1, &skip, ols).unwrap();
+        assert_eq!(m.coef[0], 0.0);
+        assert!((m.coef[1] - m1.coef[0]).abs() < 1e-10);
+        assert!((m.intercept - m1.intercept).abs() < 1e-10);
+        // with a penalty nothing is dependent and the zero feature's weight is 0 anyway
+        let ridge = LinearKind::Ridge {
+            alpha: 1.0,
+            fit_intercept: true,
+        };
+        let r = Linear::fit(&zero, &y, 2, &skip, ridge).unwrap();
+        assert!(r.coef[0].abs() < 1e-12, "{}", r.coef[0]);
+        // too few complete rows is still an error naming the lags
+        let err = Linear::fit(&x[..4], &y[..2], 2, &skip[..2], ols).unwrap_err();
+        assert!(err.to_string().contains("training rows"), "{err}");
+    }
+
+    #[test]
+    fn ridge_equals_its_normal_equations() {
+        // (XcᵀXc + αI)·w = Xcᵀyc on centred data, b = ȳ − x̄·w (scikit-learn's solution)
+        let (x, y) = data();
+        let skip = vec![false; y.len()];
+        for (alpha, intercept) in [(3.0, true), (250.0, true), (3.0, false)] {
+            let kind = LinearKind::Ridge {
+                alpha,
+                fit_intercept: intercept,
+            };
+            let m = Linear::fit(&x, &y, 2, &skip, kind).unwrap();
+            let n = y.len() as f64;
+            let (mx, my) = if intercept {
+                (
+                    [0, 1].map(|j| x.chunks(2).map(|r| r[j]).sum::<f64>() / n),
+                    y.iter().sum::<f64>() / n,
+                )
+            } else {
+                ([0.0, 0.0], 0.0)
+            };
+            let mut a = Array2::<f64>::zeros((2, 2));
+            let mut rhs = vec![0.0; 2];
+            for (r, &yr) in x.chunks(2).zip(&y) {
+                for i in 0..2 {
+                    rhs[i] += (r[i] - mx[i]) * (yr - my);
+                    for j in 0..2 {
+                        a[[i, j]] += (r[i] - mx[i]) * (r[j] - mx[j]);
+                    }
+                }
+            }
+            a[[0, 0]] += alpha;
+            a[[1, 1]] += alpha;
+            let w = cholesky_solve(a, rhs).unwrap();
+            let b = my - mx[0] * w[0] - mx[1] * w[1];
+            for (u, v) in m.coef.iter().zip(&w) {
+                assert!((u - v).abs() < 1e-10 * (1.0 + v.abs()), "{u} vs {v}");
+            }
+            assert!((m.intercept - b).abs() < 1e-10 * (1.0 + b.abs()));
+        }
     }
 }

@@ -19,6 +19,7 @@ pub mod split;
 pub mod target;
 pub mod transforms;
 pub mod tree;
+pub mod tsqr;
 
 pub use calendar::DateFeature;
 pub use engine::{fit, work_units, MlFitted};

@@ -169,11 +169,38 @@ pub fn grow(
     p: &TreeParams,
     rng: &mut Rng,
 ) -> Grown {
+    grow_from(b, g, h, &[], rows, allowed, p, rng)
+}
+
+/// [`grow`] with every row's gradient and hessian side by side (`pairs[r] = [g, h]`).
+pub fn grow_pairs(
+    b: &Binned,
+    pairs: &[Gh],
+    rows: &mut [u32],
+    allowed: &[usize],
+    p: &TreeParams,
+    rng: &mut Rng,
+) -> Grown {
+    grow_from(b, &[], &[], pairs, rows, allowed, p, rng)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn grow_from(
+    b: &Binned,
+    g: &[f64],
+    h: &[f64],
+    pairs: &[Gh],
+    rows: &mut [u32],
+    allowed: &[usize],
+    p: &TreeParams,
+    rng: &mut Rng,
+) -> Grown {
     let ordered = p.features_per_node.is_some();
     let l = Learner {
         b,
         g,
         h,
+        pairs,
         allowed,
         p,
         ordered,
@@ -181,7 +208,10 @@ pub fn grow(
     };
     let mut gh: Vec<Gh> = if ordered {
         rows.iter()
-            .map(|&r| [g[r as usize], h[r as usize]])
+            .map(|&r| {
+                let (g, h) = l.grad(r as usize);
+                [g, h]
+            })
             .collect()
     } else {
         Vec::new()
@@ -191,8 +221,9 @@ pub fn grow(
     let mut leaves = Vec::new();
     let mut sum = Cell::default();
     for &r in rows.iter() {
-        sum.g += g[r as usize];
-        sum.h += h[r as usize];
+        let (g, h) = l.grad(r as usize);
+        sum.g += g;
+        sum.h += h;
         sum.c += 1;
     }
     // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
@@ -272,7 +303,7 @@ pub fn grow(
         super::split::PROFILE_NS[4]
             .fetch_add(seg.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let n_left = timed(2, || {
-            if p.parallel && !ordered && seg.len() > 60_000 {
+            if p.parallel && !ordered && seg.len() > 16_000 {
                 // One parallel pass into a buffer reused across splits: every chunk puts
                 // its left rows at the front of its own slots and its right rows, backwards,
                 // at the back; then the chunks' lefts, and their rights reversed, are
@@ -376,8 +407,9 @@ pub fn grow(
             }
         } else {
             for &r in if small_is_left { left_rows } else { right_rows } {
-                ss.g += g[r as usize];
-                ss.h += h[r as usize];
+                let (g, h) = l.grad(r as usize);
+                ss.g += g;
+                ss.h += h;
                 ss.c += 1;
             }
         }

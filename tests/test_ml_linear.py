@@ -74,3 +74,27 @@ def test_constant_feature_gets_zero_weight(
     )
     out = fc.predict(7, X_df=future)
     assert len(out) == 7 * len(last) and np.isfinite(out["LinearRegression"]).all()
+
+
+def test_runaway_recursive_forecast_names_the_series() -> None:
+    """A log-link model on the raw lags of a large, growing series feeds its own growth
+    back until the forecast overflows: an error naming the series, not inf in the frame."""
+    from shelfcast.exceptions import InvalidSeriesError
+    from shelfcast.models import PoissonRegressor
+
+    rng = np.random.default_rng(0)
+    ds = pd.date_range("2024-01-01", periods=120, freq="D")
+    growth = 3000.0 * np.exp(np.linspace(0.0, 1.5, len(ds)))
+    df = pd.concat(
+        [
+            pd.DataFrame({"unique_id": "small", "ds": ds, "y": rng.poisson(3.0, len(ds))}),
+            pd.DataFrame({"unique_id": "big", "ds": ds, "y": rng.poisson(growth)}),
+        ],
+        ignore_index=True,
+    ).astype({"y": float})
+    fc = shelfcast.DemandForecaster([PoissonRegressor(0.0)], freq="D", lags=[1])
+    with pytest.raises(InvalidSeriesError, match=r"series 'big'.*ran away"):
+        fc.forecast(df, h=60)
+    # the same model on the well-behaved series alone forecasts finite values
+    out = fc.forecast(df[df.unique_id == "small"], h=60)
+    assert np.isfinite(out["PoissonRegressor"]).all()

@@ -311,7 +311,10 @@ class DemandForecaster:
             values[:, self._stat_idx] = self._core.predict(h)
         if self._ml is not None:
             assert dyn is not None
-            values[:, self._ml_idx] = self._ml.predict(h, days_of(future_ds), dyn)
+            try:
+                values[:, self._ml_idx] = self._ml.predict(h, days_of(future_ds), dyn)
+            except InvalidSeriesError as e:
+                raise _rename_culprit(e, self._ids, "series") from None
         return values
 
     def _sigmas(self) -> np.ndarray:
@@ -455,7 +458,10 @@ class DemandForecaster:
         except InvalidParameterError:
             log.info("conformal window %d: too little history for the global models", w)
             return
-        pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
+        try:
+            pred = ml.predict(h, self._exog.days[test_idx], self._exog.dynamic[test_idx])
+        except InvalidSeriesError as e:
+            raise _rename_culprit(e, sub.ids, f"conformal window {w}, series") from None
         actual = self._y[test_idx]
         err = actual[:, None] - pred  # (n_kept * h, n_ml)
         out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)

@@ -320,6 +320,23 @@ impl MlFitted {
                 out[m][i * h..(i + 1) * h].copy_from_slice(&v);
             }
         }
+        // A recursive forecast can run away (a log-link model on raw lags feeds its own
+        // growth back): say where, rather than return inf or NaN.
+        for (m, v) in out.iter().enumerate() {
+            if let Some(p) = v.iter().position(|x| !x.is_finite()) {
+                return Err(Error::InvalidSeries {
+                    series: p / h,
+                    reason: format!(
+                        "the {} forecast is {} at step {}: the recursive forecast ran away \
+                         through its own lags (a log link on the lags of a large or growing \
+                         series); use an identity-link model or shorter lags for it",
+                        self.specs[m].name(),
+                        v[p],
+                        p % h + 1
+                    ),
+                });
+            }
+        }
         Ok(out)
     }
 }

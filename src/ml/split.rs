@@ -101,18 +101,32 @@ impl Learner<'_> {
         }
     }
 
-    /// Flat histogram (cells of feature f at `offsets[f]..offsets[f + 1]`), row-wise.
+    /// Flat histogram (cells of feature f at `offsets[f]..offsets[f + 1]`), row-wise, and
+    /// the rows' total (Σg, Σh, rows).
     pub(super) fn hist(
         &self,
         rows: &[u32],
         gh: &[Gh],
-        sum: &Cell,
         pool: &mut Vec<Vec<HCell>>,
-    ) -> Vec<HCell> {
+    ) -> (Vec<HCell>, Cell) {
         PROFILE_NS[3].fetch_add(rows.len() as u64, Ordering::Relaxed);
         if let (false, Some(sp)) = (self.ordered, &self.b.sparse) {
-            return self.hist_sparse(sp, rows, sum, pool);
+            return self.hist_sparse(sp, rows, pool);
         }
+        let hist = self.hist_dense(rows, gh, pool);
+        // every row is in one bin of any feature accumulated
+        let f = self.allowed.first().copied().unwrap_or(0);
+        let mut total = Cell::default();
+        for &[g, h, c] in &hist[self.b.offsets[f]..self.b.offsets[f + 1]] {
+            total.g += g;
+            total.h += h;
+            total.c += c.round() as u32;
+        }
+        (hist, total)
+    }
+
+    /// [`Learner::hist`] from the row-major bins of every feature.
+    fn hist_dense(&self, rows: &[u32], gh: &[Gh], pool: &mut Vec<Vec<HCell>>) -> Vec<HCell> {
         let nf = self.b.n_features();
         let total = self.b.offsets[nf];
         let all = self.allowed.len() == nf;
@@ -177,22 +191,25 @@ impl Learner<'_> {
     }
 
     /// [`Learner::hist`] from the rows' uncommon bins ([`SparseRows`]), each feature's
-    /// most frequent cell then set to the node's total `sum` minus its other cells.
+    /// most frequent cell then set to the rows' total minus its other cells.
     fn hist_sparse(
         &self,
         sp: &SparseRows,
         rows: &[u32],
-        sum: &Cell,
         pool: &mut Vec<Vec<HCell>>,
-    ) -> Vec<HCell> {
+    ) -> (Vec<HCell>, Cell) {
         let nf = self.b.n_features();
         let total = self.b.offsets[nf];
         let one = |chunk: &[u32], mut hist: Vec<HCell>| {
             hist.clear();
             hist.resize(total, [0.0; 3]);
+            let mut sum = Cell::default();
             for &r in chunk {
                 let r = r as usize;
                 let (g, h) = self.grad(r);
+                sum.g += g;
+                sum.h += h;
+                sum.c += 1;
                 let cells = &sp.cells[sp.starts[r] as usize..sp.starts[r + 1] as usize];
                 for &k in cells {
                     let c = &mut hist[k as usize];
@@ -201,7 +218,7 @@ impl Learner<'_> {
                     c[2] += 1.0;
                 }
             }
-            hist
+            (hist, sum)
         };
         // Big nodes in parts of a size that depends on the node alone (so the sums, and
         // the trees, are the same for any number of threads), up to 8: rows differ in
@@ -217,7 +234,7 @@ impl Learner<'_> {
         parts.resize_with(rows.len().div_ceil(chunk).max(1), || {
             pool.pop().unwrap_or_default()
         });
-        let parts: Vec<Vec<HCell>> = if self.p.parallel && parts.len() > 1 {
+        let parts: Vec<(Vec<HCell>, Cell)> = if self.p.parallel && parts.len() > 1 {
             parallel::install(|| {
                 rows.par_chunks(chunk)
                     .zip(parts.into_par_iter())
@@ -233,13 +250,14 @@ impl Learner<'_> {
                 .collect()
         };
         let mut parts = parts.into_iter();
-        let mut hist = parts.next().unwrap_or_default();
-        for p in parts {
+        let (mut hist, mut sum) = parts.next().unwrap_or_default();
+        for (p, s) in parts {
             hist.iter_mut().zip(&p).for_each(|(x, y)| {
                 x[0] += y[0];
                 x[1] += y[1];
                 x[2] += y[2];
             });
+            sum.add(&s);
             pool.push(p);
         }
         for f in 0..nf {
@@ -260,7 +278,7 @@ impl Learner<'_> {
                 [0.0; 3]
             };
         }
-        hist
+        (hist, sum)
     }
 
     pub(super) fn is_small(&self, n: usize) -> bool {
@@ -594,8 +612,12 @@ mod tests {
                         c: 1,
                     });
                 }
-                let a = sparse.hist(rows, &[], &sum, &mut Vec::new());
-                let d = dense.hist(rows, &[], &sum, &mut Vec::new());
+                let (a, at) = sparse.hist(rows, &[], &mut Vec::new());
+                let (d, dt) = dense.hist(rows, &[], &mut Vec::new());
+                for t in [at, dt] {
+                    assert_eq!(t.c, sum.c);
+                    assert!((t.g - sum.g).abs() < 1e-6 && (t.h - sum.h).abs() < 1e-6);
+                }
                 assert_eq!(a.len(), d.len());
                 for (k, (x, y)) in a.iter().zip(&d).enumerate() {
                     assert_eq!(x[2], y[2], "count of cell {k}");

@@ -219,17 +219,30 @@ fn grow_from(
     let mut nodes = vec![Node::Leaf(0.0)];
     let mut gains = vec![0.0; b.n_features()];
     let mut leaves = Vec::new();
-    let mut sum = Cell::default();
-    for &r in rows.iter() {
-        let (g, h) = l.grad(r as usize);
-        sum.g += g;
-        sum.h += h;
-        sum.c += 1;
-    }
+    // The (Σg, Σh, rows) of a node's rows (its gradients `ghs` when ordered).
+    let total = |rows: &[u32], ghs: &[Gh]| {
+        let mut sum = Cell::default();
+        if ordered {
+            for &[g, h] in ghs {
+                sum.add(&Cell { g, h, c: 1 });
+            }
+        } else {
+            for &r in rows {
+                let (g, h) = l.grad(r as usize);
+                sum.add(&Cell { g, h, c: 1 });
+            }
+        }
+        sum
+    };
     // Histogram buffers of finished nodes, reused (deep trees would otherwise allocate and
     // zero fresh pages for every node).
     let mut pool: Vec<Vec<HCell>> = Vec::new();
-    let hist = (!l.is_small(rows.len())).then(|| timed(0, || l.hist(rows, &gh, &sum, &mut pool)));
+    let (hist, sum) = if l.is_small(rows.len()) {
+        (None, total(rows, &gh))
+    } else {
+        let (h, s) = timed(0, || l.hist(rows, &gh, &mut pool));
+        (Some(h), s)
+    };
     let split = timed(1, || l.split_of(hist.as_ref(), rows, &gh, &sum, rng));
     let mut pending = vec![Pending {
         node: 0,
@@ -398,51 +411,37 @@ fn grow_from(
         } else {
             (&[], &[])
         };
-        let mut ss = Cell::default();
-        if ordered {
-            for &[gr, hr] in if small_is_left { left_gh } else { right_gh } {
-                ss.g += gr;
-                ss.h += hr;
-                ss.c += 1;
-            }
-        } else {
-            for &r in if small_is_left { left_rows } else { right_rows } {
-                let (g, h) = l.grad(r as usize);
-                ss.g += g;
-                ss.h += h;
-                ss.c += 1;
-            }
-        }
-        let (ls, rs) = if small_is_left {
-            (ss, cand.sum.sub(&ss))
-        } else {
-            (cand.sum.sub(&ss), ss)
-        };
         let (small, small_gh, large) = if small_is_left {
             (left_rows, left_gh, right_rows)
         } else {
             (right_rows, right_gh, left_rows)
         };
         // Histograms for both children when the larger one is big enough to need one: the
-        // smaller child's from its rows, the larger one's by subtraction.
-        let (lh, rh) = match cand.hist.take() {
+        // smaller child's from its rows (with their total), the larger one's by
+        // subtraction.
+        let (lh, rh, ss) = match cand.hist.take() {
             Some(mut ph) if !l.is_small(large.len()) => {
-                let sh = timed(0, || l.hist(small, small_gh, &ss, &mut pool));
+                let (sh, ss) = timed(0, || l.hist(small, small_gh, &mut pool));
                 ph.iter_mut().zip(&sh).for_each(|(a, c)| {
                     a[0] -= c[0];
                     a[1] -= c[1];
                     a[2] -= c[2];
                 });
                 if small_is_left {
-                    (Some(sh), Some(ph))
+                    (Some(sh), Some(ph), ss)
                 } else {
-                    (Some(ph), Some(sh))
+                    (Some(ph), Some(sh), ss)
                 }
             }
             other => {
                 pool.extend(other);
-                (None, None)
+                (None, None, total(small, small_gh))
             }
+        };
+        let (ls, rs) = if small_is_left {
+            (ss, cand.sum.sub(&ss))
+        } else {
+            (cand.sum.sub(&ss), ss)
         };
         gains[s.feature] += s.gain;
         let (li, ri) = (nodes.len(), nodes.len() + 1);

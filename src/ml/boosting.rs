@@ -81,27 +81,29 @@ impl Booster {
         } else {
             (Vec::new(), Vec::new())
         };
+        // gradient and hessian of a row from its target, score and (log-link objectives)
+        // cached exponentials
+        let grad_of = |yi: f64, fi: f64, a1: f64, a2: f64| {
+            let (g, h) = if exps.is_some() {
+                obj.grad_hess_exp(yi, a1, a2)
+            } else {
+                obj.grad_hess(fi, yi)
+            };
+            [g, h]
+        };
         let prof = std::env::var_os("SHELFCAST_PROFILE").is_some();
         let mut times = [0.0f64; 4];
         for it in 0..p.n_estimators {
             let t0 = std::time::Instant::now();
-            parallel::install(|| {
-                if exps.is_some() {
-                    gh.par_iter_mut()
-                        .zip(y.par_iter().zip(e1.par_iter().zip(e2.par_iter())))
-                        .for_each(|(p, (yi, (a1, a2)))| {
-                            let (g, h) = obj.grad_hess_exp(*yi, *a1, *a2);
-                            *p = [g, h];
-                        });
-                } else {
-                    gh.par_iter_mut()
-                        .zip(f.par_iter().zip(y.par_iter()))
-                        .for_each(|(p, (fi, yi))| {
-                            let (g, h) = obj.grad_hess(*fi, *yi);
-                            *p = [g, h];
-                        });
-                }
-            });
+            if it == 0 {
+                // later rounds' gradients come with the score update below
+                parallel::install(|| {
+                    gh.par_iter_mut().enumerate().for_each(|(r, p)| {
+                        let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
+                        *p = grad_of(y[r], f[r], *a1, *a2);
+                    });
+                });
+            }
             // one row buffer for every round (a fresh 4-byte-per-row vector per tree would
             // be new pages the kernel zeroes every time)
             rows.clear();
@@ -159,21 +161,26 @@ impl Booster {
                     }
                 }
             }
+            // new scores, and with them the next round's gradients (one pass over the rows)
             parallel::install(|| {
                 if exps.is_some() {
                     f.par_iter_mut()
                         .zip(e1.par_iter_mut().zip(e2.par_iter_mut()))
-                        .zip(leaf_of.par_iter())
-                        .for_each(|((fr, (a1, a2)), &l)| {
+                        .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
+                        .for_each(|((fr, (a1, a2)), (&l, (p, &yi)))| {
                             let [v, m1, m2] = per_node[l as usize];
                             *fr += v;
                             *a1 *= m1;
                             *a2 *= m2;
+                            *p = grad_of(yi, *fr, *a1, *a2);
                         });
                 } else {
                     f.par_iter_mut()
-                        .zip(leaf_of.par_iter())
-                        .for_each(|(fr, &l)| *fr += per_node[l as usize][0]);
+                        .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
+                        .for_each(|(fr, (&l, (p, &yi)))| {
+                            *fr += per_node[l as usize][0];
+                            *p = grad_of(yi, *fr, 0.0, 0.0);
+                        });
                 }
             });
             let t3 = std::time::Instant::now();

@@ -10,7 +10,7 @@ use super::tree::{grow_pairs, Node, Tree, TreeParams};
 use crate::error::{Error, Result};
 use crate::parallel;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// A fitted boosted ensemble.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,7 @@ impl Booster {
         let mut gains = vec![0.0; nf];
         let mut tree_gains = Vec::with_capacity(p.n_estimators);
         let (mut best_loss, mut best_iter) = (f64::INFINITY, 0usize);
-        let mut leaf_of = vec![0u32; n];
+        let leaf_of: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
         let mut rows: Vec<u32> = Vec::with_capacity(train.len());
         let exps = obj.log_exponents();
         let (k1, k2) = exps.unwrap_or((0.0, 0.0));
@@ -150,16 +150,21 @@ impl Booster {
                 .collect();
             if rows.len() < n {
                 parallel::install(|| {
-                    leaf_of.par_iter_mut().enumerate().for_each(|(r, l)| {
-                        *l = tree.leaf_binned(b, r) as u32;
+                    leaf_of.par_iter().enumerate().for_each(|(r, l)| {
+                        l.store(tree.leaf_binned(b, r) as u32, Ordering::Relaxed);
                     });
                 });
             } else {
-                for &(node, s, e) in &grown.leaves {
-                    for &r in &rows[s..e] {
-                        leaf_of[r as usize] = node as u32;
-                    }
-                }
+                // the leaves' rows are disjoint: parallel stores (relaxed atomics are
+                // plain stores here, and keep the scattered writes safe)
+                let (slots, rows) = (&leaf_of, &rows);
+                parallel::install(|| {
+                    grown.leaves.par_iter().for_each(|&(node, s, e)| {
+                        for &r in &rows[s..e] {
+                            slots[r as usize].store(node as u32, Ordering::Relaxed);
+                        }
+                    });
+                });
             }
             // new scores, and with them the next round's gradients (one pass over the rows)
             parallel::install(|| {
@@ -167,8 +172,8 @@ impl Booster {
                     f.par_iter_mut()
                         .zip(e1.par_iter_mut().zip(e2.par_iter_mut()))
                         .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
-                        .for_each(|((fr, (a1, a2)), (&l, (p, &yi)))| {
-                            let [v, m1, m2] = per_node[l as usize];
+                        .for_each(|((fr, (a1, a2)), (l, (p, &yi)))| {
+                            let [v, m1, m2] = per_node[l.load(Ordering::Relaxed) as usize];
                             *fr += v;
                             *a1 *= m1;
                             *a2 *= m2;
@@ -177,8 +182,8 @@ impl Booster {
                 } else {
                     f.par_iter_mut()
                         .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
-                        .for_each(|(fr, (&l, (p, &yi)))| {
-                            *fr += per_node[l as usize][0];
+                        .for_each(|(fr, (l, (p, &yi)))| {
+                            *fr += per_node[l.load(Ordering::Relaxed) as usize][0];
                             *p = grad_of(yi, *fr, 0.0, 0.0);
                         });
                 }

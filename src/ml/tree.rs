@@ -328,6 +328,7 @@ fn grow_from(
                 if big.len() < seg.len() {
                     big.resize(seg.len(), 0);
                 }
+                let seg_len = seg.len();
                 let seg_ro: &[u32] = seg;
                 let counts: Vec<usize> = parallel::install(|| {
                     seg_ro
@@ -347,18 +348,24 @@ fn grow_from(
                         .collect()
                 });
                 let n_left: usize = counts.iter().sum();
-                let (mut lpos, mut rpos) = (0, n_left);
-                for (out, &nl) in big[..seg.len()].chunks(chunk).zip(&counts) {
-                    seg[lpos..lpos + nl].copy_from_slice(&out[..nl]);
-                    lpos += nl;
-                    for (d, &r) in seg[rpos..rpos + out.len() - nl]
-                        .iter_mut()
-                        .zip(out[nl..].iter().rev())
-                    {
-                        *d = r;
-                    }
-                    rpos += out.len() - nl;
+                // every chunk's destinations: disjoint slices of both sides, in order
+                let (mut lrest, mut rrest) = seg.split_at_mut(n_left);
+                let mut moves = Vec::with_capacity(counts.len());
+                for (out, &nl) in big[..seg_len].chunks(chunk).zip(&counts) {
+                    let (l, lr) = std::mem::take(&mut lrest).split_at_mut(nl);
+                    let (r, rr) = std::mem::take(&mut rrest).split_at_mut(out.len() - nl);
+                    (lrest, rrest) = (lr, rr);
+                    moves.push((out, l, r));
                 }
+                parallel::install(|| {
+                    moves.into_par_iter().for_each(|(out, l, r)| {
+                        let nl = l.len();
+                        l.copy_from_slice(&out[..nl]);
+                        for (d, &row) in r.iter_mut().zip(out[nl..].iter().rev()) {
+                            *d = row;
+                        }
+                    });
+                });
                 n_left
             } else {
                 scratch.clear();

@@ -81,6 +81,11 @@ impl FineBinned {
 
 /// Bin ranges and per-row bins of one strided column.
 fn bin_column(col: &[f64], stride: usize, n: usize, max_bins: usize) -> (Vec<[f64; 2]>, Vec<u16>) {
+    distinct_bins(col, stride, n, max_bins).unwrap_or_else(|| sorted_bins(col, stride, n, max_bins))
+}
+
+/// Bins from the sorted values (any number of distinct values).
+fn sorted_bins(col: &[f64], stride: usize, n: usize, max_bins: usize) -> (Vec<[f64; 2]>, Vec<u16>) {
     let mut v: Vec<f64> = (0..n)
         .map(|r| col[r * stride])
         .filter(|x| !x.is_nan())
@@ -112,6 +117,69 @@ fn bin_column(col: &[f64], stride: usize, n: usize, max_bins: usize) -> (Vec<[f6
         })
         .collect();
     (ranges, bins)
+}
+
+/// One bin per distinct value when there are at most `max_bins` of them (`None`: more),
+/// found with a hash table of the values' bits (two passes over the column, no sort of
+/// the rows).
+fn distinct_bins(
+    col: &[f64],
+    stride: usize,
+    n: usize,
+    max_bins: usize,
+) -> Option<(Vec<[f64; 2]>, Vec<u16>)> {
+    const EMPTY: u64 = u64::MAX; // a NaN's bits: never a key
+    let cap = (2 * max_bins + 2).next_power_of_two().max(64);
+    let shift = 64 - cap.trailing_zeros();
+    let mut keys = vec![EMPTY; cap];
+    let mut slot_bin = vec![0u16; cap];
+    let key = |x: f64| if x == 0.0 { 0 } else { x.to_bits() };
+    let slot = |keys: &[u64], k: u64| {
+        let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+        while keys[i] != k && keys[i] != EMPTY {
+            i = (i + 1) & (cap - 1);
+        }
+        i
+    };
+    let mut count = 0;
+    for r in 0..n {
+        let x = col[r * stride];
+        if x.is_nan() {
+            continue;
+        }
+        let k = key(x);
+        let i = slot(&keys, k);
+        if keys[i] == EMPTY {
+            count += 1;
+            if count > max_bins {
+                return None;
+            }
+            keys[i] = k;
+        }
+    }
+    let mut distinct: Vec<f64> = keys
+        .iter()
+        .filter(|&&k| k != EMPTY)
+        .map(|&k| f64::from_bits(k))
+        .collect();
+    distinct.sort_unstable_by(f64::total_cmp);
+    let mut ranges = Vec::with_capacity(distinct.len() + 1);
+    ranges.push([f64::NAN, f64::NAN]);
+    for (b, &v) in distinct.iter().enumerate() {
+        slot_bin[slot(&keys, key(v))] = b as u16 + 1;
+        ranges.push([v, v]);
+    }
+    let bins = (0..n)
+        .map(|r| {
+            let x = col[r * stride];
+            if x.is_nan() {
+                0
+            } else {
+                slot_bin[slot(&keys, key(x))]
+            }
+        })
+        .collect();
+    Some((ranges, bins))
 }
 
 #[cfg(test)]
@@ -147,6 +215,28 @@ mod tests {
         // thresholds sit halfway between the two bins' values
         assert_eq!(b.threshold_between(1, 1, 3), 1.0);
         assert_eq!(b.threshold_between(1, 2, 0), f64::INFINITY);
+    }
+
+    #[test]
+    fn hashed_and_sorted_binning_agree() {
+        // values with duplicates, -0.0 and NaN; the sorted path is forced by a bin limit
+        // just below the number of distinct values, then compared with one bin per value
+        let x: Vec<f64> = (0..4000)
+            .map(|i| match i % 50 {
+                0 => f64::NAN,
+                1 => -0.0,
+                _ => ((i * 37) % 301) as f64 / 7.0 - 10.0,
+            })
+            .collect();
+        let (ranges, bins) = distinct_bins(&x, 1, x.len(), 1000).unwrap();
+        assert_eq!(ranges.len(), 302);
+        assert!(distinct_bins(&x, 1, x.len(), 300).is_none());
+        let (r2, b2) = sorted_bins(&x, 1, x.len(), 1000);
+        assert_eq!(b2, bins);
+        assert_eq!(r2.len(), ranges.len());
+        for (a, c) in ranges.iter().zip(&r2).skip(1) {
+            assert_eq!(a, c);
+        }
     }
 
     #[test]

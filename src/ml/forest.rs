@@ -6,7 +6,7 @@
 //! many rows at once, tree by tree so each tree's top levels stay in cache.
 
 use super::fine_bins::FineBinned;
-use super::forest_grow::{grow_tree, ForestTreeParams, Sample, Scratch};
+use super::forest_grow::{grow_tree, sample_into, ForestTreeParams, Rec, RowBins, Scratch};
 use super::rng::Rng;
 use super::spec::ForestParams;
 use super::tree::{Node, Tree};
@@ -73,6 +73,82 @@ fn push_flat(flat: &mut Vec<Flat>, t: &Tree) {
         flat.push(node);
         j += 1;
     }
+}
+
+/// Draw `m` rows of `pool` with replacement into per-row counts (`n` rows) in `counts`
+/// (bytes: a quarter of the memory traffic of `u32`s), or, when some row is drawn more
+/// than 255 times, redraw the same rows into `u32` counts (`Err`). `rng` ends in the same
+/// state either way.
+fn bootstrap(
+    rng: &mut Rng,
+    pool: &[u32],
+    m: usize,
+    counts: &mut Vec<u8>,
+    n: usize,
+) -> Result<(), Vec<u32>> {
+    counts.clear();
+    counts.resize(n, 0);
+    let start = rng.clone();
+    let mut overflow = false;
+    for _ in 0..m {
+        let c = &mut counts[pool[rng.below(pool.len())] as usize];
+        overflow |= *c == u8::MAX;
+        *c = c.wrapping_add(1);
+    }
+    if !overflow {
+        return Ok(());
+    }
+    let mut again = start;
+    let mut wide = vec![0u32; n];
+    for _ in 0..m {
+        wide[pool[again.below(pool.len())] as usize] += 1;
+    }
+    Err(wide)
+}
+
+/// Grow every tree (rayon across trees), each returned in its compact layout (roots at
+/// 0) with its split gains.
+fn grow_all<R: RowBins>(
+    fb: &FineBinned,
+    y: &[f64],
+    pool: &[u32],
+    p: &ForestParams,
+    tp: &ForestTreeParams,
+    progress: &AtomicUsize,
+) -> Vec<(Vec<Flat>, Vec<f64>)> {
+    parallel::install(|| {
+        (0..p.n_estimators)
+            .into_par_iter()
+            .map_init(
+                || (Scratch::<R>::new(), Vec::<u8>::new(), Vec::<Rec<R>>::new()),
+                |(scratch, counts, recs), t| {
+                    let mut rng = Rng::new(p.seed, t as u64 + 1);
+                    // a bootstrap sample as per-row counts (weights): each distinct row is
+                    // visited once, and min_samples_leaf counts distinct rows (as
+                    // scikit-learn's does); bytes while no row is drawn 255 times
+                    if p.bootstrap && !pool.is_empty() {
+                        let m = ((p.max_samples * pool.len() as f64).round() as usize).max(1);
+                        match bootstrap(&mut rng, pool, m, counts, y.len()) {
+                            Ok(()) => sample_into(fb, y, counts, recs),
+                            Err(wide) => sample_into(fb, y, &wide, recs),
+                        }
+                    } else {
+                        counts.clear();
+                        counts.resize(y.len(), 0);
+                        for &r in pool {
+                            counts[r as usize] = 1;
+                        }
+                        sample_into(fb, y, counts, recs);
+                    }
+                    let (tree, gains) = grow_tree(fb, recs, tp, &mut rng, scratch);
+                    let mut flat = Vec::with_capacity(tree.nodes.len());
+                    push_flat(&mut flat, &tree);
+                    progress.fetch_add(1, Ordering::Relaxed);
+                    (flat, gains)
+                },
+            )
+            .collect()
+    })
 }
 
 impl Forest {
@@ -147,37 +223,15 @@ impl Forest {
             max_depth: p.max_depth,
             features_per_node: k,
         };
-        // each tree in its compact layout as soon as it is grown
-        let grown: Vec<(Vec<Flat>, Vec<f64>)> = parallel::install(|| {
-            (0..p.n_estimators)
-                .into_par_iter()
-                .map_init(Scratch::default, |scratch, t| {
-                    let mut rng = Rng::new(p.seed, t as u64 + 1);
-                    // a bootstrap sample as per-row counts (weights): each distinct row
-                    // is visited once, and min_samples_leaf counts distinct rows (as
-                    // scikit-learn's does)
-                    let mut counts = vec![0u32; y.len()];
-                    if p.bootstrap && !pool.is_empty() {
-                        let m = ((p.max_samples * pool.len() as f64).round() as usize).max(1);
-                        for _ in 0..m {
-                            counts[pool[rng.below(pool.len())] as usize] += 1;
-                        }
-                    } else {
-                        for &r in &pool {
-                            counts[r as usize] = 1;
-                        }
-                    }
-                    let mut sample = Sample::new(fb, y, &counts);
-                    drop(counts);
-                    let (tree, gains) = grow_tree(fb, &mut sample, &tp, &mut rng, scratch);
-                    drop(sample);
-                    let mut flat = Vec::with_capacity(tree.nodes.len());
-                    push_flat(&mut flat, &tree);
-                    progress.fetch_add(1, Ordering::Relaxed);
-                    (flat, gains)
-                })
-                .collect()
-        });
+        // records as small as the features allow (bins inline up to 32 features)
+        let grown = match nf {
+            0..=4 => grow_all::<[u16; 4]>(fb, y, &pool, p, &tp, progress),
+            5..=8 => grow_all::<[u16; 8]>(fb, y, &pool, p, &tp, progress),
+            9..=12 => grow_all::<[u16; 12]>(fb, y, &pool, p, &tp, progress),
+            13..=16 => grow_all::<[u16; 16]>(fb, y, &pool, p, &tp, progress),
+            17..=32 => grow_all::<[u16; 32]>(fb, y, &pool, p, &tp, progress),
+            _ => grow_all::<u32>(fb, y, &pool, p, &tp, progress),
+        };
         let mut gains = vec![0.0; nf];
         let total = grown.iter().map(|(t, _)| t.len()).sum();
         let mut flat = Vec::with_capacity(total);
@@ -322,6 +376,26 @@ mod tests {
             err += (out[r] - y[r]).abs();
         }
         assert!(err / (n as f64) < 1.0, "{}", err / n as f64);
+    }
+
+    #[test]
+    fn bootstrap_counts_widen_past_255_draws() {
+        let mut counts = Vec::new();
+        // a pool of distinct rows: byte counts
+        let pool: Vec<u32> = (0..1000).collect();
+        let mut rng = Rng::new(3, 1);
+        assert!(bootstrap(&mut rng, &pool, 1000, &mut counts, 1000).is_ok());
+        assert_eq!(counts.iter().map(|&c| u32::from(c)).sum::<u32>(), 1000);
+        // row 0 listed 300 times: every draw hits it
+        let pool = vec![0u32; 300];
+        let (mut a, mut b) = (Rng::new(3, 1), Rng::new(3, 1));
+        let wide = bootstrap(&mut a, &pool, 300, &mut counts, 2).unwrap_err();
+        assert_eq!(wide, vec![300, 0]);
+        // the generator advanced as for byte counts
+        for _ in 0..300 {
+            b.below(300);
+        }
+        assert_eq!(a.next_u64(), b.next_u64());
     }
 
     #[test]

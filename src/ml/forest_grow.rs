@@ -1,9 +1,9 @@
 //! Growing one random-forest regression tree (CART, squared error) on finely binned
 //! features (`fine_bins.rs`): exact splits at the midpoint between a node's adjacent
 //! values, as scikit-learn's, but found from per-node sums over value bins instead of
-//! sorting. The tree's sample travels in node order (each row's bins, target and
-//! bootstrap weight, partitioned in place at every split), so every pass over a node
-//! reads memory sequentially however deep the tree is.
+//! sorting. The tree's sample travels in node order (fixed-size records of a row's bins,
+//! target and bootstrap weight, partitioned in place at every split), so every pass over
+//! a node reads memory sequentially however deep the tree is.
 //!
 //! Semantics follow scikit-learn's `RandomForestRegressor`: bootstrap counts are row
 //! weights; `min_samples_leaf` counts distinct rows; a node is a leaf when it has fewer
@@ -26,33 +26,72 @@ pub struct ForestTreeParams {
     pub features_per_node: usize,
 }
 
-/// A tree's sample in node order: row `i`'s bins at `bins[i * nf..(i + 1) * nf]` and its
-/// `[target, weight]` at `yw[i]`.
-#[derive(Debug, Clone, Default)]
-pub struct Sample {
-    /// Bins, row-major.
-    pub bins: Vec<u16>,
-    /// Target and weight (bootstrap count) per row.
-    pub yw: Vec<[f64; 2]>,
+/// A row's bins inside a sample record: the bins themselves (a fixed-size array, for up
+/// to 32 features) or the row's index into the binned matrix (more features).
+pub trait RowBins: Copy + Send + Sync {
+    /// The bins of row `r` of `fb`.
+    fn of(fb: &FineBinned, r: usize) -> Self;
+    /// The bin of feature `f`.
+    fn bin(&self, fb: &FineBinned, f: usize) -> u16;
 }
 
-impl Sample {
-    /// The rows with a non-zero weight `w[r]`, in order.
-    pub fn new(fb: &FineBinned, y: &[f64], w: &[u32]) -> Sample {
-        let nf = fb.n_features;
-        let m = w.iter().filter(|&&c| c > 0).count();
-        let mut s = Sample {
-            bins: Vec::with_capacity(m * nf),
-            yw: Vec::with_capacity(m),
-        };
-        for (r, &c) in w.iter().enumerate() {
-            if c > 0 {
-                s.bins.extend_from_slice(fb.row(r));
-                s.yw.push([y[r], f64::from(c)]);
-            }
-        }
-        s
+impl<const N: usize> RowBins for [u16; N] {
+    fn of(fb: &FineBinned, r: usize) -> Self {
+        let mut a = [0u16; N];
+        let row = fb.row(r);
+        a[..row.len()].copy_from_slice(row);
+        a
     }
+    #[inline(always)]
+    fn bin(&self, _: &FineBinned, f: usize) -> u16 {
+        self[f]
+    }
+}
+
+impl RowBins for u32 {
+    fn of(_: &FineBinned, r: usize) -> Self {
+        r as u32
+    }
+    #[inline(always)]
+    fn bin(&self, fb: &FineBinned, f: usize) -> u16 {
+        fb.bins[*self as usize * fb.n_features + f]
+    }
+}
+
+/// One row of a tree's sample: its target, its weight and row count packed as
+/// `weight << 32 | 1` (so one integer addition sums both), and its bins.
+#[derive(Debug, Clone, Copy)]
+pub struct Rec<R> {
+    y: f64,
+    wc: u64,
+    bins: R,
+}
+
+/// The rows with a non-zero weight `w[r]` (bootstrap counts), in order, into `out`.
+pub fn sample_into<R: RowBins, C: Copy + Into<u64>>(
+    fb: &FineBinned,
+    y: &[f64],
+    w: &[C],
+    out: &mut Vec<Rec<R>>,
+) {
+    out.clear();
+    for (r, &c) in w.iter().enumerate() {
+        let c: u64 = c.into();
+        if c > 0 {
+            out.push(Rec {
+                y: y[r],
+                wc: (c << 32) | 1,
+                bins: R::of(fb, r),
+            });
+        }
+    }
+}
+
+/// [`sample_into`] a new vector.
+pub fn sample<R: RowBins>(fb: &FineBinned, y: &[f64], w: &[u32]) -> Vec<Rec<R>> {
+    let mut out = Vec::new();
+    sample_into(fb, y, w, &mut out);
+    out
 }
 
 /// Sums over rows: Σ w·y, Σ w and the number of rows.
@@ -64,6 +103,13 @@ struct Acc {
 }
 
 impl Acc {
+    fn of(cell: &Cell) -> Acc {
+        Acc {
+            s: cell.s,
+            w: (cell.wc >> 32) as f64,
+            c: cell.wc as u32,
+        }
+    }
     fn add(&mut self, o: &Acc) {
         self.s += o.s;
         self.w += o.w;
@@ -85,6 +131,13 @@ impl Acc {
     }
 }
 
+/// A bin's sums while accumulating: Σ w·y and `Σ w << 32 | rows` (see [`Rec`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Cell {
+    s: f64,
+    wc: u64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Split {
     gain: f64,
@@ -95,19 +148,29 @@ struct Split {
     next: usize,
 }
 
-/// Reusable buffers of a thread growing trees: one cell per bin of every feature (all
-/// zero between searches), each drawn feature's touched bins, and the partition's
+/// Reusable buffers of a thread growing trees: two cells per bin of every feature (all
+/// zero between searches; even rows add to the first, odd rows to the second, so runs of
+/// rows in one bin do not wait on each other's additions), each drawn feature's touched bins, and the partition's
 /// right-hand rows.
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub struct Scratch<R> {
     offsets: Vec<usize>,
-    cells: Vec<Acc>,
+    cells: Vec<Cell>,
     touched: Vec<Vec<u16>>,
-    right_bins: Vec<u16>,
-    right_yw: Vec<[f64; 2]>,
+    right: Vec<Rec<R>>,
 }
 
-impl Scratch {
+impl<R> Scratch<R> {
+    /// Empty buffers.
+    pub fn new() -> Self {
+        Scratch {
+            offsets: Vec::new(),
+            cells: Vec::new(),
+            touched: Vec::new(),
+            right: Vec::new(),
+        }
+    }
+
     fn prepare(&mut self, fb: &FineBinned) {
         let nf = fb.n_features;
         if self.offsets.len() != nf + 1 {
@@ -116,58 +179,84 @@ impl Scratch {
                 let last = self.offsets[f];
                 self.offsets.push(last + fb.n_bins(f));
             }
-            self.cells = vec![Acc::default(); self.offsets[nf]];
+            self.cells = vec![Cell::default(); 2 * self.offsets[nf]];
             self.touched = vec![Vec::new(); nf];
         }
     }
 }
 
-/// Grow a tree on `sample` (reordered in place); returns it with its split gains per
+/// A node waiting to be split: its tree node, rows, depth, sums and whether its target
+/// is constant.
+struct Pending {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    sum: Acc,
+    pure: bool,
+}
+
+/// Sums and purity of `recs`.
+fn sums<R>(recs: &[Rec<R>]) -> (Acc, bool) {
+    let mut wc = 0u64;
+    let mut s = 0.0;
+    let y0 = recs.first().map_or(0.0, |r| r.y);
+    let mut pure = true;
+    for r in recs {
+        s += (r.wc >> 32) as f64 * r.y;
+        wc += r.wc;
+        pure &= r.y == y0;
+    }
+    (Acc::of(&Cell { s, wc }), pure)
+}
+
+/// Grow a tree on `recs` (reordered in place); returns it with its split gains per
 /// feature.
-pub fn grow_tree(
+pub fn grow_tree<R: RowBins>(
     fb: &FineBinned,
-    sample: &mut Sample,
+    recs: &mut [Rec<R>],
     p: &ForestTreeParams,
     rng: &mut Rng,
-    scratch: &mut Scratch,
+    scratch: &mut Scratch<R>,
 ) -> (Tree, Vec<f64>) {
     let nf = fb.n_features;
     scratch.prepare(fb);
     let min_leaf = p.min_samples_leaf.max(1);
     let mut nodes = vec![Node::Leaf(0.0)];
     let mut gains = vec![0.0; nf];
-    // (node, start, end, depth), depth first, left child first
-    let mut stack = vec![(0usize, 0usize, sample.yw.len(), 0usize)];
-    while let Some((node, start, end, depth)) = stack.pop() {
-        let yw = &sample.yw[start..end];
-        let mut sum = Acc::default();
-        let mut pure = true;
-        let y0 = yw.first().map_or(0.0, |v| v[0]);
-        for &[y, w] in yw {
-            sum.s += w * y;
-            sum.w += w;
-            pure &= y == y0;
-        }
-        sum.c = yw.len() as u32;
+    let (sum, pure) = sums(recs);
+    // depth first, left child first
+    let mut stack = vec![Pending {
+        node: 0,
+        start: 0,
+        end: recs.len(),
+        depth: 0,
+        sum,
+        pure,
+    }];
+    while let Some(q) = stack.pop() {
+        let sum = q.sum;
         let leaf = Node::Leaf(if sum.w > 0.0 { sum.s / sum.w } else { 0.0 });
-        if pure || yw.len() < 2 * min_leaf || (p.max_depth > 0 && depth >= p.max_depth) {
-            nodes[node] = leaf;
+        let n = q.end - q.start;
+        if q.pure || n < 2 * min_leaf || (p.max_depth > 0 && q.depth >= p.max_depth) {
+            nodes[q.node] = leaf;
             continue;
         }
-        let Some(s) = search(fb, sample, start, end, &sum, p, rng, scratch) else {
-            nodes[node] = leaf;
+        let node_recs = &mut recs[q.start..q.end];
+        let Some(s) = search(fb, node_recs, &sum, p, rng, scratch) else {
+            nodes[q.node] = leaf;
             continue;
         };
-        let n_left = partition(sample, nf, start, end, &s, scratch);
-        if n_left == 0 || start + n_left == end {
-            nodes[node] = leaf;
+        let (n_left, ls, lpure, rpure) = partition(fb, node_recs, &s, &mut scratch.right);
+        if n_left == 0 || n_left == n {
+            nodes[q.node] = leaf;
             continue;
         }
         gains[s.feature] += s.gain;
         let li = nodes.len();
         nodes.push(Node::Leaf(0.0));
         nodes.push(Node::Leaf(0.0));
-        nodes[node] = Node::Split {
+        nodes[q.node] = Node::Split {
             feature: s.feature as u32,
             bin: s.bin.min(255) as u8,
             threshold: fb.threshold_between(s.feature, s.bin, s.next),
@@ -175,24 +264,35 @@ pub fn grow_tree(
             left: li as u32,
             right: li as u32 + 1,
         };
-        let mid = start + n_left;
-        stack.push((li + 1, mid, end, depth + 1));
-        stack.push((li, start, mid, depth + 1));
+        let mid = q.start + n_left;
+        stack.push(Pending {
+            node: li + 1,
+            start: mid,
+            end: q.end,
+            depth: q.depth + 1,
+            sum: sum.sub(&ls),
+            pure: rpure,
+        });
+        stack.push(Pending {
+            node: li,
+            start: q.start,
+            end: mid,
+            depth: q.depth + 1,
+            sum: ls,
+            pure: lpure,
+        });
     }
     (Tree { nodes }, gains)
 }
 
-/// The best split of rows `start..end` over the drawn features (`None`: a leaf).
-#[allow(clippy::too_many_arguments)]
-fn search(
+/// The best split of a node's rows over the drawn features (`None`: a leaf).
+fn search<R: RowBins>(
     fb: &FineBinned,
-    sample: &Sample,
-    start: usize,
-    end: usize,
+    recs: &[Rec<R>],
     sum: &Acc,
     p: &ForestTreeParams,
     rng: &mut Rng,
-    scratch: &mut Scratch,
+    scratch: &mut Scratch<R>,
 ) -> Option<Split> {
     let nf = fb.n_features;
     let k = p.features_per_node.clamp(1, nf);
@@ -204,25 +304,12 @@ fn search(
     let parent = sum.score();
     let min_leaf = p.min_samples_leaf.max(1) as u32;
     let mut best = None;
-    let mut varies = search_features(
-        fb, sample, start, end, &feats, sum, parent, min_leaf, scratch, &mut best,
-    );
+    let mut varies = search_features(fb, recs, &feats, sum, parent, min_leaf, scratch, &mut best);
     if !varies && feats.len() < nf {
         let mut rest: Vec<usize> = (0..nf).filter(|f| !feats.contains(f)).collect();
         while !varies && !rest.is_empty() {
             let f = rest.swap_remove(rng.below(rest.len()));
-            varies = search_features(
-                fb,
-                sample,
-                start,
-                end,
-                &[f],
-                sum,
-                parent,
-                min_leaf,
-                scratch,
-                &mut best,
-            );
+            varies = search_features(fb, recs, &[f], sum, parent, min_leaf, scratch, &mut best);
         }
     }
     best
@@ -230,67 +317,87 @@ fn search(
 
 /// Accumulate the node's rows into the bins of `feats` in one pass, then scan each
 /// feature's non-empty bins in increasing order; whether any feature takes more than one
-/// bin (NaN included) in the node.
+/// bin (NaN included) in the node. Features with few bins for the node's rows are
+/// scanned bin by bin; the others remember the bins their rows touch and sort those.
 #[allow(clippy::too_many_arguments)]
-fn search_features(
+fn search_features<R: RowBins>(
     fb: &FineBinned,
-    sample: &Sample,
-    start: usize,
-    end: usize,
+    recs: &[Rec<R>],
     feats: &[usize],
     sum: &Acc,
     parent: f64,
     min_leaf: u32,
-    scratch: &mut Scratch,
+    scratch: &mut Scratch<R>,
     best: &mut Option<Split>,
 ) -> bool {
-    let nf = fb.n_features;
     let Scratch {
         offsets,
         cells,
         touched,
         ..
     } = scratch;
-    for &f in feats {
-        touched[f].clear();
+    let n = recs.len();
+    // (feature, first cell, tracks touched bins)
+    let plan: Vec<(usize, usize, bool)> = feats
+        .iter()
+        .map(|&f| (f, offsets[f], n * 4 < offsets[f + 1] - offsets[f]))
+        .collect();
+    for &(f, _, sparse) in &plan {
+        if sparse {
+            touched[f].clear();
+        }
     }
-    let bins = &sample.bins[start * nf..end * nf];
-    for (row, &[y, w]) in bins.chunks_exact(nf).zip(&sample.yw[start..end]) {
-        let wy = w * y;
-        for &f in feats {
-            let b = row[f];
-            let c = &mut cells[offsets[f] + b as usize];
-            if c.c == 0 {
+    for (i, r) in recs.iter().enumerate() {
+        let wy = (r.wc >> 32) as f64 * r.y;
+        let par = i & 1;
+        for &(f, off, sparse) in &plan {
+            let b = r.bins.bin(fb, f);
+            let c = &mut cells[2 * (off + b as usize) + par];
+            if sparse && c.wc == 0 {
                 touched[f].push(b);
             }
             c.s += wy;
-            c.w += w;
-            c.c += 1;
+            c.wc += r.wc;
         }
     }
+    // both cells of bin `b` of a feature (first cell `off`), emptied
+    let take = |cells: &mut [Cell], off: usize, b: usize| {
+        let i = 2 * (off + b);
+        let (x, y) = (
+            std::mem::take(&mut cells[i]),
+            std::mem::take(&mut cells[i + 1]),
+        );
+        Acc::of(&Cell {
+            s: x.s + y.s,
+            wc: x.wc + y.wc,
+        })
+    };
     let mut varies = false;
-    for &f in feats {
-        let t = &mut touched[f];
-        varies |= t.len() > 1;
-        let fc = &mut cells[offsets[f]..offsets[f + 1]];
-        let nan = std::mem::take(&mut fc[0]);
-        if t.len() * 8 > fc.len() {
-            // many bins touched: walk them all instead of sorting
-            let it = (1..fc.len()).filter_map(|b| {
-                if fc[b].c > 0 {
-                    Some((b, std::mem::take(&mut fc[b])))
+    for &(f, off, sparse) in &plan {
+        let nan = take(cells, off, 0);
+        if sparse {
+            let t = &mut touched[f];
+            t.sort_unstable();
+            t.dedup();
+            varies |= t.len() > 1;
+            let it = t
+                .iter()
+                .filter(|&&b| b != 0)
+                .map(|&b| (b as usize, take(cells, off, b as usize)));
+            scan(f, it, nan, sum, parent, min_leaf, best);
+        } else {
+            let mut seen = usize::from(nan.c > 0);
+            let it = (1..offsets[f + 1] - off).filter_map(|b| {
+                let i = 2 * (off + b);
+                if cells[i].wc > 0 || cells[i + 1].wc > 0 {
+                    seen += 1;
+                    Some((b, take(cells, off, b)))
                 } else {
                     None
                 }
             });
             scan(f, it, nan, sum, parent, min_leaf, best);
-        } else {
-            t.sort_unstable();
-            let it = t
-                .iter()
-                .filter(|&&b| b != 0)
-                .map(|&b| (b as usize, std::mem::take(&mut fc[b as usize])));
-            scan(f, it, nan, sum, parent, min_leaf, best);
+            varies |= seen > 1;
         }
     }
     varies
@@ -345,43 +452,54 @@ fn scan(
     }
 }
 
-/// Stable partition of rows `start..end` by `s`: left rows first; returns their number.
-fn partition(
-    sample: &mut Sample,
-    nf: usize,
-    start: usize,
-    end: usize,
+/// Stable partition of a node's rows by `s`: left rows first. Returns their number,
+/// their sums, and whether the left and the right rows each have a constant target.
+/// Branch-free: every row is written to both sides' next slots and only the side it
+/// belongs to advances (a split sends rows either way unpredictably).
+fn partition<R: RowBins>(
+    fb: &FineBinned,
+    recs: &mut [Rec<R>],
     s: &Split,
-    scratch: &mut Scratch,
-) -> usize {
+    right: &mut Vec<Rec<R>>,
+) -> (usize, Acc, bool, bool) {
     let (f, bin, nan_left) = (s.feature, s.bin as u16, s.nan_left);
-    let Scratch {
-        right_bins,
-        right_yw,
-        ..
-    } = scratch;
-    right_bins.clear();
-    right_yw.clear();
-    let bins = &mut sample.bins;
-    let yw = &mut sample.yw;
-    let mut dst = start;
-    for i in start..end {
-        let v = bins[i * nf + f];
-        let left = if v == 0 { nan_left } else { v <= bin };
-        if left {
-            if dst != i {
-                bins.copy_within(i * nf..(i + 1) * nf, dst * nf);
-                yw[dst] = yw[i];
-            }
-            dst += 1;
-        } else {
-            right_bins.extend_from_slice(&bins[i * nf..(i + 1) * nf]);
-            right_yw.push(yw[i]);
-        }
+    let n = recs.len();
+    if n == 0 {
+        return (0, Acc::default(), true, true);
     }
-    bins[dst * nf..end * nf].copy_from_slice(right_bins);
-    yw[dst..end].copy_from_slice(right_yw);
-    dst - start
+    if right.len() < n {
+        right.resize(n, recs[0]);
+    }
+    let (mut ls, mut lwc) = (0.0, 0u64);
+    let inf = f64::INFINITY;
+    let (mut lmin, mut lmax, mut rmin, mut rmax) = (inf, -inf, inf, -inf);
+    let (mut dst, mut rn) = (0, 0);
+    for i in 0..n {
+        let r = recs[i];
+        let v = r.bins.bin(fb, f);
+        let left = (v == 0 && nan_left) || (v != 0 && v <= bin);
+        recs[dst] = r;
+        right[rn] = r;
+        let wy = (r.wc >> 32) as f64 * r.y;
+        if left {
+            ls += wy;
+            lwc += r.wc;
+            lmin = lmin.min(r.y);
+            lmax = lmax.max(r.y);
+        } else {
+            rmin = rmin.min(r.y);
+            rmax = rmax.max(r.y);
+        }
+        dst += usize::from(left);
+        rn += usize::from(!left);
+    }
+    recs[dst..].copy_from_slice(&right[..rn]);
+    (
+        dst,
+        Acc::of(&Cell { s: ls, wc: lwc }),
+        lmin == lmax,
+        rmin == rmax,
+    )
 }
 
 #[cfg(test)]
@@ -391,8 +509,13 @@ mod tests {
     fn fit(x: &[f64], nf: usize, y: &[f64], w: &[u32], p: &ForestTreeParams) -> Tree {
         let n = y.len();
         let fb = FineBinned::new(x, n, nf, 65535);
-        let mut s = Sample::new(&fb, y, w);
-        grow_tree(&fb, &mut s, p, &mut Rng::new(0, 0), &mut Scratch::default()).0
+        let mut s = sample::<[u16; 4]>(&fb, y, w);
+        let t = grow_tree(&fb, &mut s, p, &mut Rng::new(0, 0), &mut Scratch::new()).0;
+        // the same tree from records holding row indices instead of bins
+        let mut s = sample::<u32>(&fb, y, w);
+        let u = grow_tree(&fb, &mut s, p, &mut Rng::new(0, 0), &mut Scratch::new()).0;
+        assert_eq!(t, u);
+        t
     }
 
     fn params(min_samples_leaf: usize, k: usize) -> ForestTreeParams {
@@ -444,15 +567,9 @@ mod tests {
         let y: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64).collect();
         let w: Vec<u32> = (0..n).map(|i| 1 + (i % 4) as u32).collect();
         let fb = FineBinned::new(&x, n, 1, 65535);
-        let mut s = Sample::new(&fb, &y, &w);
+        let mut s = sample::<[u16; 4]>(&fb, &y, &w);
         let p = params(5, 1);
-        let (t, gains) = grow_tree(
-            &fb,
-            &mut s,
-            &p,
-            &mut Rng::new(1, 2),
-            &mut Scratch::default(),
-        );
+        let (t, gains) = grow_tree(&fb, &mut s, &p, &mut Rng::new(1, 2), &mut Scratch::new());
         // count distinct rows per leaf
         let mut per_leaf = std::collections::HashMap::new();
         for &v in &x {
@@ -479,13 +596,13 @@ mod tests {
         let y: Vec<f64> = (0..n).map(|i| (i % 2) as f64 * 10.0).collect();
         for seed in 0..5 {
             let fb = FineBinned::new(&x, n, 2, 65535);
-            let mut s = Sample::new(&fb, &y, &vec![1; n]);
+            let mut s = sample::<[u16; 8]>(&fb, &y, &vec![1; n]);
             let (t, _) = grow_tree(
                 &fb,
                 &mut s,
                 &params(1, 1),
                 &mut Rng::new(seed, 0),
-                &mut Scratch::default(),
+                &mut Scratch::new(),
             );
             assert_eq!(t.nodes.len(), 3);
             assert_eq!(t.predict(&[1.0, 1.0]), 10.0);

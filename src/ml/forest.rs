@@ -225,11 +225,20 @@ impl Forest {
         };
         // records as small as the features allow (bins inline up to 32 features)
         let grown = match nf {
-            0..=4 => grow_all::<[u16; 4]>(fb, y, &pool, p, &tp, progress),
-            5..=8 => grow_all::<[u16; 8]>(fb, y, &pool, p, &tp, progress),
-            9..=12 => grow_all::<[u16; 12]>(fb, y, &pool, p, &tp, progress),
+            0..=1 => grow_all::<[u16; 1]>(fb, y, &pool, p, &tp, progress),
+            2 => grow_all::<[u16; 2]>(fb, y, &pool, p, &tp, progress),
+            3 => grow_all::<[u16; 3]>(fb, y, &pool, p, &tp, progress),
+            4 => grow_all::<[u16; 4]>(fb, y, &pool, p, &tp, progress),
+            5 => grow_all::<[u16; 5]>(fb, y, &pool, p, &tp, progress),
+            6 => grow_all::<[u16; 6]>(fb, y, &pool, p, &tp, progress),
+            7 => grow_all::<[u16; 7]>(fb, y, &pool, p, &tp, progress),
+            8 => grow_all::<[u16; 8]>(fb, y, &pool, p, &tp, progress),
+            9 => grow_all::<[u16; 9]>(fb, y, &pool, p, &tp, progress),
+            10 => grow_all::<[u16; 10]>(fb, y, &pool, p, &tp, progress),
+            11..=12 => grow_all::<[u16; 12]>(fb, y, &pool, p, &tp, progress),
             13..=16 => grow_all::<[u16; 16]>(fb, y, &pool, p, &tp, progress),
-            17..=32 => grow_all::<[u16; 32]>(fb, y, &pool, p, &tp, progress),
+            17..=24 => grow_all::<[u16; 24]>(fb, y, &pool, p, &tp, progress),
+            25..=32 => grow_all::<[u16; 32]>(fb, y, &pool, p, &tp, progress),
             _ => grow_all::<u32>(fb, y, &pool, p, &tp, progress),
         };
         let mut gains = vec![0.0; nf];

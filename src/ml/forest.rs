@@ -388,6 +388,50 @@ mod tests {
     }
 
     #[test]
+    fn any_stored_tree_layout_predicts_the_same() {
+        // children far from their parent and not adjacent (as a saved model may hold)
+        let t = Tree {
+            nodes: vec![
+                Node::Split {
+                    feature: 1,
+                    bin: 0,
+                    threshold: 2.5,
+                    nan_left: true,
+                    left: 3,
+                    right: 1,
+                },
+                Node::Leaf(7.0),
+                Node::Leaf(-1.0),
+                Node::Split {
+                    feature: 0,
+                    bin: 0,
+                    threshold: 0.5,
+                    nan_left: false,
+                    left: 4,
+                    right: 2,
+                },
+                Node::Leaf(3.0),
+            ],
+        };
+        let f = Forest::new(std::slice::from_ref(&t), vec![0.0, 0.0]);
+        assert_eq!(f.n_trees(), 1);
+        assert_eq!(f.n_nodes(), 5);
+        for row in [
+            [0.0, 1.0],
+            [1.0, 1.0],
+            [f64::NAN, 1.0],
+            [0.0, 3.0],
+            [0.0, f64::NAN],
+            [1.0, 2.5],
+        ] {
+            assert_eq!(f.predict(&row), t.predict(&row), "{row:?}");
+        }
+        // re-encoded trees are the compact layout's, same predictions
+        let again = Forest::new(&f.trees(), vec![0.0, 0.0]);
+        assert_eq!(again, f);
+    }
+
+    #[test]
     fn bootstrap_counts_widen_past_255_draws() {
         let mut counts = Vec::new();
         // a pool of distinct rows: byte counts

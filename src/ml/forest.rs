@@ -15,15 +15,15 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fitted forest, kept only in the compact prediction layout (a tree of 16-byte
-/// nodes instead of [`Node`]'s 32: half the memory of a forest of deep trees).
+/// nodes instead of [`Node`]'s 32: half the memory of a forest of deep trees), one
+/// vector per tree as grown (no copy into one block: less peak memory).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Forest {
     /// Total split gain per feature.
     pub gains: Vec<f64>,
     /// The trees' nodes, see [`Flat`].
-    flat: Vec<Flat>,
-    /// Index of every tree's root in `flat`; tree `t` is `flat[roots[t]..roots[t + 1]]`.
-    roots: Vec<u32>,
+    /// One vector per tree (root first).
+    flat: Vec<Vec<Flat>>,
 }
 
 /// A node of the prediction layout: a leaf (`feature == LEAF`, value `v`) or a split on
@@ -39,10 +39,10 @@ struct Flat {
 const LEAF: u32 = u32::MAX;
 const NAN_LEFT: u32 = 1 << 31;
 
-/// Append `t` to `flat` breadth first (siblings adjacent).
-fn push_flat(flat: &mut Vec<Flat>, t: &Tree) {
-    let root = flat.len();
-    // `queue[j]` is the tree node at `flat[root + j]`
+/// `t` in the compact layout, breadth first (siblings adjacent).
+fn to_flat(t: &Tree) -> Vec<Flat> {
+    let mut flat = Vec::with_capacity(t.nodes.len());
+    // `queue[j]` is the tree node at `flat[j]`
     let mut queue = vec![0usize];
     let mut j = 0;
     while j < queue.len() {
@@ -60,7 +60,7 @@ fn push_flat(flat: &mut Vec<Flat>, t: &Tree) {
                 right,
                 ..
             } => {
-                let at = root + queue.len();
+                let at = queue.len();
                 queue.push(left as usize);
                 queue.push(right as usize);
                 Flat {
@@ -73,6 +73,7 @@ fn push_flat(flat: &mut Vec<Flat>, t: &Tree) {
         flat.push(node);
         j += 1;
     }
+    flat
 }
 
 /// Draw `m` rows of `pool` with replacement into per-row counts (`n` rows) in `counts`
@@ -106,8 +107,8 @@ fn bootstrap(
     Err(wide)
 }
 
-/// Grow every tree (rayon across trees), each returned in its compact layout (roots at
-/// 0) with its split gains.
+/// Grow every tree (rayon across trees), each returned in its compact layout with its
+/// split gains.
 fn grow_all<R: RowBins>(
     fb: &FineBinned,
     y: &[f64],
@@ -141,8 +142,7 @@ fn grow_all<R: RowBins>(
                         sample_into(fb, y, counts, recs);
                     }
                     let (tree, gains) = grow_tree(fb, recs, tp, &mut rng, scratch);
-                    let mut flat = Vec::with_capacity(tree.nodes.len());
-                    push_flat(&mut flat, &tree);
+                    let flat = to_flat(&tree);
                     progress.fetch_add(1, Ordering::Relaxed);
                     (flat, gains)
                 },
@@ -154,41 +154,34 @@ fn grow_all<R: RowBins>(
 impl Forest {
     /// A forest of `trees` with importances `gains`.
     pub fn new(trees: &[Tree], gains: Vec<f64>) -> Forest {
-        let mut flat = Vec::with_capacity(trees.iter().map(|t| t.nodes.len()).sum());
-        let mut roots = Vec::with_capacity(trees.len());
-        for t in trees {
-            roots.push(flat.len() as u32);
-            push_flat(&mut flat, t);
+        Forest {
+            gains,
+            flat: trees.iter().map(to_flat).collect(),
         }
-        Forest { gains, flat, roots }
     }
 
     /// Number of trees.
     pub fn n_trees(&self) -> usize {
-        self.roots.len()
+        self.flat.len()
     }
 
     /// Number of nodes of all trees.
     pub fn n_nodes(&self) -> usize {
-        self.flat.len()
+        self.flat.iter().map(Vec::len).sum()
     }
 
     /// The trees as [`Tree`]s (for persistence; `bin` is 0 in every split).
     pub fn trees(&self) -> Vec<Tree> {
-        (0..self.roots.len())
-            .map(|t| {
-                let start = self.roots[t] as usize;
-                let end = self
-                    .roots
-                    .get(t + 1)
-                    .map_or(self.flat.len(), |&e| e as usize);
-                let nodes = self.flat[start..end]
+        self.flat
+            .iter()
+            .map(|tree| {
+                let nodes = tree
                     .iter()
                     .map(|n| {
                         if n.feature == LEAF {
                             Node::Leaf(n.v)
                         } else {
-                            let left = n.left - start as u32;
+                            let left = n.left;
                             Node::Split {
                                 feature: n.feature & !NAN_LEFT,
                                 bin: 0,
@@ -242,34 +235,26 @@ impl Forest {
             _ => grow_all::<u32>(fb, y, &pool, p, &tp, progress),
         };
         let mut gains = vec![0.0; nf];
-        let total = grown.iter().map(|(t, _)| t.len()).sum();
-        let mut flat = Vec::with_capacity(total);
-        let mut roots = Vec::with_capacity(grown.len());
+        let mut flat = Vec::with_capacity(grown.len());
         for (t, tg) in grown {
             for (a, v) in gains.iter_mut().zip(&tg) {
                 *a += v;
             }
-            let root = flat.len() as u32;
-            roots.push(root);
-            flat.extend(t.into_iter().map(|mut n| {
-                if n.feature != LEAF {
-                    n.left += root;
-                }
-                n
-            }));
+            flat.push(t);
         }
         if std::env::var_os("SHELFCAST_PROFILE").is_some() {
-            eprintln!("forest: {} trees, {} nodes", roots.len(), flat.len());
+            let nodes: usize = flat.iter().map(Vec::len).sum();
+            eprintln!("forest: {} trees, {nodes} nodes", flat.len());
         }
-        Forest { gains, flat, roots }
+        Forest { gains, flat }
     }
 
-    /// The leaf value of the tree rooted at `root` for a raw feature row.
+    /// The leaf value of `tree` (compact layout) for a raw feature row.
     #[inline]
-    fn walk(&self, root: u32, x: &[f64]) -> f64 {
-        let mut i = root as usize;
+    fn walk(tree: &[Flat], x: &[f64]) -> f64 {
+        let mut i = 0;
         loop {
-            let n = self.flat[i];
+            let n = tree[i];
             if n.feature == LEAF {
                 return n.v;
             }
@@ -286,22 +271,22 @@ impl Forest {
     /// Mean prediction of the trees for a raw feature row.
     pub fn predict(&self, x: &[f64]) -> f64 {
         let mut s = 0.0;
-        for &root in &self.roots {
-            s += self.walk(root, x);
+        for t in &self.flat {
+            s += Self::walk(t, x);
         }
-        s / self.roots.len().max(1) as f64
+        s / self.flat.len().max(1) as f64
     }
 
     /// [`Forest::predict`] of every row of a row-major matrix `x` (`n_features` per row)
     /// into `out`, tree by tree (the same sums, in the same order, as row by row).
     pub fn predict_rows(&self, x: &[f64], n_features: usize, out: &mut [f64]) {
         out.fill(0.0);
-        for &root in &self.roots {
+        for t in &self.flat {
             for (o, row) in out.iter_mut().zip(x.chunks_exact(n_features.max(1))) {
-                *o += self.walk(root, row);
+                *o += Self::walk(t, row);
             }
         }
-        let n = self.roots.len().max(1) as f64;
+        let n = self.flat.len().max(1) as f64;
         out.iter_mut().for_each(|o| *o /= n);
     }
 }

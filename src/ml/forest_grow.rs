@@ -166,6 +166,9 @@ pub struct Scratch<R> {
     cells: Vec<Cell>,
     touched: Vec<Vec<u16>>,
     right: Vec<Rec<R>>,
+    feats: Vec<usize>,
+    /// (feature, first cell, tracks touched bins) of the features being searched
+    plan: Vec<(usize, usize, bool)>,
 }
 
 impl<R> Scratch<R> {
@@ -176,6 +179,8 @@ impl<R> Scratch<R> {
             cells: Vec::new(),
             touched: Vec::new(),
             right: Vec::new(),
+            feats: Vec::new(),
+            plan: Vec::new(),
         }
     }
 
@@ -304,11 +309,18 @@ fn search<R: RowBins>(
 ) -> Option<Split> {
     let nf = fb.n_features;
     let k = p.features_per_node.clamp(1, nf);
-    let feats = if k < nf {
-        rng.choose(nf, k)
-    } else {
-        (0..nf).collect()
-    };
+    // `Rng::choose` into a reused buffer (the same draws): no allocation per node
+    let mut feats = std::mem::take(&mut scratch.feats);
+    feats.clear();
+    feats.extend(0..nf);
+    if k < nf {
+        for i in 0..k {
+            let j = i + rng.below(nf - i);
+            feats.swap(i, j);
+        }
+        feats.truncate(k);
+        feats.sort_unstable();
+    }
     let parent = sum.score();
     let min_leaf = p.min_samples_leaf.max(1) as u32;
     let mut best = None;
@@ -320,6 +332,7 @@ fn search<R: RowBins>(
             varies = search_features(fb, recs, &[f], sum, parent, min_leaf, scratch, &mut best);
         }
     }
+    scratch.feats = feats;
     best
 }
 
@@ -342,15 +355,19 @@ fn search_features<R: RowBins>(
         offsets,
         cells,
         touched,
+        plan,
         ..
     } = scratch;
     let n = recs.len();
     // (feature, first cell, tracks touched bins)
-    let plan: Vec<(usize, usize, bool)> = feats
-        .iter()
-        .map(|&f| (f, offsets[f], n * 4 < offsets[f + 1] - offsets[f]))
-        .collect();
-    for &(f, _, sparse) in &plan {
+    plan.clear();
+    plan.extend(
+        feats
+            .iter()
+            .map(|&f| (f, offsets[f], n * 4 < offsets[f + 1] - offsets[f])),
+    );
+    let plan = &plan[..];
+    for &(f, _, sparse) in plan {
         if sparse {
             touched[f].clear();
         }
@@ -358,7 +375,7 @@ fn search_features<R: RowBins>(
     for r in recs {
         let wy = f64::from(r.w) * r.y;
         let rwc = r.wc();
-        for &(f, off, sparse) in &plan {
+        for &(f, off, sparse) in plan {
             let b = r.bins.bin(fb, f);
             let c = &mut cells[off + b as usize];
             if sparse && c.wc == 0 {
@@ -372,7 +389,7 @@ fn search_features<R: RowBins>(
     let take =
         |cells: &mut [Cell], off: usize, b: usize| Acc::of(&std::mem::take(&mut cells[off + b]));
     let mut varies = false;
-    for &(f, off, sparse) in &plan {
+    for &(f, off, sparse) in plan {
         let nan = take(cells, off, 0);
         if sparse {
             let t = &mut touched[f];

@@ -99,7 +99,11 @@ def run_shelfcast(
             alias="model",
         ),
         "rf": lambda: m.RandomForest(
-            n_estimators=a.rf_trees, min_samples_leaf=5, max_features=0.5, alias="model"
+            n_estimators=a.rf_trees,
+            min_samples_leaf=5,
+            max_features=0.5,
+            seed=a.seed,
+            alias="model",
         ),
         "linear": lambda: m.LinearRegression(alias="model"),
     }[kind]()
@@ -141,7 +145,7 @@ def run_mlforecast(
             min_samples_leaf=5,
             max_features=0.5,
             n_jobs=os.cpu_count(),
-            random_state=0,
+            random_state=a.seed,
         )
     else:
         from sklearn.linear_model import LinearRegression
@@ -207,6 +211,7 @@ def main() -> None:
     p.add_argument("--history-days", type=int, default=280)
     p.add_argument("--trees", type=int, default=200, help="boosting rounds")
     p.add_argument("--rf-trees", type=int, default=100)
+    p.add_argument("--seed", type=int, default=0, help="random forests' seed")
     p.add_argument("--only", choices=["shelfcast", "peers"], help="run one side only")
     p.add_argument("--json", help="write the results here")
     p.add_argument("--child", nargs=2, metavar=("KIND", "LIB"), help=argparse.SUPPRESS)
@@ -220,6 +225,7 @@ def main() -> None:
         f"--history-days={a.history_days}",
         f"--trees={a.trees}",
         f"--rf-trees={a.rf_trees}",
+        f"--seed={a.seed}",
     ]
     for kind in a.models:
         for lib in RUNS[kind]:

@@ -236,3 +236,51 @@ def test_model_validation_is_eager() -> None:
         Ridge(-1.0)
     assert "num_leaves=63" in repr(GradientBoosting(num_leaves=63))
     assert pickle.loads(pickle.dumps(RandomForest(seed=2))) == RandomForest(seed=2)
+
+
+def test_forest_tree_splits_exactly_like_sklearn(
+    retail_split: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """One unbootstrapped tree over every feature is scikit-learn's CART tree: exact
+    thresholds halfway between a node's adjacent values (the rolling means have far more
+    than 255 distinct values), min_samples_leaf counted in rows. Its one-step forecasts
+    (features from actual history only) equal a DecisionTreeRegressor's on mlforecast's
+    features."""
+    mlforecast = pytest.importorskip("mlforecast")
+    from mlforecast.lag_transforms import RollingMean
+    from sklearn.tree import DecisionTreeRegressor
+
+    train, _ = retail_split
+    top = train.groupby("unique_id")["y"].sum().nlargest(150).index
+    # end on a Monday-Thursday: the forecast day is a trading day (no sales on Saturdays)
+    end = train["ds"][train["ds"].dt.dayofweek <= 3].max()
+    train = train[train["unique_id"].isin(top) & (train["ds"] <= end)].reset_index(drop=True)
+    assert RandomForest().max_bins == 65535
+    tree = RandomForest(n_estimators=1, bootstrap=False, max_features=1.0, min_samples_leaf=5)
+    fc = shelfcast.DemandForecaster([tree], freq="D", **KW)  # type: ignore[arg-type]
+    ours = fc.fit(train).predict(1)
+    mlf = mlforecast.MLForecast(
+        models={"sk": DecisionTreeRegressor(min_samples_leaf=5, random_state=0)},
+        freq="D",
+        lags=KW["lags"],
+        lag_transforms={1: [RollingMean(7)], 7: [RollingMean(28)]},
+        date_features=KW["date_features"],
+    )
+    X = mlf.preprocess(train, static_features=[])
+    assert X["rolling_mean_lag7_window_size28"].nunique() > 255
+    peer = mlf.fit(train, static_features=[]).predict(1)
+    m = ours.merge(peer, on=["unique_id", "ds"])
+    assert len(m) == train["unique_id"].nunique()
+    assert m["sk"].nunique() > 20
+    # equal but for ties between features of equal gain (sklearn visits features in a
+    # random order, shelfcast in column order)
+    same = np.isclose(m["RandomForest"], m["sk"], rtol=1e-12, atol=1e-12).mean()
+    assert same >= 0.95, same
+    # coarse bins (the old 255) cannot reproduce it
+    coarse = RandomForest(
+        n_estimators=1, bootstrap=False, max_features=1.0, min_samples_leaf=5, max_bins=255
+    )
+    fc2 = shelfcast.DemandForecaster([coarse], freq="D", **KW)  # type: ignore[arg-type]
+    other = fc2.fit(train).predict(1).merge(peer, on=["unique_id", "ds"])
+    coarse_same = np.isclose(other["RandomForest"], other["sk"], rtol=1e-12, atol=1e-12).mean()
+    assert coarse_same < same

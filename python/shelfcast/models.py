@@ -875,8 +875,8 @@ class GradientBoosting(GlobalModel):
 
 class RandomForest(GlobalModel):
     """Random forest regression: bootstrap samples, a random subset of features at every
-    split, fully grown histogram CART trees, the mean of the trees (native; rayon across
-    trees).
+    split, fully grown CART trees with exact thresholds (halfway between a node's adjacent
+    values, as scikit-learn's), the mean of the trees (native; rayon across trees).
 
     Args:
         n_estimators: trees.
@@ -885,7 +885,8 @@ class RandomForest(GlobalModel):
         max_features: fraction of the features tried at each split, in (0, 1].
         bootstrap: draw a bootstrap sample per tree.
         max_samples: bootstrap sample size as a fraction of the rows (None: 1.0).
-        max_bins: bins per feature (<= 255).
+        max_bins: bins per feature (<= 65535); a feature with at most this many distinct
+            values is split exactly, one with more is binned into this many quantiles.
         seed: random seed; the same seed gives the same forest.
         alias: output column name.
 
@@ -904,7 +905,7 @@ class RandomForest(GlobalModel):
         max_features: float = 1.0,
         bootstrap: bool = True,
         max_samples: float | None = None,
-        max_bins: int = 255,
+        max_bins: int = 65535,
         seed: int = 0,
         alias: str | None = None,
     ) -> None:

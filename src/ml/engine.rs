@@ -5,6 +5,7 @@
 
 use super::boosting::Booster;
 use super::features::{FeatureSpec, PanelData};
+use super::fine_bins::FineBinned;
 use super::forest::Forest;
 use super::histogram::{BinRule, Binned};
 use super::linear::{Linear, LinearKind};
@@ -151,8 +152,8 @@ pub fn fit(
                 MlModel::Boosting(Booster::fit(&b, &design.y, &valid, p, progress)?)
             }
             MlSpec::RandomForest(p) => {
-                let b = bins(p.max_bins, BinRule::Midpoints);
-                MlModel::Forest(Forest::fit(&b, &design.y, &no_skip, p, progress))
+                let fb = FineBinned::new(&design.x, n, f, p.max_bins);
+                MlModel::Forest(Forest::fit(&fb, &design.y, &no_skip, p, progress))
             }
         };
         if prof {
@@ -279,44 +280,61 @@ impl MlFitted {
             )));
         }
         let f = self.spec.n_features();
-        let per_series: Vec<Vec<Vec<f64>>> = parallel::install(|| {
-            (0..n)
-                .into_par_iter()
+        // Step by step across all series (rows built in parallel, then scored together:
+        // a forest walks each tree over every series' row while the tree is in cache).
+        let chunk = n.div_ceil(4 * parallel::num_threads().max(1)).max(1);
+        let mut out = vec![vec![0.0; n * h]; self.models.len()];
+        for (m, model) in self.models.iter().enumerate() {
+            let mut hists: Vec<Vec<f64>> = (0..n)
                 .map(|i| {
                     let z = &self.z[self.offsets[i]..self.offsets[i + 1]];
-                    let stat = &self.statics[i * ns..(i + 1) * ns];
-                    let mut row = vec![0.0; f];
-                    self.models
-                        .iter()
-                        .map(|m| {
-                            let mut hist = Vec::with_capacity(z.len() + h);
-                            hist.extend_from_slice(z);
-                            for k in 0..h {
-                                let r = i * h + k;
-                                let t = hist.len();
-                                self.spec.row(
-                                    &hist,
-                                    t,
-                                    days[r],
-                                    stat,
-                                    &dynamic[r * nd..(r + 1) * nd],
-                                    &mut row,
-                                );
-                                hist.push(m.predict(&row));
-                            }
-                            let mut out = hist.split_off(z.len());
-                            for (k, tr) in self.spec.target_transforms.iter().enumerate().rev() {
-                                tr.inverse(&mut out, &self.states[k][i]);
-                            }
-                            out
-                        })
-                        .collect()
+                    let mut hist = Vec::with_capacity(z.len() + h);
+                    hist.extend_from_slice(z);
+                    hist
                 })
-                .collect()
-        });
-        let mut out = vec![vec![0.0; n * h]; self.models.len()];
-        for (i, per_model) in per_series.into_iter().enumerate() {
-            for (m, v) in per_model.into_iter().enumerate() {
+                .collect();
+            let mut rows = vec![0.0; n * f];
+            let mut preds = vec![0.0; n];
+            for k in 0..h {
+                parallel::install(|| {
+                    rows.par_chunks_mut(f.max(1))
+                        .zip(hists.par_iter())
+                        .enumerate()
+                        .with_min_len(chunk)
+                        .for_each(|(i, (row, hist))| {
+                            let r = i * h + k;
+                            self.spec.row(
+                                hist,
+                                hist.len(),
+                                days[r],
+                                &self.statics[i * ns..(i + 1) * ns],
+                                &dynamic[r * nd..(r + 1) * nd],
+                                row,
+                            );
+                        });
+                    rows.par_chunks(chunk * f.max(1))
+                        .zip(preds.par_chunks_mut(chunk))
+                        .for_each(|(x, p)| model.predict_rows(x, f, p));
+                });
+                for (hist, &p) in hists.iter_mut().zip(&preds) {
+                    hist.push(p);
+                }
+            }
+            let per_series: Vec<Vec<f64>> = parallel::install(|| {
+                hists
+                    .into_par_iter()
+                    .enumerate()
+                    .map(|(i, mut hist)| {
+                        let len = self.offsets[i + 1] - self.offsets[i];
+                        let mut o = hist.split_off(len);
+                        for (t, tr) in self.spec.target_transforms.iter().enumerate().rev() {
+                            tr.inverse(&mut o, &self.states[t][i]);
+                        }
+                        o
+                    })
+                    .collect()
+            });
+            for (i, v) in per_series.into_iter().enumerate() {
                 out[m][i * h..(i + 1) * h].copy_from_slice(&v);
             }
         }

@@ -133,7 +133,11 @@ impl BinMapper {
 /// the rows get a bin of their own, and the others are cut into bins of about equal count
 /// (the average recomputed over what is left after each bin), a bin closing early when a
 /// big value follows it.
-fn greedy_bounds(distinct: &[(f64, usize)], max_bins: usize, min_data: usize) -> Vec<f64> {
+pub(super) fn greedy_bounds(
+    distinct: &[(f64, usize)],
+    max_bins: usize,
+    min_data: usize,
+) -> Vec<f64> {
     let mut upper = Vec::new();
     let k = distinct.len();
     if k <= max_bins {
@@ -182,7 +186,7 @@ fn greedy_bounds(distinct: &[(f64, usize)], max_bins: usize, min_data: usize) ->
     upper
 }
 
-fn midpoint(a: f64, b: f64) -> f64 {
+pub(super) fn midpoint(a: f64, b: f64) -> f64 {
     let m = a + (b - a) / 2.0;
     if m >= b {
         a

@@ -29,6 +29,19 @@ impl MlModel {
         }
     }
 
+    /// [`MlModel::predict`] of every row of a row-major matrix `x` (`n_features` per row)
+    /// into `out` (the same values; a forest walks its trees one at a time over all rows).
+    pub fn predict_rows(&self, x: &[f64], n_features: usize, out: &mut [f64]) {
+        match self {
+            MlModel::Forest(m) => m.predict_rows(x, n_features, out),
+            _ => {
+                for (o, row) in out.iter_mut().zip(x.chunks_exact(n_features.max(1))) {
+                    *o = self.predict(row);
+                }
+            }
+        }
+    }
+
     /// Feature importances normalised to sum to 1 (split gain for trees, |coef|·std for
     /// linear models); all zeros when the model uses no feature.
     pub fn importances(&self) -> Vec<f64> {
@@ -77,7 +90,7 @@ impl MlModel {
             MlModel::Forest(m) => {
                 w.u8(3);
                 w.f64s(&m.gains);
-                encode_trees(w, &m.trees);
+                encode_trees(w, &m.trees());
             }
         }
     }
@@ -137,7 +150,7 @@ impl MlModel {
                 let gains = r.f64s()?;
                 check_len(&gains, "forest importances")?;
                 let trees = decode_trees(r, n_features)?;
-                Ok(MlModel::Forest(Forest { trees, gains }))
+                Ok(MlModel::Forest(Forest::new(&trees, gains)))
             }
             t => Err(Error::Decode(format!("unknown model tag {t}"))),
         }

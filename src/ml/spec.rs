@@ -2,6 +2,7 @@
 //! [`ModelParams`] — name plus numeric/text parameters, as Python passes them — become an
 //! [`MlSpec`] through [`MlSpec::check`]; [`MlSpec::params`] gives them back for persistence).
 
+use super::fine_bins::MAX_FINE_BINS;
 use super::objective::Objective;
 use crate::error::{Error, Result};
 use crate::forecast::ModelParams;
@@ -52,7 +53,8 @@ pub struct ForestParams {
     pub bootstrap: bool,
     /// Bootstrap sample size as a fraction of the rows.
     pub max_samples: f64,
-    /// Maximum bins per feature (<= 255).
+    /// Maximum bins per feature (<= 65,535; with at most this many distinct values, a
+    /// feature's splits are exact).
     pub max_bins: usize,
     /// Random seed.
     pub seed: u64,
@@ -252,7 +254,7 @@ impl MlSpec {
                 max_features: r.range("max_features", 1.0, 0.0, 1.0, true)?,
                 bootstrap: r.flag("bootstrap", true),
                 max_samples: r.range("max_samples", 1.0, 0.0, 1.0, true)?,
-                max_bins: r.int("max_bins", 255, 2)?.min(255),
+                max_bins: r.int("max_bins", MAX_FINE_BINS, 2)?.min(MAX_FINE_BINS),
                 seed: r.int("seed", 0, 0)? as u64,
             }),
             other => return Err(Error::UnknownModel(other.to_string())),

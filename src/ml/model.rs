@@ -34,6 +34,7 @@ impl MlModel {
     pub fn predict_rows(&self, x: &[f64], n_features: usize, out: &mut [f64]) {
         match self {
             MlModel::Forest(m) => m.predict_rows(x, n_features, out),
+            MlModel::Boosting(m) => m.predict_rows(x, n_features, out),
             _ => {
                 for (o, row) in out.iter_mut().zip(x.chunks_exact(n_features.max(1))) {
                     *o = self.predict(row);

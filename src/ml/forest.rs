@@ -118,8 +118,12 @@ fn grow_all<R: RowBins>(
     progress: &AtomicUsize,
 ) -> Vec<(Vec<Flat>, Vec<f64>)> {
     parallel::install(|| {
+        // one block of trees per thread, so each thread sets up its buffers once (rayon
+        // runs `map_init`'s init per split of the work; fresh buffers are fresh pages)
+        let per_thread = p.n_estimators.div_ceil(parallel::num_threads().max(1));
         (0..p.n_estimators)
             .into_par_iter()
+            .with_min_len(per_thread.max(1))
             .map_init(
                 || (Scratch::<R>::new(), Vec::<u8>::new(), Vec::<Rec<R>>::new()),
                 |(scratch, counts, recs), t| {

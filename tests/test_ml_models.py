@@ -284,3 +284,51 @@ def test_forest_tree_splits_exactly_like_sklearn(
     other = fc2.fit(train).predict(1).merge(peer, on=["unique_id", "ds"])
     coarse_same = np.isclose(other["RandomForest"], other["sk"], rtol=1e-12, atol=1e-12).mean()
     assert coarse_same < same
+
+
+_THREADS_SCRIPT = """
+import sys
+import numpy as np
+import shelfcast
+from shelfcast import features as F
+from shelfcast.datasets import load_online_retail
+from shelfcast.models import GradientBoosting, LinearRegression, RandomForest
+
+df = load_online_retail()[["unique_id", "ds", "y"]]
+ids = df.groupby("unique_id").size().sort_values(kind="stable").index[-300:]
+df = df[df["unique_id"].isin(ids)]
+fc = shelfcast.DemandForecaster(
+    [
+        GradientBoosting(objective="tweedie", n_estimators=30, seed=0),
+        RandomForest(n_estimators=8, seed=0),
+        LinearRegression(),
+    ],
+    freq="D",
+    lags=[1, 7, 14],
+    lag_transforms={1: [F.RollingMean(7)]},
+    date_features=["dayofweek"],
+)
+out = fc.forecast(df, h=7)
+np.save(sys.argv[1], out[["GradientBoosting", "RandomForest", "LinearRegression"]].to_numpy())
+"""
+
+
+def test_same_forecasts_for_any_number_of_threads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Work is split in parts sized by the data, never by the thread pool (histogram
+    parts, QR chunks, trees): one and two native threads give bit-identical forecasts.
+    Each run is its own process (the pool is sized once, from SHELFCAST_NUM_THREADS)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(_THREADS_SCRIPT)
+    results = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"out{threads}.npy"
+        env = {**os.environ, "SHELFCAST_NUM_THREADS": threads}
+        subprocess.run([sys.executable, str(script), str(out)], env=env, check=True)
+        results.append(np.load(out))
+    assert results[0].shape == (300 * 7, 3)
+    assert np.isfinite(results[0]).all()
+    np.testing.assert_array_equal(results[0], results[1])

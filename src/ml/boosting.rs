@@ -12,6 +12,9 @@ use crate::parallel;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
+/// Rows walking a tree together in [`Booster::predict_rows`].
+const LANES: usize = 8;
+
 /// A fitted boosted ensemble.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Booster {
@@ -244,10 +247,39 @@ impl Booster {
     /// values as [`Booster::predict`] row by row.
     pub fn predict_rows(&self, x: &[f64], n_features: usize, out: &mut [f64]) {
         out.fill(0.0);
-        let rows = x.chunks_exact(n_features.max(1));
+        let nf = n_features.max(1);
         for t in &self.trees {
-            for (o, row) in out.iter_mut().zip(rows.clone()) {
-                *o += t.predict(row);
+            // LANES rows walk the tree together, one level per pass, so their chains of
+            // dependent loads overlap (the same leaves, so the same sums)
+            for (o, rows) in out.chunks_mut(LANES).zip(x.chunks(LANES * nf)) {
+                let mut at = [0usize; LANES];
+                loop {
+                    let mut moving = false;
+                    for (j, i) in at.iter_mut().enumerate().take(o.len()) {
+                        if let Node::Split {
+                            feature,
+                            threshold,
+                            nan_left,
+                            left,
+                            right,
+                            ..
+                        } = t.nodes[*i]
+                        {
+                            let v = rows[j * nf + feature as usize];
+                            let go_left = if v.is_nan() { nan_left } else { v <= threshold };
+                            *i = if go_left { left } else { right } as usize;
+                            moving = true;
+                        }
+                    }
+                    if !moving {
+                        break;
+                    }
+                }
+                for (oj, &i) in o.iter_mut().zip(&at) {
+                    if let Node::Leaf(v) = t.nodes[i] {
+                        *oj += v;
+                    }
+                }
             }
         }
         for o in out.iter_mut() {
@@ -321,6 +353,10 @@ mod tests {
             // scoring many rows tree by tree gives the row-by-row values exactly
             let mut batch = vec![0.0; y.len()];
             m.predict_rows(&x, 2, &mut batch);
+            // and with a partial group of lanes at the end
+            let mut part = vec![0.0; y.len() - 3];
+            m.predict_rows(&x[..2 * part.len()], 2, &mut part);
+            assert_eq!(part[..], batch[..part.len()]);
             for r in 0..y.len() {
                 assert_eq!(batch[r], m.predict(&x[2 * r..2 * r + 2]), "{obj} row {r}");
             }

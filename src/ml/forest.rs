@@ -37,6 +37,9 @@ struct Flat {
 }
 
 const LEAF: u32 = u32::MAX;
+
+/// Rows walking a tree together in [`Forest::predict_rows`].
+const LANES: usize = 8;
 const NAN_LEFT: u32 = 1 << 31;
 
 /// `t` in the compact layout, breadth first (siblings adjacent).
@@ -285,9 +288,36 @@ impl Forest {
     /// into `out`, tree by tree (the same sums, in the same order, as row by row).
     pub fn predict_rows(&self, x: &[f64], n_features: usize, out: &mut [f64]) {
         out.fill(0.0);
+        let nf = n_features.max(1);
         for t in &self.flat {
-            for (o, row) in out.iter_mut().zip(x.chunks_exact(n_features.max(1))) {
-                *o += Self::walk(t, row);
+            // LANES rows walk the tree together, one level per pass: a deep tree is a
+            // chain of dependent cache misses per row, and independent rows' chains
+            // overlap (same leaves, so the same sums)
+            for (o, rows) in out.chunks_mut(LANES).zip(x.chunks(LANES * nf)) {
+                let mut at = [0usize; LANES];
+                let lanes = o.len();
+                loop {
+                    let mut moving = false;
+                    for (j, i) in at.iter_mut().enumerate().take(lanes) {
+                        let n = t[*i];
+                        if n.feature != LEAF {
+                            let v = rows[j * nf + (n.feature & !NAN_LEFT) as usize];
+                            let left = if v.is_nan() {
+                                n.feature & NAN_LEFT != 0
+                            } else {
+                                v <= n.v
+                            };
+                            *i = n.left as usize + usize::from(!left);
+                            moving = true;
+                        }
+                    }
+                    if !moving {
+                        break;
+                    }
+                }
+                for (oj, &i) in o.iter_mut().zip(&at) {
+                    *oj += t[i].v;
+                }
             }
         }
         let n = self.flat.len().max(1) as f64;
@@ -362,6 +392,16 @@ mod tests {
         p.min_samples_leaf = 5;
         p.max_features = 0.5;
         let f = Forest::fit(&b, &y, &vec![false; n], &p, &AtomicUsize::new(0));
+        // a row count that leaves a partial group of lanes, too
+        let k = n - 3;
+        let mut part = vec![0.0; k];
+        f.predict_rows(&x[..k * nf], nf, &mut part);
+        for r in 0..k {
+            assert_eq!(
+                part[r].to_bits(),
+                f.predict(&x[r * nf..(r + 1) * nf]).to_bits()
+            );
+        }
         let mut out = vec![0.0; n];
         f.predict_rows(&x, nf, &mut out);
         let mut err = 0.0;

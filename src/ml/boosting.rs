@@ -2,11 +2,12 @@
 //! binned features, shrinkage, per-tree feature and row subsampling, early stopping on
 //! a validation tail of every series, and the objectives of `objective.rs`.
 
+use super::boost_grow::{grow, ByRow, Inline, Rec, RowCells, Sample, TreeParams, PROFILE_NS};
 use super::histogram::Binned;
 use super::objective::{quantile, Objective};
 use super::rng::Rng;
 use super::spec::BoostingParams;
-use super::tree::{grow_pairs, Node, Tree, TreeParams};
+use super::tree::{Node, Tree};
 use crate::error::{Error, Result};
 use crate::parallel;
 use rayon::prelude::*;
@@ -14,6 +15,18 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// Rows walking a tree together in [`Booster::predict_rows`].
 const LANES: usize = 8;
+
+/// Rows per part of the parallel score update.
+const UPDATE_PART: usize = 16_384;
+
+/// `v` in parts of [`UPDATE_PART`] (an empty `v`: endless empty parts).
+fn parts<T>(v: &mut [T]) -> Box<dyn Iterator<Item = &mut [T]> + '_> {
+    if v.is_empty() {
+        Box::new(std::iter::repeat_with(|| &mut [][..]))
+    } else {
+        Box::new(v.chunks_mut(UPDATE_PART))
+    }
+}
 
 /// A fitted boosted ensemble.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +51,6 @@ impl Booster {
         p: &BoostingParams,
         progress: &AtomicUsize,
     ) -> Result<Booster> {
-        let n = y.len();
         let obj = p.objective;
         if obj.needs_non_negative() {
             if let Some(r) = y.iter().position(|&v| v < 0.0) {
@@ -48,6 +60,25 @@ impl Booster {
                 ));
             }
         }
+        // records as small as the features allow (cells inline up to 57 features)
+        match (&b.sparse, b.n_features()) {
+            (Some(_), 0..=9) => Self::fit_with::<Inline<9>>(b, y, valid, p, progress),
+            (Some(_), 10..=25) => Self::fit_with::<Inline<25>>(b, y, valid, p, progress),
+            (Some(_), 26..=57) => Self::fit_with::<Inline<57>>(b, y, valid, p, progress),
+            _ => Self::fit_with::<ByRow>(b, y, valid, p, progress),
+        }
+    }
+
+    /// [`Booster::fit`] with records of row cells `C`.
+    fn fit_with<C: RowCells>(
+        b: &Binned,
+        y: &[f64],
+        valid: &[bool],
+        p: &BoostingParams,
+        progress: &AtomicUsize,
+    ) -> Result<Booster> {
+        let n = y.len();
+        let obj = p.objective;
         let train: Vec<u32> = (0..n as u32).filter(|&r| !valid[r as usize]).collect();
         let valid_rows: Vec<u32> = (0..n as u32).filter(|&r| valid[r as usize]).collect();
         if train.is_empty() {
@@ -56,8 +87,15 @@ impl Booster {
         let ytrain: Vec<f64> = train.iter().map(|&r| y[r as usize]).collect();
         let init = obj.init(&ytrain);
         let mut f = vec![init; n];
-        // every row's (gradient, hessian) side by side: a scattered row is one cache miss
-        let mut gh = vec![[0.0; 2]; n];
+        let mut sample: Sample<C> = Sample::default();
+        // every row's cells, copied (a fixed-size copy) into the tree's records
+        let cells: Vec<C> = parallel::install(|| {
+            (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|r| C::of(b, r))
+                .collect()
+        });
         let nf = b.n_features();
         let tp = TreeParams {
             max_leaves: p.num_leaves,
@@ -65,10 +103,7 @@ impl Booster {
             min_samples_leaf: p.min_samples_leaf,
             min_hessian: 1e-3,
             lambda: p.l2_regularization,
-            features_per_node: None,
-            depth_first: false,
             parallel: true,
-            node_thresholds: false,
         };
         let mut rng = Rng::new(p.seed, 0x6B6F);
         let mut trees = Vec::with_capacity(p.n_estimators);
@@ -92,13 +127,21 @@ impl Booster {
             } else {
                 obj.grad_hess(fi, yi)
             };
-            [g, h]
+            [g as f32, h as f32]
+        };
+        // Every row in every tree: the update writes the next tree's records directly.
+        // Otherwise every row's (gradient, hessian), copied into the tree's records.
+        let direct = train.len() == n && p.bagging_fraction >= 1.0;
+        let mut gh = if direct {
+            Vec::new()
+        } else {
+            vec![[0.0f32; 2]; n]
         };
         let prof = std::env::var_os("SHELFCAST_PROFILE").is_some();
         let mut times = [0.0f64; 4];
         for it in 0..p.n_estimators {
             let t0 = std::time::Instant::now();
-            if it == 0 {
+            if it == 0 && !direct {
                 // later rounds' gradients come with the score update below
                 parallel::install(|| {
                     gh.par_iter_mut().enumerate().for_each(|(r, p)| {
@@ -127,15 +170,39 @@ impl Booster {
                 (0..nf).collect()
             };
             let t1 = std::time::Instant::now();
-            let mut grown = grow_pairs(b, &gh, &mut rows, &allowed, &tp, &mut rng);
+            // the sampled rows' records, in row order (made by the previous round's update
+            // when every row is in the tree)
+            if !(direct && it > 0) {
+                sample.recs[0].resize(rows.len(), Rec::EMPTY);
+                parallel::install(|| {
+                    sample.recs[0]
+                        .par_iter_mut()
+                        .zip(rows.par_iter())
+                        .with_min_len(4096)
+                        .for_each(|(rec, &r)| {
+                            let r = r as usize;
+                            let [g, h] = if direct {
+                                let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
+                                grad_of(y[r], f[r], *a1, *a2)
+                            } else {
+                                gh[r]
+                            };
+                            *rec = Rec::with(g, h, cells[r]);
+                        });
+                });
+            }
+            sample.rows[0].clear();
+            sample.rows[0].extend_from_slice(&rows);
+            let mut grown = grow(b, &mut sample, &allowed, &tp);
             let t2 = std::time::Instant::now();
             if let Objective::Quantile(alpha) = obj {
-                for &(node, s, e) in &grown.leaves {
-                    let mut res: Vec<f64> = rows[s..e]
+                for l in &grown.leaves {
+                    let mut res: Vec<f64> = sample
+                        .rows_of(l)
                         .iter()
                         .map(|&r| y[r as usize] - f[r as usize])
                         .collect();
-                    grown.tree.nodes[node] = Node::Leaf(quantile(&mut res, alpha));
+                    grown.tree.nodes[l.node] = Node::Leaf(quantile(&mut res, alpha));
                 }
             }
             grown.tree.scale(p.learning_rate);
@@ -160,36 +227,49 @@ impl Booster {
             } else {
                 // the leaves' rows are disjoint: parallel stores (relaxed atomics are
                 // plain stores here, and keep the scattered writes safe)
-                let (slots, rows) = (&leaf_of, &rows);
+                let (slots, sample) = (&leaf_of, &sample);
                 parallel::install(|| {
-                    grown.leaves.par_iter().for_each(|&(node, s, e)| {
-                        for &r in &rows[s..e] {
-                            slots[r as usize].store(node as u32, Ordering::Relaxed);
+                    grown.leaves.par_iter().for_each(|l| {
+                        for &r in sample.rows_of(l) {
+                            slots[r as usize].store(l.node as u32, Ordering::Relaxed);
                         }
                     });
                 });
             }
-            // new scores, and with them the next round's gradients (one pass over the rows)
+            // New scores, and with them the next round's gradients (one pass over the rows),
+            // written straight into the next tree's records when every row is in it.
+            if direct {
+                sample.recs[0].resize(n, Rec::EMPTY);
+            }
+            let recs0: &mut [Rec<C>] = if direct { &mut sample.recs[0] } else { &mut [] };
+            let ghs: &mut [[f32; 2]] = if direct { &mut [] } else { &mut gh };
+            let jobs: Vec<_> = parts(&mut f)
+                .zip(parts(&mut e1).zip(parts(&mut e2)))
+                .zip(parts(ghs).zip(parts(recs0)))
+                .enumerate()
+                .collect();
             parallel::install(|| {
-                if exps.is_some() {
-                    f.par_iter_mut()
-                        .zip(e1.par_iter_mut().zip(e2.par_iter_mut()))
-                        .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
-                        .for_each(|((fr, (a1, a2)), (l, (p, &yi)))| {
-                            let [v, m1, m2] = per_node[l.load(Ordering::Relaxed) as usize];
+                jobs.into_par_iter()
+                    .for_each(|(k, ((fs, (a1s, a2s)), (ghk, rk)))| {
+                        for (i, fr) in fs.iter_mut().enumerate() {
+                            let r = k * UPDATE_PART + i;
+                            let [v, m1, m2] = per_node[leaf_of[r].load(Ordering::Relaxed) as usize];
                             *fr += v;
-                            *a1 *= m1;
-                            *a2 *= m2;
-                            *p = grad_of(yi, *fr, *a1, *a2);
-                        });
-                } else {
-                    f.par_iter_mut()
-                        .zip(leaf_of.par_iter().zip(gh.par_iter_mut().zip(y.par_iter())))
-                        .for_each(|(fr, (l, (p, &yi)))| {
-                            *fr += per_node[l.load(Ordering::Relaxed) as usize][0];
-                            *p = grad_of(yi, *fr, 0.0, 0.0);
-                        });
-                }
+                            let (a1, a2) = if exps.is_some() {
+                                a1s[i] *= m1;
+                                a2s[i] *= m2;
+                                (a1s[i], a2s[i])
+                            } else {
+                                (0.0, 0.0)
+                            };
+                            let [g, h] = grad_of(y[r], *fr, a1, a2);
+                            if direct {
+                                rk[i] = Rec::with(g, h, cells[r]);
+                            } else {
+                                ghk[i] = [g, h];
+                            }
+                        }
+                    });
             });
             let t3 = std::time::Instant::now();
             times[0] += (t1 - t0).as_secs_f64();
@@ -215,7 +295,7 @@ impl Booster {
             }
         }
         if prof {
-            let ns = |k: usize| super::split::PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
+            let ns = |k: usize| PROFILE_NS[k].load(Ordering::Relaxed) as f64 / 1e9;
             eprintln!(
                 "boosting: grad {:.2}s grow {:.2}s (hist {:.2}s, split {:.2}s, partition {:.2}s) update {:.2}s, hist rows {}, partition rows {}",
                 times[0],
@@ -224,8 +304,8 @@ impl Booster {
                 ns(1),
                 ns(2),
                 times[2],
-                super::split::PROFILE_NS[3].load(Ordering::Relaxed),
-                super::split::PROFILE_NS[4].load(Ordering::Relaxed)
+                PROFILE_NS[3].load(Ordering::Relaxed),
+                PROFILE_NS[4].load(Ordering::Relaxed)
             );
         }
         trees.truncate(best_iter.max(1));
@@ -298,7 +378,6 @@ impl Booster {
 mod tests {
     use super::*;
     use crate::forecast::ModelParams;
-    use crate::ml::histogram::BinRule;
     use crate::ml::spec::MlSpec;
 
     fn params(obj: &str) -> BoostingParams {
@@ -340,7 +419,7 @@ mod tests {
     #[test]
     fn fits_every_objective_and_is_deterministic() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
+        let b = Binned::new(&x, y.len(), 2, 255);
         let valid = vec![false; y.len()];
         for obj in ["squared_error", "poisson", "tweedie", "quantile"] {
             let mut p = params(obj);
@@ -371,7 +450,7 @@ mod tests {
     #[test]
     fn early_stopping_truncates() {
         let (x, y) = data();
-        let b = Binned::new(&x, y.len(), 2, 255, BinRule::Midpoints);
+        let b = Binned::new(&x, y.len(), 2, 255);
         let valid: Vec<bool> = (0..y.len()).map(|r| r % 5 == 0).collect();
         let mut p = params("squared_error");
         p.n_estimators = 500;

@@ -7,7 +7,7 @@ use super::boosting::Booster;
 use super::features::{FeatureSpec, PanelData};
 use super::fine_bins::FineBinned;
 use super::forest::Forest;
-use super::histogram::{BinRule, Binned};
+use super::histogram::Binned;
 use super::linear::{Linear, LinearKind};
 use super::model::MlModel;
 use super::spec::MlSpec;
@@ -83,14 +83,14 @@ pub fn fit(
             "no training row has every lag feature: use shorter lags or longer series (or dropna=False)",
         ));
     }
-    // binned designs by (max_bins, rule), shared by models that bin alike
-    let mut binned: Vec<((usize, BinRule), std::rc::Rc<Binned>)> = Vec::new();
-    let mut bins = |max_bins: usize, rule: BinRule| -> std::rc::Rc<Binned> {
-        if let Some((_, b)) = binned.iter().find(|(k, _)| *k == (max_bins, rule)) {
+    // binned designs by max_bins, shared by models that bin alike
+    let mut binned: Vec<(usize, std::rc::Rc<Binned>)> = Vec::new();
+    let mut bins = |max_bins: usize| -> std::rc::Rc<Binned> {
+        if let Some((_, b)) = binned.iter().find(|(k, _)| *k == max_bins) {
             return b.clone();
         }
-        let b = std::rc::Rc::new(Binned::new(&design.x, n, f, max_bins, rule));
-        binned.push(((max_bins, rule), b.clone()));
+        let b = std::rc::Rc::new(Binned::new(&design.x, n, f, max_bins));
+        binned.push((max_bins, b.clone()));
         b
     };
     let no_skip = vec![false; n];
@@ -137,7 +137,7 @@ pub fn fit(
                 },
             )?),
             MlSpec::GradientBoosting(p) => {
-                let b = bins(p.max_bins, BinRule::ZeroApart);
+                let b = bins(p.max_bins);
                 let valid: Vec<bool> = if p.early_stopping_rounds > 0 {
                     (0..n)
                         .map(|r| {

@@ -1,9 +1,12 @@
-//! Feature binning for the histogram tree learners (gradient boosting and the forest):
-//! each feature's values map to at most `max_bins` ordered bins (one per distinct value when
-//! there are few; otherwise frequent values alone and the rest in bins of about equal
-//! count, over a deterministic subsample; see [`BinRule`]). Bin 0 holds NaN (a
-//! lag before the history starts, a missing price), so every split also decides where
-//! missing values go.
+//! Feature binning for gradient boosting: each feature's values map to at most `max_bins`
+//! ordered bins (one per distinct value when there are few; otherwise frequent values
+//! alone and the rest in bins of about equal count, over a deterministic subsample), with
+//! LightGBM's semantics: zero alone in its own bin with bounds at ±1e-35 (any positive
+//! value, however small, is "above zero": it matters for recursive forecasts, whose lags
+//! are small positive predictions rather than zeros), negative and positive values sharing
+//! the other bins in proportion to their counts, at least 3 sampled rows per bin. Bin 0
+//! holds NaN (a lag before the history starts, a missing price), so every split also
+//! decides where missing values go. (The forest bins exactly: `fine_bins.rs`.)
 
 use crate::parallel;
 use rayon::prelude::*;
@@ -11,26 +14,11 @@ use rayon::prelude::*;
 /// Rows sampled to find the bin bounds of a feature.
 const BIN_SAMPLE: usize = 200_000;
 
-/// Values within this of zero are zero for [`BinRule::ZeroApart`].
+/// Values within this of zero are zero.
 const ZERO: f64 = 1e-35;
 
-/// Minimum sampled rows per bin under [`BinRule::ZeroApart`] (LightGBM's `min_data_in_bin`).
+/// Minimum sampled rows per bin (LightGBM's `min_data_in_bin`).
 const MIN_DATA_IN_BIN: usize = 3;
-
-/// Where bin bounds go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BinRule {
-    /// Every bound halfway between adjacent distinct values (where an exact CART split puts
-    /// its threshold), one bin per distinct value when they fit: the random forest, which
-    /// is compared with scikit-learn's exact splits.
-    Midpoints,
-    /// Zero alone in its own bin with bounds at ±1e-35 (any positive value, however small,
-    /// is "above zero"), negative and positive values sharing the other bins in proportion
-    /// to their counts, at least 3 sampled rows per bin: LightGBM's semantics, for gradient
-    /// boosting (it matters for recursive forecasts, whose lags are small positive
-    /// predictions rather than zeros).
-    ZeroApart,
-}
 
 /// Upper bounds of one feature's value bins: value `v` falls in bin `1 + j` for the first
 /// `j` with `v <= upper[j]` (the last bound is +inf); NaN falls in bin 0.
@@ -38,14 +26,11 @@ pub enum BinRule {
 pub struct BinMapper {
     /// Bin upper bounds, increasing, the last one +inf.
     pub upper: Vec<f64>,
-    /// Smallest and largest value of every bin over all rows (`[+inf, -inf]`: empty),
-    /// indexed by bin (0: NaN); set by [`Binned::new`].
-    pub range: Vec<[f64; 2]>,
 }
 
 impl BinMapper {
     /// Bounds for `values` (a strided column: `values[r * stride]`, `n` rows).
-    pub fn fit(values: &[f64], stride: usize, n: usize, max_bins: usize, rule: BinRule) -> Self {
+    pub fn fit(values: &[f64], stride: usize, n: usize, max_bins: usize) -> Self {
         let step = n.div_ceil(BIN_SAMPLE).max(1);
         let mut v: Vec<f64> = (0..n)
             .step_by(step)
@@ -61,36 +46,27 @@ impl BinMapper {
             }
         }
         let max_bins = max_bins.clamp(2, 255);
-        let upper = match rule {
-            BinRule::Midpoints => greedy_bounds(&distinct, max_bins, 1),
-            BinRule::ZeroApart => {
-                let neg_end = distinct.partition_point(|d| d.0 <= -ZERO);
-                let pos_start = distinct.partition_point(|d| d.0 <= ZERO);
-                let (neg, pos) = (&distinct[..neg_end], &distinct[pos_start..]);
-                let count = |s: &[(f64, usize)]| s.iter().map(|d| d.1).sum::<usize>();
-                let (n_neg, n_pos) = (count(neg), count(pos));
-                let mut upper = Vec::new();
-                if !neg.is_empty() {
-                    let share = n_neg as f64 / (n_neg + n_pos) as f64 * (max_bins - 1) as f64;
-                    upper = greedy_bounds(neg, (share as usize).max(1), MIN_DATA_IN_BIN);
-                    if let Some(last) = upper.last_mut() {
-                        *last = -ZERO;
-                    }
-                }
-                let right = (max_bins - 1).saturating_sub(upper.len());
-                if !pos.is_empty() && right > 0 {
-                    upper.push(ZERO);
-                    upper.extend(greedy_bounds(pos, right, MIN_DATA_IN_BIN));
-                } else {
-                    upper.push(f64::INFINITY);
-                }
-                upper
+        let neg_end = distinct.partition_point(|d| d.0 <= -ZERO);
+        let pos_start = distinct.partition_point(|d| d.0 <= ZERO);
+        let (neg, pos) = (&distinct[..neg_end], &distinct[pos_start..]);
+        let count = |s: &[(f64, usize)]| s.iter().map(|d| d.1).sum::<usize>();
+        let (n_neg, n_pos) = (count(neg), count(pos));
+        let mut upper = Vec::new();
+        if !neg.is_empty() {
+            let share = n_neg as f64 / (n_neg + n_pos) as f64 * (max_bins - 1) as f64;
+            upper = greedy_bounds(neg, (share as usize).max(1), MIN_DATA_IN_BIN);
+            if let Some(last) = upper.last_mut() {
+                *last = -ZERO;
             }
-        };
-        BinMapper {
-            upper,
-            range: Vec::new(),
         }
+        let right = (max_bins - 1).saturating_sub(upper.len());
+        if !pos.is_empty() && right > 0 {
+            upper.push(ZERO);
+            upper.extend(greedy_bounds(pos, right, MIN_DATA_IN_BIN));
+        } else {
+            upper.push(f64::INFINITY);
+        }
+        BinMapper { upper }
     }
 
     /// Number of bins including the NaN bin.
@@ -104,20 +80,6 @@ impl BinMapper {
             0
         } else {
             (1 + self.upper.partition_point(|&u| u < v)) as u8
-        }
-    }
-
-    /// A threshold halfway between the largest value of bin `b` and the smallest of the
-    /// higher bin `next` (both >= 1, `b < next`), where an exact CART split of a node
-    /// whose values fill bins `b` and `next` but none between them puts it; values of
-    /// bins `<= b` are `<=` it and values of bins `>= next` above it. Without the value
-    /// ranges (or with an empty bin), [`BinMapper::threshold`]`(b)`.
-    pub fn threshold_between(&self, b: usize, next: usize) -> f64 {
-        match (self.range.get(b), self.range.get(next)) {
-            (Some(&[_, hi]), Some(&[lo, _])) if hi.is_finite() && lo.is_finite() && hi < lo => {
-                midpoint(hi, lo)
-            }
-            _ => self.threshold(b),
         }
     }
 
@@ -202,9 +164,6 @@ pub struct Binned {
     pub mappers: Vec<BinMapper>,
     /// Bins per feature, per row (column-major: partitioning and binned prediction).
     pub cols: Vec<Vec<u8>>,
-    /// The same bins row-major (`rows[r * n_features + f]`): histograms read one row's
-    /// bins from one cache line.
-    pub rows: Vec<u8>,
     /// Offset of each feature's first bin in a flat histogram; the last entry is the total.
     pub offsets: Vec<usize>,
     /// Every row's bins without its features' most frequent ones, for histograms that
@@ -288,27 +247,21 @@ impl SparseRows {
 
 impl Binned {
     /// Bin a row-major `n × f` matrix (parallel across features).
-    pub fn new(x: &[f64], n: usize, f: usize, max_bins: usize, rule: BinRule) -> Self {
+    pub fn new(x: &[f64], n: usize, f: usize, max_bins: usize) -> Self {
         let (mappers, cols): (Vec<(BinMapper, u8)>, Vec<Vec<u8>>) = parallel::install(|| {
             (0..f)
                 .into_par_iter()
                 .map(|j| {
                     let col = &x[j..];
-                    let mut m = BinMapper::fit(col, f, n, max_bins, rule);
-                    let mut range = vec![[f64::INFINITY, f64::NEG_INFINITY]; m.n_bins()];
+                    let m = BinMapper::fit(col, f, n, max_bins);
                     let mut count = vec![0usize; m.n_bins()];
                     let bins = (0..n)
                         .map(|r| {
-                            let v = col[r * f];
-                            let b = m.bin(v);
-                            let e = &mut range[b as usize];
-                            e[0] = e[0].min(v);
-                            e[1] = e[1].max(v);
+                            let b = m.bin(col[r * f]);
                             count[b as usize] += 1;
                             b
                         })
                         .collect();
-                    m.range = range;
                     // the most frequent bin (the lowest of equals)
                     let common = (0..count.len())
                         .rev()
@@ -323,21 +276,10 @@ impl Binned {
         for m in &mappers {
             offsets.push(offsets.last().copied().unwrap_or(0) + m.n_bins());
         }
-        let mut rows = vec![0u8; n * f];
-        parallel::install(|| {
-            rows.par_chunks_mut(f.max(1))
-                .enumerate()
-                .for_each(|(r, row)| {
-                    for (j, v) in row.iter_mut().enumerate() {
-                        *v = cols[j][r];
-                    }
-                });
-        });
         let sparse = SparseRows::new(&cols, common, &offsets);
         Binned {
             mappers,
             cols,
-            rows,
             offsets,
             sparse,
         }
@@ -360,21 +302,22 @@ mod tests {
 
     #[test]
     fn few_distinct_values_get_their_own_bins() {
-        let x = [3.0, 1.0, f64::NAN, 2.0, 1.0, 3.0];
-        let m = BinMapper::fit(&x, 1, x.len(), 255, BinRule::Midpoints);
-        assert_eq!(m.n_bins(), 4);
+        let x = [3.0, 1.0, f64::NAN, 2.0, 1.0, 3.0, 2.0, 1.0, 3.0, 2.0];
+        let m = BinMapper::fit(&x, 1, x.len(), 255);
+        // NaN, zero and below (empty here), then one bin per value
+        assert_eq!(m.n_bins(), 5);
         let b: Vec<u8> = x.iter().map(|&v| m.bin(v)).collect();
-        assert_eq!(b, vec![3, 1, 0, 2, 1, 3]);
-        assert!(m.threshold(1) >= 1.0 && m.threshold(1) < 2.0);
-        assert_eq!(m.bin(100.0), 3);
+        assert_eq!(b, vec![4, 2, 0, 3, 2, 4, 3, 2, 4, 3]);
+        assert!(m.threshold(2) >= 1.0 && m.threshold(2) < 2.0);
+        assert_eq!(m.bin(100.0), 4);
     }
 
     #[test]
     fn many_values_are_quantile_binned() {
         let x: Vec<f64> = (0..10_000).map(|i| (i % 1000) as f64).collect();
-        let m = BinMapper::fit(&x, 1, x.len(), 16, BinRule::Midpoints);
+        let m = BinMapper::fit(&x, 1, x.len(), 16);
         assert!(m.n_bins() <= 17);
-        let b = Binned::new(&x, x.len(), 1, 16, BinRule::Midpoints);
+        let b = Binned::new(&x, x.len(), 1, 16);
         // bins are monotone in the value
         let mut pairs: Vec<(f64, u8)> = x.iter().copied().zip(b.cols[0].iter().copied()).collect();
         pairs.sort_by(|a, c| a.0.total_cmp(&c.0));
@@ -393,25 +336,21 @@ mod tests {
                 }
             })
             .collect();
-        let m = BinMapper::fit(&x, 1, x.len(), 255, BinRule::ZeroApart);
+        let m = BinMapper::fit(&x, 1, x.len(), 255);
         assert_eq!(m.upper[0], 1e-35);
         assert_eq!(m.bin(0.0), 1);
         // a small positive value (a recursive forecast) is above zero
         assert_eq!(m.bin(0.01), 2);
         // the positives get (nearly) all the other bins, not a 14 % share of them
         assert!(m.n_bins() > 200, "{}", m.n_bins());
-        // the midpoint rule puts the zero/one bound halfway
-        let c = BinMapper::fit(&x, 1, x.len(), 255, BinRule::Midpoints);
-        assert_eq!(c.bin(0.4), 1);
-        assert!(c.n_bins() > 200, "{}", c.n_bins());
         // negative values share the bins too, below -1e-35
         let y: Vec<f64> = (0..3000).map(|i| f64::from(i % 30 - 10)).collect();
-        let n = BinMapper::fit(&y, 1, y.len(), 255, BinRule::ZeroApart);
+        let n = BinMapper::fit(&y, 1, y.len(), 255);
         assert!(n.bin(-1.0) < n.bin(0.0) && n.bin(0.0) < n.bin(1.0));
         assert_eq!(n.threshold(n.bin(-1.0) as usize), -1e-35);
         // rare values merge: at least 3 sampled rows per bin
         let z = [1.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 4.0];
-        let r = BinMapper::fit(&z, 1, z.len(), 255, BinRule::ZeroApart);
+        let r = BinMapper::fit(&z, 1, z.len(), 255);
         assert_eq!(r.bin(1.0), r.bin(2.0));
         assert_ne!(r.bin(3.0), r.bin(4.0));
     }

@@ -3,6 +3,7 @@
 //! Pure Rust over slices (no pyo3); rayon across series (features, scoring) and across
 //! features or trees (training), always inside `crate::parallel::install`.
 
+pub mod boost_grow;
 pub mod boosting;
 pub mod calendar;
 pub mod engine;
@@ -17,7 +18,6 @@ pub mod objective;
 pub mod persist;
 pub mod rng;
 pub mod spec;
-pub mod split;
 pub mod target;
 pub mod transforms;
 pub mod tree;

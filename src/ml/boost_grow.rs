@@ -38,11 +38,13 @@ fn timed<T>(k: usize, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Nodes with more records than this build their histograms in parts, in parallel.
+/// Nodes with more records than this build their histograms in parts (up to 8, of at
+/// least half this many records), in parallel.
 const PARALLEL_HIST: usize = 8_000;
 
-/// Records per part of a partition (parts run in parallel).
-const PARTITION_PART: usize = 16_384;
+/// Nodes with more records than this are partitioned in parts (up to 8, of at least
+/// half this many records), in parallel.
+const PARALLEL_PARTITION: usize = 8_192;
 
 /// How a tree is grown.
 #[derive(Debug, Clone, PartialEq)]
@@ -289,8 +291,8 @@ impl Grower<'_> {
             && (self.p.max_depth == 0 || depth < self.p.max_depth)
     }
 
-    /// The histogram of `recs` and their total, in parts sized by the node (up to 8, of
-    /// at least [`PARALLEL_HIST`] records) summed in order.
+    /// The histogram of `recs` and their total, in parts sized by the node (see
+    /// [`PARALLEL_HIST`]) summed in order.
     fn hist<C: RowCells>(
         &self,
         recs: &[Rec<C>],
@@ -323,7 +325,7 @@ impl Grower<'_> {
             (hist, sum)
         };
         let chunk = if recs.len() > PARALLEL_HIST {
-            (recs.len() / 8).max(PARALLEL_HIST)
+            recs.len().div_ceil(8).max(PARALLEL_HIST / 2)
         } else {
             recs.len().max(1)
         };
@@ -467,7 +469,7 @@ struct Move<'s, C> {
 
 /// Stable partition of `src` (records and their rows) into `dst` (same lengths): the
 /// records whose row's bin in `col` goes left (`lut`) first. Two passes over parts of
-/// [`PARTITION_PART`] records (parallel when `parallel`): each part marks and counts its
+/// a size that depends on the node alone (parallel when `parallel`): each part marks and counts its
 /// left records (reading only the rows), then writes both sides at its offsets. Returns
 /// the number of left records.
 fn partition<C: RowCells>(
@@ -488,19 +490,24 @@ fn partition<C: RowCells>(
         n
     };
     let (src, src_rows) = src;
-    let n_parts = src.len().div_ceil(PARTITION_PART);
+    let part = if src.len() > PARALLEL_PARTITION {
+        src.len().div_ceil(8).max(PARALLEL_PARTITION / 2)
+    } else {
+        src.len().max(1)
+    };
+    let n_parts = src.len().div_ceil(part);
     let counts: Vec<usize> = if parallel && n_parts > 1 {
         parallel::install(|| {
             src_rows
-                .par_chunks(PARTITION_PART)
-                .zip(flags.par_chunks_mut(PARTITION_PART))
+                .par_chunks(part)
+                .zip(flags.par_chunks_mut(part))
                 .map(count)
                 .collect()
         })
     } else {
         src_rows
-            .chunks(PARTITION_PART)
-            .zip(flags.chunks_mut(PARTITION_PART))
+            .chunks(part)
+            .zip(flags.chunks_mut(part))
             .map(count)
             .collect()
     };
@@ -511,9 +518,9 @@ fn partition<C: RowCells>(
     let (mut lrows, mut rrows) = dst_rows.split_at_mut(n_left);
     let mut moves = Vec::with_capacity(n_parts);
     for (((part, part_rows), fl), &nl) in src
-        .chunks(PARTITION_PART)
-        .zip(src_rows.chunks(PARTITION_PART))
-        .zip(flags.chunks(PARTITION_PART))
+        .chunks(part)
+        .zip(src_rows.chunks(part))
+        .zip(flags.chunks(part))
         .zip(&counts)
     {
         let nr = part.len() - nl;

@@ -540,7 +540,9 @@ fn scan(
 }
 
 /// Stable partition of a node's rows `src` by `s` into `dst` (as long): the `s.n_left`
-/// left rows first. Returns the left rows' sums.
+/// left rows first. Returns the left rows' sums. (Not inlined: alone, its sums stay in
+/// registers.)
+#[inline(never)]
 fn partition<R: RowBins>(fb: &FineBinned, src: &[Rec<R>], dst: &mut [Rec<R>], s: &Split) -> Acc {
     let (f, bin, nan_left) = (s.feature, s.bin as u16, s.nan_left);
     let (mut ls, mut lwc) = (0.0f64, 0u64);

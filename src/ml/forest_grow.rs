@@ -210,6 +210,8 @@ struct Pending {
     depth: usize,
     sum: Acc,
     pure: Option<bool>,
+    /// Features known to be constant in the node (bit `f`, for the first 64 features).
+    constant: u64,
 }
 
 /// Whether every row of `recs` has the same target.
@@ -256,6 +258,7 @@ pub fn grow_tree<R: RowBins>(
         depth: 0,
         sum,
         pure: Some(pure),
+        constant: 0,
     }];
     let mut other = std::mem::take(&mut scratch.other);
     if let Some(&r0) = recs.first() {
@@ -280,7 +283,8 @@ pub fn grow_tree<R: RowBins>(
             nodes[q.node] = leaf;
             continue;
         }
-        let Some(s) = search(fb, src, &sum, p, rng, scratch) else {
+        let (found, constant) = search(fb, src, &sum, p, rng, scratch, q.constant);
+        let Some(s) = found else {
             nodes[q.node] = leaf;
             continue;
         };
@@ -310,6 +314,7 @@ pub fn grow_tree<R: RowBins>(
             depth: q.depth + 1,
             sum: sum.sub(&ls),
             pure: None,
+            constant,
         });
         stack.push(Pending {
             node: li,
@@ -318,13 +323,17 @@ pub fn grow_tree<R: RowBins>(
             depth: q.depth + 1,
             sum: ls,
             pure: None,
+            constant,
         });
     }
     scratch.other = other;
     (Tree { nodes }, gains)
 }
 
-/// The best split of a node's rows over the drawn features (`None`: a leaf).
+/// The best split of a node's rows over the drawn features (`None`: a leaf), and the
+/// features known to be constant in the node: `constant` (known from its ancestors: a
+/// feature constant in a node is constant in its descendants, so a drawn one is not
+/// searched again, with the same result: no split, no variation) and those found so.
 fn search<R: RowBins>(
     fb: &FineBinned,
     recs: &[Rec<R>],
@@ -332,7 +341,8 @@ fn search<R: RowBins>(
     p: &ForestTreeParams,
     rng: &mut Rng,
     scratch: &mut Scratch<R>,
-) -> Option<Split> {
+    mut constant: u64,
+) -> (Option<Split>, u64) {
     let nf = fb.n_features;
     let k = p.features_per_node.clamp(1, nf);
     // `Rng::choose` into a reused buffer (the same draws): no allocation per node
@@ -350,22 +360,33 @@ fn search<R: RowBins>(
     let parent = sum.score();
     let min_leaf = p.min_samples_leaf.max(1) as u32;
     let mut best = None;
-    let mut varies = search_features(fb, recs, &feats, sum, parent, min_leaf, scratch, &mut best);
+    let mut search = |feats: &[usize], constant: &mut u64, best: &mut Option<Split>| {
+        search_features(
+            fb, recs, feats, sum, parent, min_leaf, scratch, constant, best,
+        )
+    };
+    let mut varies = search(&feats, &mut constant, &mut best);
     if !varies && feats.len() < nf {
         let mut rest: Vec<usize> = (0..nf).filter(|f| !feats.contains(f)).collect();
         while !varies && !rest.is_empty() {
             let f = rest.swap_remove(rng.below(rest.len()));
-            varies = search_features(fb, recs, &[f], sum, parent, min_leaf, scratch, &mut best);
+            varies = search(&[f], &mut constant, &mut best);
         }
     }
     scratch.feats = feats;
-    best
+    (best, constant)
+}
+
+/// Whether `constant` marks feature `f` as constant.
+fn known_constant(constant: u64, f: usize) -> bool {
+    f < 64 && constant >> f & 1 == 1
 }
 
 /// Accumulate the node's rows into the bins of `feats` in one pass, then scan each
 /// feature's non-empty bins in increasing order; whether any feature takes more than one
 /// bin (NaN included) in the node. Features with few bins for the node's rows are
 /// scanned bin by bin; the others remember the bins their rows touch and sort those.
+/// Features marked in `constant` are skipped; those found constant are marked.
 #[allow(clippy::too_many_arguments)]
 fn search_features<R: RowBins>(
     fb: &FineBinned,
@@ -375,6 +396,7 @@ fn search_features<R: RowBins>(
     parent: f64,
     min_leaf: u32,
     scratch: &mut Scratch<R>,
+    constant: &mut u64,
     best: &mut Option<Split>,
 ) -> bool {
     let Scratch {
@@ -390,6 +412,7 @@ fn search_features<R: RowBins>(
     plan.extend(
         feats
             .iter()
+            .filter(|&&f| !known_constant(*constant, f))
             .map(|&f| (f, offsets[f], n * 4 < offsets[f + 1] - offsets[f])),
     );
     let plan = &plan[..];
@@ -429,16 +452,17 @@ fn search_features<R: RowBins>(
     let mut varies = false;
     for &(f, off, sparse) in plan {
         let nan = take(cells, off, 0);
-        if sparse {
+        // the feature's non-empty bins, NaN included
+        let seen = if sparse {
             let t = &mut touched[f];
             t.sort_unstable();
             t.dedup();
-            varies |= t.len() > 1;
             let it = t
                 .iter()
                 .filter(|&&b| b != 0)
                 .map(|&b| (b as usize, take(cells, off, b as usize)));
             scan(f, it, nan, sum, parent, min_leaf, best);
+            t.len()
         } else {
             let mut seen = usize::from(nan.c > 0);
             let it = (1..offsets[f + 1] - off).filter_map(|b| {
@@ -450,7 +474,11 @@ fn search_features<R: RowBins>(
                 }
             });
             scan(f, it, nan, sum, parent, min_leaf, best);
-            varies |= seen > 1;
+            seen
+        };
+        varies |= seen > 1;
+        if seen <= 1 && f < 64 {
+            *constant |= 1 << f;
         }
     }
     varies
@@ -789,6 +817,34 @@ mod tests {
             assert_eq!(ls.c as usize, left.len());
             let wl: u32 = src.iter().filter(|r| goes_left(r)).map(|r| r.w).sum();
             assert_eq!(ls.w, f64::from(wl));
+        }
+    }
+
+    #[test]
+    fn known_constant_features_are_skipped_with_the_same_result() {
+        // feature 0 constant, 1 and 3 varying, 2 all missing; two features per node
+        let n = 120;
+        let x: Vec<f64> = (0..n)
+            .flat_map(|i| [4.0, (i % 10) as f64, f64::NAN, (i % 3) as f64])
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| (i % 10) as f64 + (i % 3) as f64).collect();
+        let fb = FineBinned::new(&x, n, 4, 65535);
+        let recs = sample::<[u16; 4]>(&fb, &y, &vec![1; n]);
+        let (sum, _) = sums(&recs);
+        let p = params(1, 2);
+        for seed in 0..20 {
+            let (mut a, mut b) = (Rng::new(seed, 1), Rng::new(seed, 1));
+            let mut scratch = Scratch::new();
+            scratch.prepare(&fb);
+            let (sa, ca) = search(&fb, &recs, &sum, &p, &mut a, &mut scratch, 0);
+            let (sb, cb) = search(&fb, &recs, &sum, &p, &mut b, &mut scratch, 0b101);
+            let key = |s: Option<Split>| s.map(|s| (s.gain.to_bits(), s.feature, s.bin, s.n_left));
+            assert_eq!(key(sa), key(sb), "seed {seed}");
+            assert!(sa.is_some());
+            // the same draws, and what was found constant is marked
+            assert_eq!(a.next_u64(), b.next_u64());
+            assert_eq!(ca & !0b101, 0);
+            assert_eq!(cb, 0b101);
         }
     }
 }

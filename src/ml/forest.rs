@@ -79,7 +79,8 @@ fn to_flat(t: &Tree) -> Vec<Flat> {
     flat
 }
 
-/// Draw `m` rows of `pool` with replacement into per-row counts (`n` rows) in `counts`
+/// Draw `m` rows of `pool` (distinct rows of `0..n`, increasing) with replacement into
+/// per-row counts (`n` rows) in `counts`
 /// (bytes: a quarter of the memory traffic of `u32`s), or, when some row is drawn more
 /// than 255 times, redraw the same rows into `u32` counts (`Err`). `rng` ends in the same
 /// state either way.
@@ -93,9 +94,13 @@ fn bootstrap(
     counts.clear();
     counts.resize(n, 0);
     let start = rng.clone();
+    // `pool` holds distinct rows of 0..n in order: all of them is every row, and a draw
+    // is its own row (one random memory access per draw instead of two)
+    let every = pool.len() == n;
+    let row = |i: usize| if every { i } else { pool[i] as usize };
     let mut overflow = false;
     for _ in 0..m {
-        let c = &mut counts[pool[rng.below(pool.len())] as usize];
+        let c = &mut counts[row(rng.below(pool.len()))];
         overflow |= *c == u8::MAX;
         *c = c.wrapping_add(1);
     }
@@ -105,7 +110,7 @@ fn bootstrap(
     let mut again = start;
     let mut wide = vec![0u32; n];
     for _ in 0..m {
-        wide[pool[again.below(pool.len())] as usize] += 1;
+        wide[row(again.below(pool.len()))] += 1;
     }
     Err(wide)
 }
@@ -478,6 +483,22 @@ mod tests {
             b.below(300);
         }
         assert_eq!(a.next_u64(), b.next_u64());
+    }
+
+    #[test]
+    fn bootstrap_draws_only_pool_rows_and_all_rows_alike() {
+        // a pool of some rows: the same draws land on the pool's rows
+        let pool = [1u32, 3, 4, 8];
+        let (mut some, mut all) = (Vec::new(), Vec::new());
+        bootstrap(&mut Rng::new(5, 2), &pool, 400, &mut some, 10).unwrap();
+        assert_eq!(some.iter().map(|&c| u32::from(c)).sum::<u32>(), 400);
+        assert!((0..10).all(|r| some[r] == 0 || pool.contains(&(r as u32))));
+        // every row: draw `i` is row `i`, as through an identity pool
+        let every: Vec<u32> = (0..4).collect();
+        bootstrap(&mut Rng::new(5, 2), &every, 400, &mut all, 4).unwrap();
+        for (i, &r) in pool.iter().enumerate() {
+            assert_eq!(all[i], some[r as usize]);
+        }
     }
 
     #[test]

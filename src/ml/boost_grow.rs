@@ -103,6 +103,50 @@ impl<const K: usize> RowCells for Inline<K> {
     }
 }
 
+/// The row's uncommon bins packed inside the record, for up to `K <= 16` features: a
+/// bit per feature whose bin is not its most frequent one, and those bins in feature
+/// order (`b.sparse` must exist). 20-byte records up to 10 features: every split moves
+/// its node's records, and with two cores sharing memory bandwidth the partition's bytes
+/// are its time (28-byte records of 16-bit cells partitioned 20 % slower).
+#[derive(Debug, Clone, Copy)]
+pub struct Packed<const K: usize> {
+    mask: u16,
+    bins: [u8; K],
+}
+
+impl<const K: usize> RowCells for Packed<K> {
+    const EMPTY: Self = Packed {
+        mask: 0,
+        bins: [0; K],
+    };
+    fn of(b: &Binned, r: usize) -> Self {
+        let mut out = Self::EMPTY;
+        if let Some(sp) = &b.sparse {
+            let mut i = 0;
+            for (f, (col, &common)) in b.cols.iter().zip(&sp.common).enumerate().take(K.min(16)) {
+                if col[r] != common {
+                    out.mask |= 1 << f;
+                    out.bins[i] = col[r];
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+    #[inline(always)]
+    fn each(&self, b: &Binned, _: u32, mut add: impl FnMut(usize)) {
+        let mut m = self.mask;
+        for &bin in &self.bins {
+            if m == 0 {
+                break;
+            }
+            let f = m.trailing_zeros() as usize;
+            add(b.offsets[f] + usize::from(bin));
+            m &= m - 1;
+        }
+    }
+}
+
 /// The row's cells read from the binned matrix by row index (many features, or cells that
 /// do not fit 16 bits): slower, same sums.
 #[derive(Debug, Clone, Copy)]
@@ -773,6 +817,12 @@ mod tests {
     }
 
     #[test]
+    fn packed_records_are_20_bytes_up_to_10_features() {
+        assert_eq!(std::mem::size_of::<Rec<Packed<10>>>(), 20);
+        assert_eq!(std::mem::size_of::<Rec<Packed<16>>>(), 28);
+    }
+
+    #[test]
     fn records_are_28_bytes_up_to_9_features() {
         assert_eq!(std::mem::size_of::<Rec<Inline<9>>>(), 28);
         assert_eq!(std::mem::size_of::<Rec<Inline<25>>>(), 60);
@@ -872,6 +922,10 @@ mod tests {
                     .iter()
                     .map(|&r| Rec::new(&b, r, g[r] as f32, h[r] as f32))
                     .collect();
+                let packed: Vec<Rec<Packed<10>>> = rows
+                    .iter()
+                    .map(|&r| Rec::new(&b, r, g[r] as f32, h[r] as f32))
+                    .collect();
                 let by_row: Vec<Rec<ByRow>> = rows
                     .iter()
                     .map(|&r| Rec::new(&b, r, g[r] as f32, h[r] as f32))
@@ -880,6 +934,7 @@ mod tests {
                 let (a, at) = on(&b).hist(&inline, &rows, &mut Vec::new());
                 let (d, dt) = on(&dense_b).hist(&by_row, &rows, &mut Vec::new());
                 let (s, st) = on(&b).hist(&by_row, &rows, &mut Vec::new());
+                let (k, kt) = on(&b).hist(&packed, &rows, &mut Vec::new());
                 // the dense histogram, by brute force
                 let mut want = vec![[0.0; 3]; b.offsets[4]];
                 for &r in &rows {
@@ -891,7 +946,7 @@ mod tests {
                         c[2] += 1.0;
                     }
                 }
-                for (t, got) in [(at, &a), (dt, &d), (st, &s)] {
+                for (t, got) in [(at, &a), (dt, &d), (st, &s), (kt, &k)] {
                     assert_eq!(t.c as usize, rows.len());
                     assert_eq!(got, &want);
                 }
@@ -901,6 +956,7 @@ mod tests {
         let p = params();
         let t = grow_on::<Inline<9>>(&b, &g, &h, &p).tree;
         assert_eq!(t, grow_on::<ByRow>(&b, &g, &h, &p).tree);
+        assert_eq!(t, grow_on::<Packed<10>>(&b, &g, &h, &p).tree);
         assert_eq!(t, grow_on::<ByRow>(&dense_b, &g, &h, &p).tree);
     }
 

@@ -2,7 +2,9 @@
 //! binned features, shrinkage, per-tree feature and row subsampling, early stopping on
 //! a validation tail of every series, and the objectives of `objective.rs`.
 
-use super::boost_grow::{grow, ByRow, Inline, Rec, RowCells, Sample, TreeParams, PROFILE_NS};
+use super::boost_grow::{
+    grow, ByRow, Inline, Packed, Rec, RowCells, Sample, TreeParams, PROFILE_NS,
+};
 use super::histogram::Binned;
 use super::objective::{quantile, Objective};
 use super::rng::Rng;
@@ -62,8 +64,9 @@ impl Booster {
         }
         // records as small as the features allow (cells inline up to 57 features)
         match (&b.sparse, b.n_features()) {
-            (Some(_), 0..=9) => Self::fit_with::<Inline<9>>(b, y, valid, p, progress),
-            (Some(_), 10..=25) => Self::fit_with::<Inline<25>>(b, y, valid, p, progress),
+            (Some(_), 0..=10) => Self::fit_with::<Packed<10>>(b, y, valid, p, progress),
+            (Some(_), 11..=16) => Self::fit_with::<Packed<16>>(b, y, valid, p, progress),
+            (Some(_), 17..=25) => Self::fit_with::<Inline<25>>(b, y, valid, p, progress),
             (Some(_), 26..=57) => Self::fit_with::<Inline<57>>(b, y, valid, p, progress),
             _ => Self::fit_with::<ByRow>(b, y, valid, p, progress),
         }

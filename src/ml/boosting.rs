@@ -62,14 +62,17 @@ impl Booster {
                 ));
             }
         }
-        // records as small as the features allow (cells inline up to 57 features)
-        match (&b.sparse, b.n_features()) {
+        // The whole fit runs on the pool: its many short parallel phases (three per split)
+        // then start from a worker thread instead of each waking the pool from outside
+        // and waiting for it (two thread wake-ups per phase).
+        // Records as small as the features allow (see `Packed`, `Inline`).
+        parallel::install(|| match (&b.sparse, b.n_features()) {
             (Some(_), 0..=10) => Self::fit_with::<Packed<10>>(b, y, valid, p, progress),
             (Some(_), 11..=16) => Self::fit_with::<Packed<16>>(b, y, valid, p, progress),
             (Some(_), 17..=25) => Self::fit_with::<Inline<25>>(b, y, valid, p, progress),
             (Some(_), 26..=57) => Self::fit_with::<Inline<57>>(b, y, valid, p, progress),
             _ => Self::fit_with::<ByRow>(b, y, valid, p, progress),
-        }
+        })
     }
 
     /// [`Booster::fit`] with records of row cells `C`.

@@ -75,7 +75,8 @@ impl Booster {
         })
     }
 
-    /// [`Booster::fit`] with records of row cells `C`.
+    /// [`Booster::fit`] with records of row cells `C` (called inside the pool: its
+    /// parallel iterators run there).
     fn fit_with<C: RowCells>(
         b: &Binned,
         y: &[f64],
@@ -95,13 +96,11 @@ impl Booster {
         let mut f = vec![init; n];
         let mut sample: Sample<C> = Sample::default();
         // every row's cells, copied (a fixed-size copy) into the tree's records
-        let cells: Vec<C> = parallel::install(|| {
-            (0..n)
-                .into_par_iter()
-                .with_min_len(4096)
-                .map(|r| C::of(b, r))
-                .collect()
-        });
+        let cells: Vec<C> = (0..n)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|r| C::of(b, r))
+            .collect();
         let nf = b.n_features();
         let tp = TreeParams {
             max_leaves: p.num_leaves,
@@ -149,11 +148,9 @@ impl Booster {
             let t0 = std::time::Instant::now();
             if it == 0 && !direct {
                 // later rounds' gradients come with the score update below
-                parallel::install(|| {
-                    gh.par_iter_mut().enumerate().for_each(|(r, p)| {
-                        let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
-                        *p = grad_of(y[r], f[r], *a1, *a2);
-                    });
+                gh.par_iter_mut().enumerate().for_each(|(r, p)| {
+                    let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
+                    *p = grad_of(y[r], f[r], *a1, *a2);
                 });
             }
             // one row buffer for every round (a fresh 4-byte-per-row vector per tree would
@@ -180,22 +177,20 @@ impl Booster {
             // when every row is in the tree)
             if !(direct && it > 0) {
                 sample.recs[0].resize(rows.len(), Rec::EMPTY);
-                parallel::install(|| {
-                    sample.recs[0]
-                        .par_iter_mut()
-                        .zip(rows.par_iter())
-                        .with_min_len(4096)
-                        .for_each(|(rec, &r)| {
-                            let r = r as usize;
-                            let [g, h] = if direct {
-                                let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
-                                grad_of(y[r], f[r], *a1, *a2)
-                            } else {
-                                gh[r]
-                            };
-                            *rec = Rec::with(g, h, cells[r]);
-                        });
-                });
+                sample.recs[0]
+                    .par_iter_mut()
+                    .zip(rows.par_iter())
+                    .with_min_len(4096)
+                    .for_each(|(rec, &r)| {
+                        let r = r as usize;
+                        let [g, h] = if direct {
+                            let (a1, a2) = e1.get(r).zip(e2.get(r)).unwrap_or((&0.0, &0.0));
+                            grad_of(y[r], f[r], *a1, *a2)
+                        } else {
+                            gh[r]
+                        };
+                        *rec = Rec::with(g, h, cells[r]);
+                    });
             }
             sample.rows[0].clear();
             sample.rows[0].extend_from_slice(&rows);
@@ -225,21 +220,16 @@ impl Booster {
                 })
                 .collect();
             if rows.len() < n {
-                parallel::install(|| {
-                    leaf_of.par_iter().enumerate().for_each(|(r, l)| {
-                        l.store(tree.leaf_binned(b, r) as u32, Ordering::Relaxed);
-                    });
+                leaf_of.par_iter().enumerate().for_each(|(r, l)| {
+                    l.store(tree.leaf_binned(b, r) as u32, Ordering::Relaxed);
                 });
             } else {
                 // the leaves' rows are disjoint: parallel stores (relaxed atomics are
                 // plain stores here, and keep the scattered writes safe)
-                let (slots, sample) = (&leaf_of, &sample);
-                parallel::install(|| {
-                    grown.leaves.par_iter().for_each(|l| {
-                        for &r in sample.rows_of(l) {
-                            slots[r as usize].store(l.node as u32, Ordering::Relaxed);
-                        }
-                    });
+                grown.leaves.par_iter().for_each(|l| {
+                    for &r in sample.rows_of(l) {
+                        leaf_of[r as usize].store(l.node as u32, Ordering::Relaxed);
+                    }
                 });
             }
             // New scores, and with them the next round's gradients (one pass over the rows),
@@ -254,29 +244,27 @@ impl Booster {
                 .zip(parts(ghs).zip(parts(recs0)))
                 .enumerate()
                 .collect();
-            parallel::install(|| {
-                jobs.into_par_iter()
-                    .for_each(|(k, ((fs, (a1s, a2s)), (ghk, rk)))| {
-                        for (i, fr) in fs.iter_mut().enumerate() {
-                            let r = k * UPDATE_PART + i;
-                            let [v, m1, m2] = per_node[leaf_of[r].load(Ordering::Relaxed) as usize];
-                            *fr += v;
-                            let (a1, a2) = if exps.is_some() {
-                                a1s[i] *= m1;
-                                a2s[i] *= m2;
-                                (a1s[i], a2s[i])
-                            } else {
-                                (0.0, 0.0)
-                            };
-                            let [g, h] = grad_of(y[r], *fr, a1, a2);
-                            if direct {
-                                rk[i] = Rec::with(g, h, cells[r]);
-                            } else {
-                                ghk[i] = [g, h];
-                            }
+            jobs.into_par_iter()
+                .for_each(|(k, ((fs, (a1s, a2s)), (ghk, rk)))| {
+                    for (i, fr) in fs.iter_mut().enumerate() {
+                        let r = k * UPDATE_PART + i;
+                        let [v, m1, m2] = per_node[leaf_of[r].load(Ordering::Relaxed) as usize];
+                        *fr += v;
+                        let (a1, a2) = if exps.is_some() {
+                            a1s[i] *= m1;
+                            a2s[i] *= m2;
+                            (a1s[i], a2s[i])
+                        } else {
+                            (0.0, 0.0)
+                        };
+                        let [g, h] = grad_of(y[r], *fr, a1, a2);
+                        if direct {
+                            rk[i] = Rec::with(g, h, cells[r]);
+                        } else {
+                            ghk[i] = [g, h];
                         }
-                    });
-            });
+                    }
+                });
             let t3 = std::time::Instant::now();
             times[0] += (t1 - t0).as_secs_f64();
             times[1] += (t2 - t1).as_secs_f64();

@@ -20,6 +20,7 @@ __all__ = [
     "inventory_formula",
     "inventory_wagner_whitin",
     "is_ml_model",
+    "nested_model",
     "num_threads",
     "simulate",
 ]
@@ -28,6 +29,7 @@ __version__: str
 
 def num_threads() -> int: ...
 def fallback_reasons() -> list[tuple[int, str]]: ...
+def nested_model(name: str, num: dict[str, float], text: dict[str, str]) -> str: ...
 def inventory_formula(
     name: str, args: list[npt.NDArray[np.float64]]
 ) -> list[npt.NDArray[np.float64]]: ...
@@ -72,8 +74,15 @@ class DemandForecaster:
     def __new__(
         cls, models: list[tuple[str, dict[str, float], dict[str, str]]]
     ) -> DemandForecaster: ...
-    def fit(self, y: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64]) -> None: ...
-    def predict(self, h: int) -> npt.NDArray[np.float64]: ...
+    def fit(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        x: npt.NDArray[np.float64] | None = None,
+    ) -> None: ...
+    def predict(
+        self, h: int, x_future: npt.NDArray[np.float64] | None = None
+    ) -> npt.NDArray[np.float64]: ...
     def sigmas(self) -> npt.NDArray[np.float64]: ...
     def rolling_errors(
         self,
@@ -83,13 +92,27 @@ class DemandForecaster:
         n_windows: int,
         step: int,
         models: list[int] | None = None,
+        x: npt.NDArray[np.float64] | None = None,
     ) -> npt.NDArray[np.float64]: ...
+    def uses_exog(self) -> list[bool]: ...
+    @property
+    def n_exog(self) -> int: ...
     def has_distribution(self) -> list[bool]: ...
     def model_quantiles(
-        self, model_index: int, h: int, probs: list[float], seed: int
+        self,
+        model_index: int,
+        h: int,
+        probs: list[float],
+        seed: int,
+        x_future: npt.NDArray[np.float64] | None = None,
     ) -> npt.NDArray[np.float64]: ...
     def model_paths(
-        self, model_index: int, h: int, n_paths: int, seed: int
+        self,
+        model_index: int,
+        h: int,
+        n_paths: int,
+        seed: int,
+        x_future: npt.NDArray[np.float64] | None = None,
     ) -> npt.NDArray[np.float64]: ...
     def fallbacks(self) -> npt.NDArray[np.float64]: ...
     def ets_components(self, model_index: int) -> list[str]: ...

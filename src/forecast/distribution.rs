@@ -6,6 +6,7 @@
 //! Randomness is seeded per series (`Rng::new(seed, series index)`), so results do not
 //! depend on the number of threads.
 
+use super::exog::Exog;
 use super::fitted::{Fitted, State};
 use super::models::ets::interval;
 use super::models::ets::simulate::{simulate_into, Normal};
@@ -15,7 +16,11 @@ use crate::planning::normal;
 
 /// Whether `spec` has a model-based forecast distribution (else: conformal).
 pub fn has_distribution(spec: &ModelSpec) -> bool {
-    matches!(spec, ModelSpec::AutoEts(_))
+    match spec {
+        ModelSpec::AutoEts(_) => true,
+        ModelSpec::WithRegressors(inner) => has_distribution(inner),
+        _ => false,
+    }
 }
 
 /// The normal draws for series `series` under `seed`.
@@ -23,10 +28,23 @@ pub fn normal_for(seed: u64, series: usize) -> Normal {
     Normal::new(Rng::new(seed, series as u64))
 }
 
-/// Raw (unclipped) quantiles `probs` of the 1..=h-step forecasts of `f`:
-/// `out[q * h + k]`. NaN for a model without a distribution.
-pub fn quantiles_into(f: &Fitted, h: usize, probs: &[f64], g: &mut Normal, out: &mut [f64]) {
+/// Raw (unclipped) quantiles `probs` of the 1..=h-step forecasts of `f` with the future
+/// regressors `xf` (`h` rows; empty for none): `out[q * h + k]`. NaN for a model without a
+/// distribution.
+pub fn quantiles_into(
+    f: &Fitted,
+    h: usize,
+    probs: &[f64],
+    g: &mut Normal,
+    xf: Exog<'_>,
+    out: &mut [f64],
+) {
     match &f.state {
+        State::Regressed(r) => {
+            // the regressors shift the inner model's distribution step by step
+            quantiles_into(&r.inner, h, probs, g, Exog::NONE, out);
+            r.add_effect(out, probs.len(), xf);
+        }
         State::Ets(e) => interval::quantiles_into(e, h, probs, g, out),
         State::Cycle(_) => {
             let mut mean = vec![0.0; h];
@@ -42,10 +60,22 @@ pub fn quantiles_into(f: &Fitted, h: usize, probs: &[f64], g: &mut Normal, out: 
     }
 }
 
-/// `n_paths` raw (unclipped) sample paths of `h` steps from `f`: `out[p * h + k]`.
-/// NaN for a model without a distribution.
-pub fn paths_into(f: &Fitted, h: usize, n_paths: usize, g: &mut Normal, out: &mut [f64]) {
+/// `n_paths` raw (unclipped) sample paths of `h` steps from `f` with the future
+/// regressors `xf` (`h` rows; empty for none): `out[p * h + k]`. NaN for a model without a
+/// distribution.
+pub fn paths_into(
+    f: &Fitted,
+    h: usize,
+    n_paths: usize,
+    g: &mut Normal,
+    xf: Exog<'_>,
+    out: &mut [f64],
+) {
     match &f.state {
+        State::Regressed(r) => {
+            paths_into(&r.inner, h, n_paths, g, Exog::NONE, out);
+            r.add_effect(out, n_paths, xf);
+        }
         State::Ets(e) => simulate_into(e, h, n_paths, g, out),
         State::Cycle(_) => {
             let mut mean = vec![0.0; h];
@@ -70,13 +100,20 @@ mod tests {
     fn naive_fallback_is_a_random_walk() {
         let f = Fitted::constant(10.0, 2.0);
         let mut out = [0.0; 4];
-        quantiles_into(&f, 2, &[0.5, 0.975], &mut normal_for(0, 0), &mut out);
+        quantiles_into(
+            &f,
+            2,
+            &[0.5, 0.975],
+            &mut normal_for(0, 0),
+            Exog::NONE,
+            &mut out,
+        );
         assert_eq!(&out[..2], &[10.0, 10.0]);
         let z = normal::quantile(0.975);
         assert!((out[3] - (10.0 + z * 2.0 * 2f64.sqrt())).abs() < 1e-12);
         let n = 20_000;
         let mut paths = vec![0.0; n * 3];
-        paths_into(&f, 3, n, &mut normal_for(5, 1), &mut paths);
+        paths_into(&f, 3, n, &mut normal_for(5, 1), Exog::NONE, &mut paths);
         let last: Vec<f64> = paths.iter().skip(2).step_by(3).copied().collect();
         let m = last.iter().sum::<f64>() / n as f64;
         let v = last.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n as f64;

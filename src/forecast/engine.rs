@@ -2,6 +2,7 @@
 //! fitted states. Works on borrowed slices; the caller releases the GIL around it.
 
 use super::distribution;
+use super::exog::Exog;
 use super::fitted::Fitted;
 use super::models;
 use super::models::ets::EtsState;
@@ -23,12 +24,44 @@ pub struct FittedPanel {
 
 /// Fit every spec on every series of `panel`. Every series must be non-empty and finite.
 pub fn fit(panel: &Panel<'_>, specs: &[ModelSpec]) -> Result<FittedPanel> {
-    fit_with_progress(panel, specs, &AtomicUsize::new(0))
+    fit_with_progress(panel, Exog::NONE, specs, &AtomicUsize::new(0))
 }
 
-/// [`fit`], counting finished series in `progress` (read by a progress bar elsewhere).
+/// Check that `x` has one row per value of `panel` (or no columns) and, when a model uses
+/// the regressors, that they are finite (the error names the series and position).
+pub fn check_exog(panel: &Panel<'_>, x: Exog<'_>, specs: &[ModelSpec]) -> Result<()> {
+    if x.is_empty() {
+        return Ok(());
+    }
+    if x.n_rows() != panel.series_len_total() {
+        return Err(Error::Shape(format!(
+            "the regressors have {} rows, the panel {} values",
+            x.n_rows(),
+            panel.series_len_total()
+        )));
+    }
+    if specs.iter().any(ModelSpec::uses_exog) {
+        if let Some((row, col)) = x.first_non_finite() {
+            let i = (0..panel.len())
+                .find(|&i| panel.bounds(i).1 > row)
+                .unwrap_or(0);
+            return Err(Error::InvalidSeries {
+                series: i,
+                reason: format!(
+                    "regressor {col} at position {} is not finite",
+                    row - panel.bounds(i).0
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// [`fit`] with the exogenous regressors `x` (one row per panel value; [`Exog::NONE`] for
+/// none), counting finished series in `progress` (read by a progress bar elsewhere).
 pub fn fit_with_progress(
     panel: &Panel<'_>,
+    x: Exog<'_>,
     specs: &[ModelSpec],
     progress: &AtomicUsize,
 ) -> Result<FittedPanel> {
@@ -36,6 +69,7 @@ pub fn fit_with_progress(
         return Err(Error::param("models", "at least one model is required"));
     }
     panel.require_finite()?;
+    check_exog(panel, x, specs)?;
     if let Some(i) = (0..panel.len()).find(|&i| panel.series(i).is_empty()) {
         return Err(Error::InvalidSeries {
             series: i,
@@ -47,7 +81,9 @@ pub fn fit_with_progress(
             .into_par_iter()
             .map(|i| {
                 let y = panel.series(i);
-                let row: Vec<Fitted> = specs.iter().map(|s| models::fit(s, y)).collect();
+                let (a, b) = panel.bounds(i);
+                let xi = x.rows(a, b);
+                let row: Vec<Fitted> = specs.iter().map(|s| models::fit_x(s, y, xi)).collect();
                 progress.fetch_add(1, Ordering::Relaxed);
                 row
             })
@@ -77,31 +113,60 @@ impl FittedPanel {
 
     /// Point forecasts, model-major: `out[m][i * h + k]` is model `m`, series `i`, step `k + 1`.
     pub fn predict(&self, h: usize) -> Result<Vec<Vec<f64>>> {
+        let flat = self.predict_flat(h, Exog::NONE)?;
+        let width = self.n_series() * h;
+        Ok((0..self.fitted.len())
+            .map(|m| flat[m * width..(m + 1) * width].to_vec())
+            .collect())
+    }
+
+    /// Number of regressors the models were fitted with (0 when none uses any).
+    pub fn n_exog(&self) -> usize {
+        self.fitted
+            .iter()
+            .flatten()
+            .map(Fitted::n_exog)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Check the future regressors `xf` of a horizon `h`: `n_series * h` rows (series-major)
+    /// of [`FittedPanel::n_exog`] values, finite.
+    fn check_future(&self, h: usize, xf: Exog<'_>) -> Result<()> {
         if h == 0 {
             return Err(Error::param("h", "must be >= 1, got 0"));
         }
-        let n = self.n_series();
-        Ok(parallel::install(|| {
-            self.fitted
-                .par_iter()
-                .map(|per_series| {
-                    let mut out = vec![0.0; n * h];
-                    out.par_chunks_mut(h)
-                        .zip(per_series.par_iter())
-                        .for_each(|(chunk, f)| f.forecast_into(chunk));
-                    out
-                })
-                .collect()
-        }))
+        let k = self.n_exog();
+        if k == 0 {
+            return Ok(());
+        }
+        let rows = self.n_series() * h;
+        if xf.k() != k || xf.n_rows() != rows {
+            return Err(Error::Shape(format!(
+                "the models were fitted with {k} regressors: the future needs {rows} rows \
+                 (series × horizon) of {k}, got {} rows of {}",
+                xf.n_rows(),
+                xf.k()
+            )));
+        }
+        if let Some((row, col)) = xf.first_non_finite() {
+            return Err(Error::InvalidSeries {
+                series: row / h,
+                reason: format!(
+                    "future regressor {col} at step {} is not finite",
+                    row % h + 1
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Point forecasts in one model-major buffer: `out[(m * n + i) * h + k]` is model `m`,
     /// series `i`, step `k + 1` (the columns of [`FittedPanel::predict`] back to back, written
-    /// in place, so the forecasts exist once).
-    pub fn predict_flat(&self, h: usize) -> Result<Vec<f64>> {
-        if h == 0 {
-            return Err(Error::param("h", "must be >= 1, got 0"));
-        }
+    /// in place, so the forecasts exist once). `xf` holds the future regressors, `h` rows
+    /// per series, series-major ([`Exog::NONE`] when the models use none).
+    pub fn predict_flat(&self, h: usize, xf: Exog<'_>) -> Result<Vec<f64>> {
+        self.check_future(h, xf)?;
         let n = self.n_series();
         let mut out = vec![0.0; self.fitted.len() * n * h];
         if n > 0 {
@@ -111,7 +176,10 @@ impl FittedPanel {
                     .for_each(|(col, per_series)| {
                         col.par_chunks_mut(h)
                             .zip(per_series.par_iter())
-                            .for_each(|(chunk, f)| f.forecast_into(chunk));
+                            .enumerate()
+                            .for_each(|(i, (chunk, f))| {
+                                f.forecast_x(chunk, xf.rows(i * h, (i + 1) * h));
+                            });
                     });
             });
         }
@@ -183,8 +251,10 @@ impl FittedPanel {
         h: usize,
         probs: &[f64],
         seed: u64,
+        xf: Exog<'_>,
     ) -> Result<Vec<f64>> {
         let fitted = self.distribution_model(m, h)?;
+        self.check_future(h, xf)?;
         if let Some(p) = probs.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
             return Err(Error::param(
                 "quantiles",
@@ -202,7 +272,8 @@ impl FittedPanel {
                 .enumerate()
                 .for_each(|(i, (chunk, f))| {
                     let mut g = distribution::normal_for(seed, i);
-                    distribution::quantiles_into(f, h, probs, &mut g, chunk);
+                    let xi = xf.rows(i * h, (i + 1) * h);
+                    distribution::quantiles_into(f, h, probs, &mut g, xi, chunk);
                 });
         });
         Ok(out)
@@ -213,8 +284,16 @@ impl FittedPanel {
     ///
     /// Errors when `h` or `n_paths` is 0, or model `m` does not exist or has no model-based
     /// distribution.
-    pub fn model_paths(&self, m: usize, h: usize, n_paths: usize, seed: u64) -> Result<Vec<f64>> {
+    pub fn model_paths(
+        &self,
+        m: usize,
+        h: usize,
+        n_paths: usize,
+        seed: u64,
+        xf: Exog<'_>,
+    ) -> Result<Vec<f64>> {
         let fitted = self.distribution_model(m, h)?;
+        self.check_future(h, xf)?;
         if n_paths == 0 {
             return Err(Error::param("n_paths", "must be >= 1, got 0"));
         }
@@ -226,7 +305,8 @@ impl FittedPanel {
                 .enumerate()
                 .for_each(|(i, (chunk, f))| {
                     let mut g = distribution::normal_for(seed, i);
-                    distribution::paths_into(f, h, n_paths, &mut g, chunk);
+                    let xi = xf.rows(i * h, (i + 1) * h);
+                    distribution::paths_into(f, h, n_paths, &mut g, xi, chunk);
                 });
         });
         Ok(out)
@@ -264,8 +344,8 @@ mod tests {
         assert_eq!(out[0], vec![3.0, 3.0, 3.0, 2.0, 2.0, 2.0]);
         assert_eq!(out[1], vec![2.0, 3.0, 2.0, 0.0, 2.0, 0.0]);
         assert!(fp.predict(0).is_err());
-        assert_eq!(fp.predict_flat(3).unwrap(), out.concat());
-        assert!(fp.predict_flat(0).is_err());
+        assert_eq!(fp.predict_flat(3, Exog::NONE).unwrap(), out.concat());
+        assert!(fp.predict_flat(0, Exog::NONE).is_err());
     }
 
     #[test]
@@ -276,7 +356,9 @@ mod tests {
         let ets = ModelSpec::AutoEts(EtsSpec::new(7, "ANN", None).unwrap());
         let fp = fit(&p, &[ModelSpec::Naive, ets]).unwrap();
         assert_eq!(fp.has_distribution(), vec![false, true]);
-        let q = fp.model_quantiles(1, 3, &[0.1, 0.5, 0.9], 0).unwrap();
+        let q = fp
+            .model_quantiles(1, 3, &[0.1, 0.5, 0.9], 0, Exog::NONE)
+            .unwrap();
         assert_eq!(q.len(), 2 * 3 * 3);
         let point = fp.predict(3).unwrap();
         for i in 0..2 {
@@ -286,14 +368,14 @@ mod tests {
                 assert!((at(1) - point[1][i * 3 + k]).abs() < 1e-9);
             }
         }
-        let paths = fp.model_paths(1, 4, 5, 9).unwrap();
+        let paths = fp.model_paths(1, 4, 5, 9, Exog::NONE).unwrap();
         assert_eq!(paths.len(), 2 * 5 * 4);
-        assert_eq!(paths, fp.model_paths(1, 4, 5, 9).unwrap());
-        assert!(fp.model_quantiles(0, 3, &[0.5], 0).is_err());
-        assert!(fp.model_quantiles(2, 3, &[0.5], 0).is_err());
-        assert!(fp.model_quantiles(1, 0, &[0.5], 0).is_err());
-        assert!(fp.model_quantiles(1, 3, &[1.0], 0).is_err());
-        assert!(fp.model_paths(1, 3, 0, 0).is_err());
+        assert_eq!(paths, fp.model_paths(1, 4, 5, 9, Exog::NONE).unwrap());
+        assert!(fp.model_quantiles(0, 3, &[0.5], 0, Exog::NONE).is_err());
+        assert!(fp.model_quantiles(2, 3, &[0.5], 0, Exog::NONE).is_err());
+        assert!(fp.model_quantiles(1, 0, &[0.5], 0, Exog::NONE).is_err());
+        assert!(fp.model_quantiles(1, 3, &[1.0], 0, Exog::NONE).is_err());
+        assert!(fp.model_paths(1, 3, 0, 0, Exog::NONE).is_err());
     }
 
     #[test]

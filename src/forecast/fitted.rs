@@ -2,7 +2,9 @@
 //! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
 
 use super::codec::{Reader, Writer};
+use super::exog::Exog;
 use super::models::ets::EtsState;
+use super::models::regressed::Regressed;
 use super::models::theta::ThetaState;
 use crate::error::{Error, Result};
 
@@ -94,12 +96,16 @@ pub enum State {
     Theta(ThetaState),
     /// An exponential smoothing state-space model (see `models::ets`).
     Ets(EtsState),
+    /// A model of what the exogenous regressors leave, plus their effect (see
+    /// `models::regressed`).
+    Regressed(Box<Regressed>),
 }
 
 impl State {
     const TAG_CYCLE: u8 = 1;
     const TAG_THETA: u8 = 2;
     const TAG_ETS: u8 = 10;
+    const TAG_REGRESSED: u8 = 30;
 
     fn encode(&self, w: &mut Writer) {
         match self {
@@ -115,6 +121,10 @@ impl State {
                 w.u8(Self::TAG_ETS);
                 e.encode(w);
             }
+            State::Regressed(r) => {
+                w.u8(Self::TAG_REGRESSED);
+                r.encode(w);
+            }
         }
     }
 
@@ -129,6 +139,7 @@ impl State {
             }
             Self::TAG_THETA => Ok(State::Theta(ThetaState::decode(r)?)),
             Self::TAG_ETS => Ok(State::Ets(EtsState::decode(r)?)),
+            Self::TAG_REGRESSED => Ok(State::Regressed(Box::new(Regressed::decode(r)?))),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -166,8 +177,16 @@ impl Fitted {
         self
     }
 
-    /// Write the forecast for steps 1..=out.len() into `out`.
+    /// Write the forecast for steps 1..=out.len() into `out` (a model that uses regressors
+    /// takes their future values as zero effect: use [`Fitted::forecast_x`]).
     pub fn forecast_into(&self, out: &mut [f64]) {
+        self.forecast_x(out, Exog::NONE);
+    }
+
+    /// Write the forecast for steps 1..=out.len() into `out`, with the future regressors
+    /// `xf` (one row per step; ignored by models without regressors, and empty when the
+    /// panel has none).
+    pub fn forecast_x(&self, out: &mut [f64], xf: Exog<'_>) {
         match &self.state {
             State::Cycle(c) => {
                 let m = c.len();
@@ -177,6 +196,15 @@ impl Fitted {
             }
             State::Theta(t) => t.forecast_into(out),
             State::Ets(e) => e.forecast_into(out),
+            State::Regressed(r) => r.forecast_x(out, xf),
+        }
+    }
+
+    /// Number of exogenous regressors this fit uses (0 for models without them).
+    pub fn n_exog(&self) -> usize {
+        match &self.state {
+            State::Regressed(r) => r.reg.beta.len(),
+            State::Cycle(_) | State::Theta(_) | State::Ets(_) => 0,
         }
     }
 
@@ -185,6 +213,7 @@ impl Fitted {
     pub fn ets(&self) -> Option<&EtsState> {
         match &self.state {
             State::Ets(e) => Some(e),
+            State::Regressed(r) => r.inner.ets(),
             State::Cycle(_) | State::Theta(_) => None,
         }
     }

@@ -4,6 +4,7 @@
 pub mod codec;
 pub mod distribution;
 pub mod engine;
+pub mod exog;
 pub mod fitted;
 pub mod models;
 pub mod persist;

@@ -6,6 +6,8 @@
 //! `n - h - (n_windows - 1 - w) * step`: the model sees `y[..cutoff]` and forecasts
 //! `y[cutoff..cutoff + h]`, so the last window ends at the series end (statsforecast's layout).
 
+use super::engine::check_exog;
+use super::exog::Exog;
 use super::models;
 use super::spec::ModelSpec;
 use crate::error::{Error, Result};
@@ -38,9 +40,12 @@ pub fn cutoff(n: usize, h: usize, n_windows: usize, step: usize, w: usize) -> Op
     (n > back).then(|| n - back)
 }
 
-/// Refit `specs` at each window of each series (rayon across series).
+/// Refit `specs` at each window of each series (rayon across series), with the panel's
+/// regressors `x` (one row per value; [`Exog::NONE`] for none): each window's model sees
+/// the rows before its cutoff and forecasts with the rows after it.
 pub fn rolling(
     panel: &Panel<'_>,
+    x: Exog<'_>,
     specs: &[ModelSpec],
     h: usize,
     n_windows: usize,
@@ -55,12 +60,14 @@ pub fn rolling(
         return Err(Error::param("models", "at least one model is required"));
     }
     panel.require_finite()?;
+    check_exog(panel, x, specs)?;
     let n_series = panel.len();
     let per_series: Vec<SeriesWindows> = parallel::install(|| {
         (0..n_series)
             .into_par_iter()
             .map(|i| {
                 let y = panel.series(i);
+                let xi = x.rows(panel.bounds(i).0, panel.bounds(i).1);
                 let cuts: Vec<Option<usize>> = (0..n_windows)
                     .map(|w| cutoff(y.len(), h, n_windows, step, w))
                     .collect();
@@ -70,8 +77,8 @@ pub fn rolling(
                         let mut out = vec![f64::NAN; n_windows * h];
                         for (w, c) in cuts.iter().enumerate() {
                             if let Some(c) = *c {
-                                models::fit(spec, &y[..c])
-                                    .forecast_into(&mut out[w * h..(w + 1) * h]);
+                                models::fit_x(spec, &y[..c], xi.rows(0, c))
+                                    .forecast_x(&mut out[w * h..(w + 1) * h], xi.rows(c, c + h));
                             }
                         }
                         out
@@ -144,13 +151,13 @@ mod tests {
     fn naive_windows() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0, 9.0];
         let p = Panel::new(&v, &[0, 5, 6]).unwrap();
-        let r = rolling(&p, &[ModelSpec::Naive], 2, 2, 1).unwrap();
+        let r = rolling(&p, Exog::NONE, &[ModelSpec::Naive], 2, 2, 1).unwrap();
         // series 0 (len 5): cutoffs 2 and 3 -> forecasts 2,2 and 3,3
         assert_eq!(&r.forecasts[0][..4], &[2.0, 2.0, 3.0, 3.0]);
         assert_eq!(r.valid, vec![true, true, false, false]);
         let e = r.errors(&p);
         assert_eq!(&e[0][..4], &[1.0, 2.0, 1.0, 2.0]);
         assert!(e[0][4].is_nan());
-        assert!(rolling(&p, &[ModelSpec::Naive], 0, 1, 1).is_err());
+        assert!(rolling(&p, Exog::NONE, &[ModelSpec::Naive], 0, 1, 1).is_err());
     }
 }

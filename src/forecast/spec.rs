@@ -50,6 +50,10 @@ pub enum ModelSpec {
     /// Exponential smoothing state-space models, selected by AICc (statsforecast's
     /// `AutoETS`; `Holt` and `HoltWinters` are fixed model strings of it).
     AutoEts(EtsSpec),
+    /// "Regress, then model the residuals": least squares of the series on its exogenous
+    /// regressors, the inner model on what the regressors leave (see
+    /// `models::regressed`). For models without native regressor support.
+    WithRegressors(Box<ModelSpec>),
 }
 
 /// Theta model names, by kind (None: AutoTheta).
@@ -128,6 +132,19 @@ impl<'a> Fields<'a> {
     fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
         self.used.push(key);
         self.p.text.get(key).map_or(default, String::as_str)
+    }
+
+    /// A nested model, encoded by [`ModelParams::to_text`].
+    fn model(&mut self, key: &'static str) -> Result<ModelSpec> {
+        self.used.push(key);
+        let text = self
+            .p
+            .text
+            .get(key)
+            .ok_or_else(|| Error::param(key, format!("is required for {}", self.p.name)))?;
+        ModelParams::from_text(text)
+            .and_then(|p| p.check())
+            .map_err(|e| Error::param(key, e.to_string()))
     }
 
     fn opt_bool(&mut self, key: &'static str) -> Result<Option<bool>> {
@@ -227,10 +244,84 @@ impl ModelParams {
                 let model = f.text_or("model", "ZZZ");
                 ModelSpec::AutoEts(EtsSpec::new(m, model, f.opt_bool("damped")?)?)
             }
+            "WithRegressors" => {
+                let inner = f.model("model")?;
+                if !inner.accepts_regression_wrapper() {
+                    return Err(Error::param(
+                        "model",
+                        format!(
+                            "{} cannot be wrapped: it is a regression model already",
+                            inner.name()
+                        ),
+                    ));
+                }
+                ModelSpec::WithRegressors(Box::new(inner))
+            }
             other => return Err(Error::UnknownModel(other.to_string())),
         };
         f.done(spec)
     }
+
+    /// A one-line text form of these parameters (for nesting a model in another's text
+    /// parameters): `Name;n:key=value;t:key=value`, with `%`, `;`, `=` and `:`
+    /// percent-encoded in keys and values, numbers in Rust's round-trip form.
+    pub fn to_text(&self) -> String {
+        let mut s = escape(&self.name);
+        for (k, v) in &self.num {
+            s.push_str(&format!(";n:{}={v:?}", escape(k)));
+        }
+        for (k, v) in &self.text {
+            s.push_str(&format!(";t:{}={}", escape(k), escape(v)));
+        }
+        s
+    }
+
+    /// Parse what [`ModelParams::to_text`] wrote.
+    pub fn from_text(text: &str) -> Result<ModelParams> {
+        let bad = || Error::param("model", format!("malformed nested model {text:?}"));
+        let mut parts = text.split(';');
+        let mut p = ModelParams::named(&unescape(parts.next().ok_or_else(bad)?).ok_or_else(bad)?);
+        for part in parts {
+            let (kind, rest) = part.split_once(':').ok_or_else(bad)?;
+            let (k, v) = rest.split_once('=').ok_or_else(bad)?;
+            let (k, v) = (unescape(k).ok_or_else(bad)?, unescape(v).ok_or_else(bad)?);
+            match kind {
+                "n" => {
+                    p.num.insert(k, v.parse::<f64>().map_err(|_| bad())?);
+                }
+                "t" => {
+                    p.text.insert(k, v);
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(p)
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' | ';' | '=' | ':' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            let hex: String = chars.by_ref().take(2).collect();
+            out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 impl ModelSpec {
@@ -255,7 +346,18 @@ impl ModelSpec {
                 .find(|(k, _)| k == kind)
                 .map_or("AutoTheta", |(_, n)| n),
             ModelSpec::AutoEts(_) => "AutoETS",
+            ModelSpec::WithRegressors(_) => "WithRegressors",
         }
+    }
+
+    /// Whether the model uses the exogenous regressors of the panel.
+    pub fn uses_exog(&self) -> bool {
+        matches!(self, ModelSpec::WithRegressors(_))
+    }
+
+    /// Whether the regression wrapper may wrap this model (not a regression model itself).
+    pub fn accepts_regression_wrapper(&self) -> bool {
+        !self.uses_exog()
     }
 
     /// The canonical parameters (`params().check()` gives `self` back).
@@ -292,6 +394,7 @@ impl ModelSpec {
                     None => p,
                 }
             }
+            ModelSpec::WithRegressors(ref inner) => p.with_text("model", &inner.params().to_text()),
             _ => p,
         }
     }
@@ -351,6 +454,32 @@ mod tests {
     }
 
     #[test]
+    fn nested_models() {
+        let inner = ModelParams::named("AutoETS")
+            .with("season_length", 7.0)
+            .with_text("model", "Z;Z=N%");
+        let text = inner.to_text();
+        assert_eq!(ModelParams::from_text(&text).unwrap(), inner);
+        let wrapped = ModelParams::named("WithRegressors")
+            .with_text("model", &ModelParams::named("CrostonSBA").to_text());
+        assert_eq!(
+            wrapped.check().unwrap(),
+            ModelSpec::WithRegressors(Box::new(ModelSpec::CrostonSba))
+        );
+        let twice = ModelParams::named("WithRegressors").with_text("model", &wrapped.to_text());
+        assert!(twice
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be wrapped"));
+        for bad in ["Naive;x", "Naive;q:a=1", "Naive;n:a=x", "Naive;n:a=%G1"] {
+            assert!(ModelParams::from_text(bad).is_err(), "{bad}");
+        }
+        let missing = ModelParams::named("WithRegressors").check();
+        assert!(missing.unwrap_err().to_string().contains("model"));
+    }
+
+    #[test]
     fn params_round_trip() {
         let specs = [
             ModelSpec::Naive,
@@ -385,6 +514,13 @@ mod tests {
             ModelSpec::AutoEts(EtsSpec::new(7, "ZZZ", None).unwrap()),
             ModelSpec::AutoEts(EtsSpec::new(12, "MAM", Some(true)).unwrap()),
             ModelSpec::AutoEts(EtsSpec::new(1, "AZN", Some(false)).unwrap()),
+            ModelSpec::WithRegressors(Box::new(ModelSpec::AutoEts(
+                EtsSpec::new(7, "ZZN", None).unwrap(),
+            ))),
+            ModelSpec::WithRegressors(Box::new(ModelSpec::Tsb {
+                alpha_d: 0.1,
+                alpha_p: 1.0 / 3.0,
+            })),
         ];
         for s in specs {
             assert_eq!(s.params().check().unwrap(), s);

@@ -4,12 +4,14 @@
 
 use super::arrays;
 use crate::error::Error;
+use crate::forecast::exog::Exog;
 use crate::forecast::{self, persist, FittedPanel, ModelParams, ModelSpec};
 use crate::panel::Panel;
 use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -34,6 +36,26 @@ impl PyDemandForecaster {
         guard
             .clone()
             .ok_or_else(|| Error::NotFitted("DemandForecaster").into())
+    }
+}
+
+/// The regressors of `rows` rows as a row-major slice and their count (none: empty, 0).
+fn exog_rows<'a>(
+    x: &'a Option<PyReadonlyArray2<'_, f64>>,
+    rows: usize,
+    name: &str,
+) -> PyResult<(Cow<'a, [f64]>, usize)> {
+    match x {
+        None => Ok((Cow::Borrowed(&[]), 0)),
+        Some(a) => {
+            let k = a.shape()[1];
+            let values = arrays::matrix(a, Some(rows), None, name)?;
+            Ok(if k == 0 {
+                (Cow::Borrowed(&[]), 0)
+            } else {
+                (values, k)
+            })
+        }
     }
 }
 
@@ -86,23 +108,30 @@ impl PyDemandForecaster {
     /// Args:
     ///     y: float64 values of all series back to back.
     ///     offsets: int64 array of length n_series + 1; series i is y[offsets[i]:offsets[i+1]].
+    ///     x: float64 array (len(y), k) of exogenous regressors aligned with y, or None.
+    ///         Models without regressor support ignore it.
     ///
     /// Raises:
-    ///     ShapeError: the offsets do not partition y.
-    ///     InvalidSeriesError: a series is empty or holds a non-finite value.
+    ///     ShapeError: the offsets do not partition y, or x has the wrong number of rows.
+    ///     InvalidSeriesError: a series is empty or holds a non-finite value (in y, or in x
+    ///         for a model that uses the regressors).
+    #[pyo3(signature = (y, offsets, x=None))]
     fn fit(
         &self,
         py: Python<'_>,
         y: PyReadonlyArray1<'_, f64>,
         offsets: PyReadonlyArray1<'_, i64>,
+        x: Option<PyReadonlyArray2<'_, f64>>,
     ) -> PyResult<()> {
         let values = arrays::slice(&y);
         let offsets = arrays::offsets(&offsets)?;
+        let (xv, k) = exog_rows(&x, values.len(), "x")?;
         let (specs, progress) = (&self.specs, &self.progress);
         progress.store(0, Ordering::Relaxed);
         let fitted = py.detach(|| {
             let panel = Panel::new(&values, &offsets)?;
-            forecast::fit_with_progress(&panel, specs, progress)
+            let x = Exog::new(&xv, k, values.len())?;
+            forecast::fit_with_progress(&panel, x, specs, progress)
         })?;
         let mut guard = self
             .state
@@ -116,6 +145,8 @@ impl PyDemandForecaster {
     ///
     /// Args:
     ///     h: forecast horizon (>= 1).
+    ///     x_future: float64 array (n_series * h, k) of the future regressors (series-major,
+    ///         then step) when the models were fitted with k regressors, else None.
     ///
     /// Returns:
     ///     float64 array of shape (n_series * h, n_models), series-major then step.
@@ -123,12 +154,21 @@ impl PyDemandForecaster {
     /// Raises:
     ///     NotFittedError: `fit` has not been called.
     ///     InvalidParameterError: h < 1.
-    fn predict<'py>(&self, py: Python<'py>, h: i64) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    ///     ShapeError: x_future is missing or has the wrong shape.
+    ///     InvalidSeriesError: a future regressor is not finite.
+    #[pyo3(signature = (h, x_future=None))]
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        h: i64,
+        x_future: Option<PyReadonlyArray2<'py, f64>>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
         let h =
             usize::try_from(h).map_err(|_| Error::param("h", format!("must be >= 1, got {h}")))?;
         let rows = fp.n_series() * h;
-        let flat = py.detach(|| fp.predict_flat(h))?;
+        let (xv, k) = exog_rows(&x_future, rows, "x_future")?;
+        let flat = py.detach(|| fp.predict_flat(h, Exog::new(&xv, k, rows)?))?;
         // model-major buffer seen as (rows, models) in Fortran order: no interleaving copy
         let a = Array2::from_shape_vec((self.specs.len(), rows), flat)
             .map_err(|e| Error::Shape(e.to_string()))?
@@ -170,6 +210,7 @@ impl PyDemandForecaster {
     ///     y, offsets: the panel.
     ///     h: horizon of each window; n_windows: windows per series; step: periods between cutoffs.
     ///     models: indices of the models to refit (default: all), in output order.
+    ///     x: float64 array (len(y), k) of regressors aligned with y, or None.
     ///
     /// Returns:
     ///     float64 array (n_models, n_series * n_windows * h), one row per model refitted;
@@ -178,7 +219,7 @@ impl PyDemandForecaster {
     /// Raises:
     ///     InvalidParameterError: h, n_windows or step < 1.
     ///     ShapeError, InvalidSeriesError: invalid panel.
-    #[pyo3(signature = (y, offsets, h, n_windows, step, models=None))]
+    #[pyo3(signature = (y, offsets, h, n_windows, step, models=None, x=None))]
     #[allow(clippy::too_many_arguments)]
     fn rolling_errors<'py>(
         &self,
@@ -189,9 +230,11 @@ impl PyDemandForecaster {
         n_windows: usize,
         step: usize,
         models: Option<Vec<usize>>,
+        x: Option<PyReadonlyArray2<'py, f64>>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let values = arrays::slice(&y);
         let offsets = arrays::offsets(&offsets)?;
+        let (xv, k) = exog_rows(&x, values.len(), "x")?;
         let specs: Vec<ModelSpec> = match models {
             None => self.specs.clone(),
             Some(idx) => idx
@@ -209,7 +252,8 @@ impl PyDemandForecaster {
         let n_models = specs.len();
         let errors = py.detach(|| -> Result<_, Error> {
             let panel = Panel::new(&values, &offsets)?;
-            let r = forecast::rolling(&panel, &specs, h, n_windows, step)?;
+            let x = Exog::new(&xv, k, values.len())?;
+            let r = forecast::rolling(&panel, x, &specs, h, n_windows, step)?;
             Ok(r.errors(&panel))
         })?;
         let cols = errors.first().map_or(0, Vec::len);
@@ -217,6 +261,20 @@ impl PyDemandForecaster {
         let a = Array2::from_shape_vec((n_models, cols), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
         Ok(a.into_pyarray(py))
+    }
+
+    /// Whether each model uses the exogenous regressors passed to `fit`.
+    fn uses_exog(&self) -> Vec<bool> {
+        self.specs.iter().map(ModelSpec::uses_exog).collect()
+    }
+
+    /// Number of regressors the fitted models use (0 when none does).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    #[getter]
+    fn n_exog(&self) -> PyResult<usize> {
+        Ok(self.fitted()?.n_exog())
     }
 
     /// Whether each model has a model-based forecast distribution (ETS: analytic or
@@ -231,8 +289,9 @@ impl PyDemandForecaster {
     /// Raw (not clipped) quantiles of model `model_index`'s forecast distribution.
     ///
     /// Args:
-    ///     model_index: an ETS model; h: horizon (>= 1); probs: quantile levels in (0, 1);
-    ///     seed: seed of the simulated distributions.
+    ///     model_index: a model with a distribution; h: horizon (>= 1); probs: quantile
+    ///     levels in (0, 1); seed: seed of the simulated distributions; x_future: future
+    ///     regressors as in `predict`.
     ///
     /// Returns:
     ///     float64 array of shape (n_series, len(probs) * h), quantile-major then step.
@@ -240,6 +299,8 @@ impl PyDemandForecaster {
     /// Raises:
     ///     NotFittedError: `fit` has not been called.
     ///     InvalidParameterError: bad h or probs, or the model has no distribution.
+    ///     ShapeError: x_future is missing or has the wrong shape.
+    #[pyo3(signature = (model_index, h, probs, seed, x_future=None))]
     fn model_quantiles<'py>(
         &self,
         py: Python<'py>,
@@ -247,9 +308,15 @@ impl PyDemandForecaster {
         h: usize,
         probs: Vec<f64>,
         seed: u64,
+        x_future: Option<PyReadonlyArray2<'py, f64>>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let flat = py.detach(|| fp.model_quantiles(model_index, h, &probs, seed))?;
+        let rows = fp.n_series() * h;
+        let (xv, k) = exog_rows(&x_future, rows, "x_future")?;
+        let flat = py.detach(|| {
+            let xf = Exog::new(&xv, k, rows)?;
+            fp.model_quantiles(model_index, h, &probs, seed, xf)
+        })?;
         let a = Array2::from_shape_vec((fp.n_series(), probs.len() * h), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
         Ok(a.into_pyarray(py))
@@ -258,8 +325,8 @@ impl PyDemandForecaster {
     /// Raw (not clipped) sample paths simulated from model `model_index`.
     ///
     /// Args:
-    ///     model_index: an ETS model; h: horizon (>= 1); n_paths: paths per series (>= 1);
-    ///     seed: random seed.
+    ///     model_index: a model with a distribution; h: horizon (>= 1); n_paths: paths per
+    ///     series (>= 1); seed: random seed; x_future: future regressors as in `predict`.
     ///
     /// Returns:
     ///     float64 array of shape (n_series, n_paths * h), path-major then step.
@@ -267,6 +334,8 @@ impl PyDemandForecaster {
     /// Raises:
     ///     NotFittedError: `fit` has not been called.
     ///     InvalidParameterError: bad h or n_paths, or the model has no distribution.
+    ///     ShapeError: x_future is missing or has the wrong shape.
+    #[pyo3(signature = (model_index, h, n_paths, seed, x_future=None))]
     fn model_paths<'py>(
         &self,
         py: Python<'py>,
@@ -274,9 +343,15 @@ impl PyDemandForecaster {
         h: usize,
         n_paths: usize,
         seed: u64,
+        x_future: Option<PyReadonlyArray2<'py, f64>>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let flat = py.detach(|| fp.model_paths(model_index, h, n_paths, seed))?;
+        let rows = fp.n_series() * h;
+        let (xv, k) = exog_rows(&x_future, rows, "x_future")?;
+        let flat = py.detach(|| {
+            let xf = Exog::new(&xv, k, rows)?;
+            fp.model_paths(model_index, h, n_paths, seed, xf)
+        })?;
         let a = Array2::from_shape_vec((fp.n_series(), n_paths * h), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
         Ok(a.into_pyarray(py))

@@ -12,9 +12,7 @@ use crate::ml::{
 };
 use crate::panel::Panel;
 use numpy::ndarray::Array2;
-use numpy::{
-    IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods,
-};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use std::borrow::Cow;
@@ -57,17 +55,7 @@ fn matrix<'a>(
     cols: usize,
     name: &str,
 ) -> PyResult<Cow<'a, [f64]>> {
-    let shape = a.shape();
-    if shape != [rows, cols] {
-        return Err(Error::Shape(format!(
-            "`{name}` has shape {shape:?}, expected [{rows}, {cols}]"
-        ))
-        .into());
-    }
-    Ok(match a.as_slice() {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => Cow::Owned(a.as_array().iter().copied().collect()),
-    })
+    arrays::matrix(a, Some(rows), Some(cols), name)
 }
 
 fn days_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>) -> Cow<'a, [i64]> {

@@ -56,6 +56,24 @@ pub mod _core {
         crate::parallel::num_threads()
     }
 
+    /// A model (name, numeric and text parameters), validated and encoded as the text
+    /// parameter a wrapping model takes (e.g. `WithRegressors`' `model`, `MSTL`'s
+    /// `trend_forecaster`).
+    ///
+    /// Raises:
+    ///     UnknownModelError: the name is not a known model.
+    ///     InvalidParameterError: a hyperparameter is invalid.
+    #[pyfunction]
+    fn nested_model(
+        name: String,
+        num: std::collections::BTreeMap<String, f64>,
+        text: std::collections::BTreeMap<String, String>,
+    ) -> PyResult<String> {
+        let p = crate::forecast::ModelParams { name, num, text };
+        p.check()?;
+        Ok(p.to_text())
+    }
+
     /// The fallback codes reported by `DemandForecaster.fallbacks()` and their reasons.
     #[pyfunction]
     fn fallback_reasons() -> Vec<(u8, &'static str)> {

@@ -7,15 +7,26 @@ pub mod ets;
 mod intermittent;
 mod naive;
 pub(crate) mod nelder_mead;
+pub mod regressed;
 pub(crate) mod ses;
 pub(crate) mod ses_opt;
 pub(crate) mod sums;
 pub mod theta;
 
+use super::exog::Exog;
 use super::fitted::Fitted;
 use super::spec::ModelSpec;
 
-/// Fit `spec` on `y` (non-empty, finite).
+/// Fit `spec` on `y` (non-empty, finite) with the exogenous regressors `x` (one row per
+/// observation, finite; empty for none). Models without regressor support ignore `x`.
+pub fn fit_x(spec: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitted {
+    match *spec {
+        ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, x),
+        _ => fit(spec, y),
+    }
+}
+
+/// Fit `spec` on `y` (non-empty, finite), without regressors.
 pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
     match *spec {
         ModelSpec::Naive => naive::naive(y),
@@ -40,6 +51,7 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
             multiplicative,
         } => theta::fit(y, kind, season_length, multiplicative),
         ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
+        ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, Exog::NONE),
     }
 }
 

@@ -18,9 +18,9 @@ array          content
 ``state``      uint8, the native state of the statistical models (its own magic bytes and
                version; empty without statistical models)
 ``ml_state``   uint8, the native state of the global models (empty without them)
-``days``       int64 day numbers of the training rows (global models only)
-``dynamic``    float64 (rows, n_dynamic) training exogenous values (global models only)
-``statics``    float64 (series, n_static) static features (global models only)
+``days``       int64 day numbers of the training rows (when a model uses exogenous data)
+``dynamic``    float64 (rows, n_dynamic) training exogenous values / regressors (idem)
+``statics``    float64 (series, n_static) static features (idem)
 =============  ==========================================================================
 """
 
@@ -38,7 +38,7 @@ from . import __name__ as _pkg
 from . import _core
 from ._global import Exog, FeatureConfig
 from .exceptions import ModelFormatError, ShelfcastError
-from .models import _BY_NAME
+from .models import model_from_json, model_to_json
 
 if TYPE_CHECKING:
     from .forecaster import DemandForecaster
@@ -63,9 +63,7 @@ def save(fc: DemandForecaster, path: Path) -> None:
         "conformal": fc.conformal,
         "path_windows": fc.path_windows,
         "id_kind": id_kind,
-        "models": [
-            {"class": type(m).__name__, "params": m._params(), "alias": m.alias} for m in fc.models
-        ],
+        "models": [model_to_json(m) for m in fc.models],
         "features": dataclasses.asdict(fc._features),
         "static_features": list(fc.static_features),
     }
@@ -124,10 +122,7 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
     arrays = _read(path)
     header = _header(arrays["header"], path)
     try:
-        models = []
-        for spec in header["models"]:
-            model_cls = _BY_NAME[spec["class"]]
-            models.append(model_cls(**spec["params"], alias=spec["alias"]))
+        models = [model_from_json(spec) for spec in header["models"]]
         fc = cls(
             models,
             freq=header["freq"],
@@ -155,10 +150,11 @@ def load(cls: type[DemandForecaster], path: Path) -> DemandForecaster:
         if core.model_names != stat_names or core.fallbacks().shape[0] != n:
             raise ModelFormatError(f"{path}: the saved arrays are inconsistent")
     ml = None
-    if fc._ml_idx:
+    if fc._uses_exog:
         if any(k not in arrays for k in _ML_ARRAYS):
-            raise ModelFormatError(f"{path}: the global-model arrays are missing")
-        ml = _core.GlobalForecaster.from_bytes(arrays["ml_state"].tobytes())
+            raise ModelFormatError(f"{path}: the exogenous arrays are missing")
+        if fc._ml_idx:
+            ml = _core.GlobalForecaster.from_bytes(arrays["ml_state"].tobytes())
         fc._exog = Exog(
             days=arrays["days"].astype(np.int64),
             dynamic=arrays["dynamic"].astype(np.float64),

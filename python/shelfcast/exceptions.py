@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "ColumnTypeError",
     "DuplicateRowError",
+    "ExogenousWarning",
     "InvalidInputError",
     "InvalidItemError",
     "InvalidParameterError",
@@ -97,3 +98,10 @@ class ModelFormatError(InvalidInputError):
 class UndefinedMetricWarning(UserWarning):
     """A score is NaN or infinite because its denominator is zero or undefined (a constant
     or too short training history for a scaled metric, all-zero actuals for MAPE/WAPE)."""
+
+
+class ExogenousWarning(UserWarning):
+    """The training frame has exogenous columns that some statistical models do not use
+    (ETS, theta, Croston, naive...): the message names the columns, the models that use
+    them and the models that ignore them (wrap those in
+    :class:`~shelfcast.models.WithRegressors` to use them)."""

@@ -4,6 +4,7 @@ many series, fitted natively."""
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from ._frame import Panel, future_dates, parse_freq, to_panel
 from ._global import Exog, FeatureConfig, days_of, future_dynamic, panel_exog
 from ._progress import Progress
 from .exceptions import (
+    ExogenousWarning,
+    InvalidInputError,
     InvalidParameterError,
     InvalidSeriesError,
     NotFittedError,
@@ -43,10 +46,17 @@ class DemandForecaster:
     ``GradientBoosting``, ``RandomForest``) can be mixed; the output has one column per model
     alias. The global models share the feature configuration below (mlforecast's layout):
     they are trained once across all series and forecast recursively, each step from its
-    own lags, calendar and exogenous row. Any extra numeric column of the training frame
-    (price, promotion flags, ...) is a dynamic feature whose future values ``predict``
-    needs in ``X_df``, unless listed in ``static_features``. The statistical models ignore
-    extra columns.
+    own lags, calendar and exogenous row.
+
+    Exogenous regressors: any extra numeric column of the training frame (price, promotion
+    flags, holiday dummies, ...) that is not listed in ``static_features`` is a regressor
+    whose future values ``predict`` needs in ``X_df``, one row per series and future date.
+    They are used by the global ML models (as dynamic features), by ``ARIMA`` and
+    ``AutoARIMA`` (regression with ARIMA errors), by ``MSTL`` with such a trend forecaster,
+    and by any model wrapped in :class:`~shelfcast.models.WithRegressors` (regress, then
+    model the residuals). The other statistical models (ETS, theta, Croston, naive, ...)
+    do not use them: ``fit`` says so in an :class:`~shelfcast.exceptions.ExogenousWarning`
+    naming the columns and the models that ignore them.
 
     Args:
         models: list of :mod:`shelfcast.models` objects or model names.
@@ -117,6 +127,7 @@ class DemandForecaster:
         self.models = resolve_models(models)
         self._stat_idx = [j for j, m in enumerate(self.models) if not m.is_global]
         self._ml_idx = [j for j, m in enumerate(self.models) if m.is_global]
+        self._stat_exog = any(self.models[j].uses_exog for j in self._stat_idx)
         self._features = FeatureConfig.build(
             lags, lag_transforms, date_features, holidays, target_transforms, dropna
         )
@@ -180,14 +191,40 @@ class DemandForecaster:
                 than every series).
         """
         panel = to_panel(df, self._offset)
-        exog = None
-        if self._ml_idx:
-            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
-            self._features = self._features.with_exog(static, dynamic)
+        exog = self._read_exog(df, panel)
         self._fit_panel(panel, exog)
         self._frame_style = _polars.style_of(df)
         log.debug("fitted %d models on %d series", len(self.models), panel.n_series)
         return self
+
+    @property
+    def _uses_exog(self) -> bool:
+        """Whether any model reads the exogenous columns (global ML models or regressors)."""
+        return bool(self._ml_idx) or self._stat_exog
+
+    def _read_exog(self, df: Any, panel: Panel, what: str = "df") -> Exog | None:
+        """The exogenous columns of ``df`` in panel order (None when no model uses them), and
+        the warning about statistical models that ignore them."""
+        extra = [c for c in _columns(df) if c not in ("unique_id", "ds", "y")]
+        regressors = [c for c in extra if c not in self.static_features]
+        ignoring = [self.models[j].alias for j in self._stat_idx if not self.models[j].uses_exog]
+        if regressors and ignoring:
+            users = [m.alias for m in self.models if m.is_global or m.uses_exog]
+            warnings.warn(
+                f"{what} has the exogenous column(s) {regressors}: "
+                + (f"used by {users}, " if users else "")
+                + f"ignored by {ignoring} (wrap a model in WithRegressors(...) or use "
+                "ARIMA/AutoARIMA to use them)",
+                ExogenousWarning,
+                stacklevel=3,
+            )
+        if not self._uses_exog:
+            return None
+        exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features, what)
+        self._features = self._features.with_exog(static, dynamic)
+        if self._stat_exog:
+            _require_finite_regressors(exog.dynamic, dynamic, panel, what)
+        return exog
 
     def _new_stat_core(self) -> Any:
         natives = [self.models[j]._native(self.season_length) for j in self._stat_idx]
@@ -205,7 +242,7 @@ class DemandForecaster:
                 lambda: core.progress,
                 self.verbose and panel.n_series > 1,
             ):
-                core.fit(panel.y, panel.offsets)
+                core.fit(panel.y, panel.offsets, self._stat_x(exog))
         ml = None
         if self._ml_idx:
             assert exog is not None
@@ -224,6 +261,10 @@ class DemandForecaster:
         self._y = panel.y
         self._offsets = panel.offsets
         self._errors = {}
+
+    def _stat_x(self, exog: Exog | None) -> np.ndarray | None:
+        """The regressors the statistical models take (None when none uses them)."""
+        return exog.dynamic if exog is not None and self._stat_exog else None
 
     def _require_fitted(self) -> tuple[np.ndarray, np.ndarray]:
         if self._ids is None or self._last_ds is None:
@@ -295,20 +336,31 @@ class DemandForecaster:
         levels = _check_levels(level)
         probs = _check_quantiles(quantiles)
         future_ds = future_dates(last, h, self._offset)
-        dyn = None
-        if self._ml_idx:
-            dyn = future_dynamic(_pandas(X_df), ids, future_ds, h, self._features.dynamic_names)
+        dyn = self._future_exog(X_df, ids, future_ds, h)
         cols = self._predict_columns(h, levels, probs, future_ds, dyn)
         return _polars.build(cols, style)
+
+    def _future_exog(
+        self, X_df: Any, ids: np.ndarray, future_ds: np.ndarray, h: int
+    ) -> np.ndarray | None:
+        """The (n_series * h, n_regressors) future exogenous rows (None when unused)."""
+        if not self._uses_exog:
+            return None
+        names = self._features.dynamic_names
+        dyn = future_dynamic(_pandas(X_df, "X_df"), ids, future_ds, h, names)
+        if self._stat_exog:
+            _require_finite_future(dyn, names, ids, future_ds, h)
+        return dyn
 
     def _point(self, h: int, future_ds: np.ndarray, dyn: np.ndarray | None) -> np.ndarray:
         """(n_series * h, n_models) point forecasts, in model order."""
         assert self._ids is not None
+        x_future = dyn if self._stat_exog else None
         if self._ml is None and self._core is not None:  # only statistical models, in order
-            return np.asarray(self._core.predict(h))
+            return np.asarray(self._core.predict(h, x_future))
         values = np.empty((len(self._ids) * h, len(self.models)))
         if self._core is not None:
-            values[:, self._stat_idx] = self._core.predict(h)
+            values[:, self._stat_idx] = self._core.predict(h, x_future)
         if self._ml is not None:
             assert dyn is not None
             try:
@@ -355,7 +407,7 @@ class DemandForecaster:
             sigma = self._sigmas()
             for j, name in enumerate(self.model_names):
                 if j in dist:
-                    qs = self._model_quantiles(j, h, cuts + probs)
+                    qs = self._model_quantiles(j, h, cuts + probs, dyn)
                 else:
                     assert errors is not None
                     mean = values[:, j].reshape(n, h)
@@ -378,16 +430,24 @@ class DemandForecaster:
         flags = self._core.has_distribution()
         return [j for j, has in zip(self._stat_idx, flags, strict=True) if has]
 
-    def _model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+    def _model_quantiles(
+        self, j: int, h: int, probs: list[float], dyn: np.ndarray | None = None
+    ) -> np.ndarray:
         """(len(probs), n_series, h) quantiles of model ``j``'s own forecast distribution
-        (ETS: analytic or simulated with a fixed seed), clipped at 0."""
-        raw = self._raw_model_quantiles(j, h, probs)
+        (ETS: analytic or simulated with a fixed seed), clipped at 0; ``dyn``: the future
+        regressors."""
+        raw = self._raw_model_quantiles(j, h, probs, dyn)
         return np.asarray(np.maximum(raw, 0.0))
 
-    def _raw_model_quantiles(self, j: int, h: int, probs: list[float]) -> np.ndarray:
+    def _raw_model_quantiles(
+        self, j: int, h: int, probs: list[float], dyn: np.ndarray | None = None
+    ) -> np.ndarray:
         """As :meth:`_model_quantiles`, not clipped (negative demand possible)."""
         k = self._stat_idx.index(j)
-        flat = np.asarray(self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED))
+        x_future = dyn if self._stat_exog else None
+        flat = np.asarray(
+            self._core.model_quantiles(k, h, list(probs), _DISTRIBUTION_SEED, x_future)
+        )
         return flat.reshape(-1, len(probs), h).transpose(1, 0, 2)
 
     def _rolling_errors(self, h: int, n_windows: int, step: int) -> np.ndarray:
@@ -405,7 +465,7 @@ class DemandForecaster:
                 # one native call without a counter: the bar shows it runs, then its time
                 with Progress("rolling-origin refits", 1, lambda: 0, self.verbose and n > 1):
                     flat = self._core.rolling_errors(
-                        self._y, self._offsets, h, n_windows, step, refit
+                        self._y, self._offsets, h, n_windows, step, refit, self._stat_x(self._exog)
                     )
                 rows = [self._stat_idx[k] for k in refit]
                 errors[rows] = flat.reshape(len(refit), n, n_windows, h)
@@ -467,7 +527,12 @@ class DemandForecaster:
         out[:, keep, w, :] = err.T.reshape(len(self._ml_idx), int(keep.sum()), h)
 
     def sample_paths(
-        self, h: int, n_paths: int = 1000, seed: int | None = 0, model: str | None = None
+        self,
+        h: int,
+        n_paths: int = 1000,
+        seed: int | None = 0,
+        model: str | None = None,
+        X_df: pd.DataFrame | None = None,
     ) -> np.ndarray:
         """Simulated future demand paths per series.
 
@@ -481,8 +546,8 @@ class DemandForecaster:
         ``conformal_windows`` cutoffs ``h`` apart); series too short for any window get
         normal random-walk errors with their one-step RMSE. Paths are clipped at 0, and keep
         their serial dependence, so the sum over a lead time has a realistic distribution
-        (no sum of per-step quantiles). Global models with dynamic features are not
-        supported (their future needs ``X_df``).
+        (no sum of per-step quantiles). Models that use exogenous regressors need their
+        future values in ``X_df``; a regressor shifts every path of a step by its effect.
 
         Args:
             h: horizon in periods.
@@ -490,14 +555,17 @@ class DemandForecaster:
             seed: random seed (a non-negative integer, reproducible); None for fresh
                 entropy.
             model: model alias (default: the first model).
+            X_df: future regressors, as in :meth:`predict` (needed when the models use
+                regressors).
 
         Returns:
             float64 array of shape (n_series, n_paths, h), series in ``unique_ids`` order.
 
         Raises:
             NotFittedError: called before :meth:`fit`.
-            InvalidParameterError: invalid ``h``, ``n_paths``, ``seed`` or ``model``, or a
-                global model with dynamic features.
+            InvalidParameterError: invalid ``h``, ``n_paths``, ``seed`` or ``model``, or
+                ``X_df`` missing although needed.
+            InvalidInputError: ``X_df`` lacks rows or values (names the series and dates).
         """
         ids, last = self._require_fitted()
         h = _check_horizon(h)
@@ -505,25 +573,22 @@ class DemandForecaster:
         if seed is not None:
             seed = _seed_u64(seed)
         j = self._model_index(model)
+        future_ds = future_dates(last, h, self._offset)
+        dyn = self._future_exog(X_df, ids, future_ds, h)
         if self.models[j].is_global:
-            if self._features.dynamic_names:
-                raise InvalidParameterError(
-                    "sample_paths needs future exogenous values for global models with "
-                    "dynamic features; use predict(h, quantiles=..., X_df=...) instead"
-                )
-            future_ds = future_dates(last, h, self._offset)
-            dyn = np.empty((len(ids) * h, 0))
             mean = self._point(h, future_ds, dyn)[:, j].reshape(len(ids), h)
             errors = self._rolling_errors(h, self.conformal_windows, h)[j]
         elif j in self._distribution_models():
             k = self._stat_idx.index(j)
             if seed is None:
                 seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
-            flat = np.asarray(self._core.model_paths(k, h, n_paths, seed))
+            x_future = dyn if self._stat_exog else None
+            flat = np.asarray(self._core.model_paths(k, h, n_paths, seed, x_future))
             return np.asarray(np.maximum(flat.reshape(len(ids), n_paths, h), 0.0))
         else:
             k = self._stat_idx.index(j)
-            mean = self._core.predict(h)[:, k].reshape(len(ids), h)
+            x_future = dyn if self._stat_exog else None
+            mean = self._core.predict(h, x_future)[:, k].reshape(len(ids), h)
             errors = self._rolling_errors(h, self.path_windows, 1)[j]
         rng = np.random.default_rng(seed)
         return _uncertainty.sample_paths(mean, errors, n_paths, rng, self._sigmas()[:, j])
@@ -607,11 +672,8 @@ class DemandForecaster:
         step = h if step_size is None else _positive_int("step_size", step_size)
         levels = _check_levels(level)
         panel = to_panel(df, self._offset)
-        exog = None
         clone = self._clone()
-        if self._ml_idx:
-            exog, static, dynamic = panel_exog(_pandas(df), panel, self.static_features)
-            clone._features = clone._features.with_exog(static, dynamic)
+        exog = clone._read_exog(df, panel)
         frames: list[dict[str, np.ndarray]] = []
         done = [0]
         progress = Progress("cross-validation", n_windows, lambda: done[0], self.verbose)
@@ -836,6 +898,38 @@ class DemandForecaster:
         return (
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{conformal}{feats}{fitted})"
+        )
+
+
+def _columns(df: Any) -> list[str]:
+    """Column names of a pandas or polars frame (empty for anything else)."""
+    return [str(c) for c in getattr(df, "columns", [])]
+
+
+def _require_finite_regressors(
+    x: np.ndarray, names: list[str], panel: Panel, what: str
+) -> None:
+    """Regressors of the statistical models must be finite (names column, series, date)."""
+    bad = ~np.isfinite(x)
+    if bad.any():
+        row, col = (int(v[0]) for v in np.nonzero(bad))
+        sid = panel.ids[np.searchsorted(panel.offsets, row, side="right") - 1]
+        raise InvalidInputError(
+            f"{what} column {names[col]!r} is missing or not finite for series {sid!r} at "
+            f"{pd.Timestamp(panel.ds[row])}: the statistical models that use regressors "
+            "need every value"
+        )
+
+
+def _require_finite_future(
+    x: np.ndarray, names: list[str], ids: np.ndarray, future_ds: np.ndarray, h: int
+) -> None:
+    bad = ~np.isfinite(x)
+    if bad.any():
+        row, col = (int(v[0]) for v in np.nonzero(bad))
+        raise InvalidInputError(
+            f"X_df column {names[col]!r} is missing or not finite for series {ids[row // h]!r} "
+            f"at {pd.Timestamp(future_ds[row])}"
         )
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "Theta",
     "TweedieRegressor",
     "WindowAverage",
+    "WithRegressors",
     "resolve_models",
 ]
 
@@ -73,6 +74,8 @@ class Model:
     seasonal: bool = False
     #: Whether the model is a global (machine-learning) model.
     is_global: bool = False
+    #: Whether the (per-series) model uses the exogenous regressors of the training frame.
+    uses_exog: bool = False
 
     def __init__(self, *, alias: str | None = None) -> None:
         if alias is not None and (not isinstance(alias, str) or not alias):
@@ -672,6 +675,100 @@ def _error_type(error_type: object) -> str:
     return str(error_type)
 
 
+class WithRegressors(Model):
+    r"""Exogenous regressors for a per-series model without native support for them:
+    regress, then model what the regressors leave.
+
+    Per series, ordinary least squares of ``y`` on an intercept and the regressors (every
+    extra numeric column of the training frame that is not a static feature: price,
+    promotion flags, holiday dummies...) gives ``y_t = ȳ + (x_t − x̄)·β + η_t``. The wrapped
+    model is fitted on the adjusted series ``y_t − (x_t − x̄)·β`` (centred, so it stays on the
+    scale of the demand and intermittent or multiplicative models still apply), and the
+    forecast is its forecast plus ``(x_{T+k} − x̄)·β`` with each step's own row of
+    ``predict(h, X_df=...)``. Columns constant within a series (a price that never changed)
+    or collinear with earlier ones get β = 0 for that series.
+
+    The two stages are estimated one after the other; ARIMA and AutoARIMA instead estimate
+    the regression jointly with their error model (regression with ARIMA errors). Intervals,
+    quantiles and sample paths are the wrapped model's (model-based for ETS, conformal
+    otherwise, from refits of both stages at each window), shifted by the regressors' effect.
+
+    Args:
+        model: the per-series model to wrap (not a global ML model, not a model that uses
+            regressors itself).
+        alias: output column name (default: the wrapped model's alias + ``"_X"``).
+
+    Raises:
+        InvalidParameterError: ``model`` is not a per-series model, or already uses
+            regressors.
+    """
+
+    name = "WithRegressors"
+    uses_exog = True
+
+    def __init__(self, model: Model, *, alias: str | None = None) -> None:
+        if not isinstance(model, Model) or model.is_global:
+            raise InvalidParameterError(
+                f"WithRegressors wraps a per-series statistical model, got {model!r}"
+            )
+        if model.uses_exog:
+            raise InvalidParameterError(
+                f"{model!r} uses the regressors itself: it cannot be wrapped in WithRegressors"
+            )
+        super().__init__(alias=alias or f"{model.alias}_X")
+        self.model = model
+
+    def _params(self) -> dict[str, Any]:
+        return {"model": self.model}
+
+    def _native(self, default_season_length: int) -> tuple[str, dict[str, float], dict[str, str]]:
+        from . import _core
+
+        inner = _core.nested_model(*self.model._native(default_season_length))
+        return (self.name, {}, {"model": inner})
+
+    def __repr__(self) -> str:
+        alias = "" if self.alias == f"{self.model.alias}_X" else f", alias={self.alias!r}"
+        return f"WithRegressors({self.model!r}{alias})"
+
+
+def model_to_json(model: Model) -> dict[str, Any]:
+    """A JSON-ready description of ``model`` (nested models included).
+
+    Args:
+        model: any model.
+
+    Returns:
+        ``{"class", "params", "alias"}``, nested models as the same kind of dict.
+    """
+    params = {
+        k: {"__model__": model_to_json(v)} if isinstance(v, Model) else v
+        for k, v in model._params().items()
+    }
+    return {"class": type(model).__name__, "params": params, "alias": model.alias}
+
+
+def model_from_json(spec: dict[str, Any]) -> Model:
+    """Rebuild a model from :func:`model_to_json`'s output.
+
+    Args:
+        spec: the description.
+
+    Returns:
+        The model.
+
+    Raises:
+        KeyError: an unknown class or a missing key.
+        InvalidParameterError: invalid parameters.
+    """
+    cls = _BY_NAME[spec["class"]]
+    params = {
+        k: model_from_json(v["__model__"]) if isinstance(v, dict) and "__model__" in v else v
+        for k, v in spec["params"].items()
+    }
+    return cls(**params, alias=spec["alias"])
+
+
 class GlobalModel(Model):
     """Base class of the global machine-learning models (validated natively on creation).
 
@@ -983,6 +1080,7 @@ _BY_NAME: dict[str, type[Model]] = {
         AutoETS,
         Holt,
         HoltWinters,
+        WithRegressors,
         LinearRegression,
         Ridge,
         PoissonRegressor,

@@ -47,7 +47,8 @@ VALUE_ERRORS = [
 def test_all_lists_every_class():
     assert set(exceptions.__all__) == set(CLASSES) | set(WARNINGS)
     assert len(CLASSES) == 12
-    assert set(WARNINGS) == {"UndefinedMetricWarning"}
+    assert set(WARNINGS) == {"UndefinedMetricWarning", "ExogenousWarning"}
+    assert issubclass(WARNINGS["ExogenousWarning"], UserWarning)
     assert issubclass(WARNINGS["UndefinedMetricWarning"], UserWarning)
 
 

@@ -906,9 +906,7 @@ def _columns(df: Any) -> list[str]:
     return [str(c) for c in getattr(df, "columns", [])]
 
 
-def _require_finite_regressors(
-    x: np.ndarray, names: list[str], panel: Panel, what: str
-) -> None:
+def _require_finite_regressors(x: np.ndarray, names: list[str], panel: Panel, what: str) -> None:
     """Regressors of the statistical models must be finite (names column, series, date)."""
     bad = ~np.isfinite(x)
     if bad.any():

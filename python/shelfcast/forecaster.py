@@ -4,6 +4,7 @@ many series, fitted natively."""
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -216,7 +217,7 @@ class DemandForecaster:
                 + f"ignored by {ignoring} (wrap a model in WithRegressors(...) or use "
                 "ARIMA/AutoARIMA to use them)",
                 ExogenousWarning,
-                stacklevel=3,
+                stacklevel=_caller_stacklevel(),
             )
         if not self._uses_exog:
             return None
@@ -899,6 +900,17 @@ class DemandForecaster:
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{conformal}{feats}{fitted})"
         )
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside shelfcast (so a warning points at the
+    user's call, however deep inside the package it is raised)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("shelfcast"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _columns(df: Any) -> list[str]:

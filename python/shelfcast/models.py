@@ -25,8 +25,11 @@ from .exceptions import InvalidParameterError, UnknownModelError
 
 __all__ = [
     "ADIDA",
+    "ARIMA",
     "IMAPA",
+    "MSTL",
     "TSB",
+    "AutoARIMA",
     "AutoETS",
     "AutoTheta",
     "CrostonClassic",
@@ -1056,6 +1059,8 @@ def _unit(name: str, v: object) -> float:
     return float(v)
 
 
+from ._models_arima import ARIMA, MSTL, AutoARIMA  # noqa: E402 (they subclass Model)
+
 _BY_NAME: dict[str, type[Model]] = {
     cls.__name__: cls
     for cls in (
@@ -1080,6 +1085,9 @@ _BY_NAME: dict[str, type[Model]] = {
         AutoETS,
         Holt,
         HoltWinters,
+        ARIMA,
+        AutoARIMA,
+        MSTL,
         WithRegressors,
         LinearRegression,
         Ridge,

@@ -56,12 +56,28 @@ impl Writer {
 pub struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
+    layout: u32,
 }
 
 impl<'a> Reader<'a> {
     /// Read from `buf`.
     pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf, pos: 0 }
+        Reader {
+            buf,
+            pos: 0,
+            layout: u32::MAX,
+        }
+    }
+    /// Read a blob written in format version `layout` (payloads whose layout changed
+    /// between versions ask [`Reader::layout`] which one to read; a new reader reads the
+    /// current layout).
+    pub fn with_layout(mut self, layout: u32) -> Self {
+        self.layout = layout;
+        self
+    }
+    /// The format version being read (`u32::MAX`: the current one).
+    pub fn layout(&self) -> u32 {
+        self.layout
     }
     /// Bytes not read yet.
     pub fn remaining(&self) -> usize {

@@ -1,8 +1,10 @@
 //! What a fitted per-series model keeps: enough to forecast any horizon and to quantify
-//! its one-step uncertainty, plus why it fell back to a simpler model, if it did.
+//! its one-step uncertainty, why it fell back to a simpler model, if it did, and the
+//! parameters it froze for `models::refilter` (see `frozen.rs`).
 
 use super::codec::{Reader, Writer};
 use super::exog::Exog;
+use super::frozen::Frozen;
 use super::models::ets::EtsState;
 use super::models::regressed::Regressed;
 use super::models::theta::ThetaState;
@@ -87,6 +89,9 @@ impl Fallback {
     }
 }
 
+/// The first format version whose fitted states carry their frozen parameters.
+pub const FROZEN_SINCE: u32 = 3;
+
 /// How a fitted model produces its point forecasts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
@@ -154,6 +159,9 @@ pub struct Fitted {
     pub sigma: f64,
     /// Set when the series fell back to a simpler model.
     pub fallback: Option<Fallback>,
+    /// What the fit estimated or selected, for `models::refilter` ([`Frozen::Unknown`] when
+    /// read from a format-2 blob).
+    pub frozen: Frozen,
 }
 
 impl Fitted {
@@ -168,7 +176,24 @@ impl Fitted {
             state: State::Cycle(cycle),
             sigma,
             fallback: None,
+            frozen: Frozen::Spec,
         }
+    }
+
+    /// Set the frozen parameters.
+    pub fn with_frozen(mut self, frozen: Frozen) -> Self {
+        self.frozen = frozen;
+        self
+    }
+
+    /// Whether this fit (and a wrapped inner fit) kept its frozen parameters, so that
+    /// `models::refilter` can re-run it (false for states read from a format-2 blob).
+    pub fn is_refilterable(&self) -> bool {
+        self.frozen.is_known()
+            && match &self.state {
+                State::Regressed(r) => r.inner.is_refilterable(),
+                State::Cycle(_) | State::Theta(_) | State::Ets(_) => true,
+            }
     }
 
     /// Mark as a fallback.
@@ -218,24 +243,41 @@ impl Fitted {
         }
     }
 
-    /// Append to a persisted blob.
+    /// Append to a persisted blob: the state, sigma, the fallback code and (format 3) the
+    /// frozen parameters.
     pub fn encode(&self, w: &mut Writer) {
+        self.state.encode(w);
+        w.f64(self.sigma);
+        w.u8(self.fallback.map_or(0, Fallback::code));
+        self.frozen.encode(w);
+    }
+
+    /// The format-2 layout (no frozen parameters), to test reading old blobs.
+    #[cfg(test)]
+    pub(crate) fn encode_v2(&self, w: &mut Writer) {
         self.state.encode(w);
         w.f64(self.sigma);
         w.u8(self.fallback.map_or(0, Fallback::code));
     }
 
-    /// Read back what [`Fitted::encode`] wrote.
+    /// Read back what [`Fitted::encode`] wrote, in the layout of the reader's format
+    /// version (format 2 has no frozen parameters: [`Frozen::Unknown`]).
     pub fn decode(r: &mut Reader<'_>) -> Result<Fitted> {
         let state = State::decode(r)?;
         let sigma = r.f64()?;
         let code = r.u8()?;
         let fallback = Fallback::from_code(code)
             .ok_or_else(|| Error::Decode(format!("unknown fallback code {code}")))?;
+        let frozen = if r.layout() >= FROZEN_SINCE {
+            Frozen::decode(r)?
+        } else {
+            Frozen::Unknown
+        };
         Ok(Fitted {
             state,
             sigma,
             fallback,
+            frozen,
         })
     }
 }

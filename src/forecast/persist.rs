@@ -1,10 +1,14 @@
 //! A small, versioned, little-endian binary encoding of [`FittedPanel`]. It executes
 //! nothing on load (unlike pickle) and rejects garbage, truncation and newer versions.
 //!
-//! Layout (version 2): magic `SHELFCST`, u32 version, u32 model count; per model its
+//! Layout (version 3): magic `SHELFCST`, u32 version, u32 model count; per model its
 //! canonical parameters (name, then numeric and text parameters as length-prefixed
 //! key/value lists); a u64 series count; then model-major, per series, the fitted state
-//! (a tag byte and its payload, see `fitted.rs`), f64 sigma and a u8 fallback code.
+//! (a tag byte and its payload, see `fitted.rs`), f64 sigma, a u8 fallback code and the
+//! frozen parameters (a tag byte and its payload, see `frozen.rs`).
+//!
+//! Version 2 (no frozen parameters) still loads: such a model forecasts as before, but
+//! cannot be updated or give fitted values ([`FittedPanel::require_refilterable`]).
 
 use super::codec::{Reader, Writer};
 use super::engine::FittedPanel;
@@ -14,7 +18,9 @@ use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"SHELFCST";
 /// The format version this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest format version this build reads.
+pub const OLDEST_VERSION: u32 = 2;
 
 fn encode_spec(w: &mut Writer, spec: &ModelSpec) {
     let p = spec.params();
@@ -48,7 +54,7 @@ fn decode_spec(r: &mut Reader<'_>) -> Result<ModelSpec> {
 
 /// Encode a fitted panel.
 pub fn encode(fp: &FittedPanel) -> Vec<u8> {
-    let mut w = Writer::with_capacity(64 + fp.n_series() * fp.specs.len() * 32);
+    let mut w = Writer::with_capacity(64 + fp.n_series() * fp.specs.len() * 40);
     w.bytes(MAGIC);
     w.u32(FORMAT_VERSION);
     w.u32(fp.specs.len() as u32);
@@ -73,16 +79,18 @@ pub fn decode(buf: &[u8]) -> Result<FittedPanel> {
         ));
     }
     let version = r.u32()?;
-    if version != FORMAT_VERSION {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
         let hint = if version > FORMAT_VERSION {
             "it was written by a newer shelfcast; upgrade shelfcast"
         } else {
             "it was written by an older development version; refit the model"
         };
         return Err(Error::Decode(format!(
-            "format version {version} is not supported (this shelfcast reads {FORMAT_VERSION}): {hint}"
+            "format version {version} is not supported (this shelfcast reads \
+             {OLDEST_VERSION}..={FORMAT_VERSION}): {hint}"
         )));
     }
+    let mut r = r.with_layout(version);
     let n_models = r.u32()? as u64;
     let n_models = r.count(n_models, 12)?;
     let specs = (0..n_models)
@@ -128,6 +136,37 @@ mod tests {
     fn round_trips() {
         let fp = sample();
         assert_eq!(decode(&encode(&fp)).unwrap(), fp);
+    }
+
+    #[test]
+    fn reads_format_2_without_frozen_parameters() {
+        let fp = sample();
+        let mut w = Writer::default();
+        w.bytes(MAGIC);
+        w.u32(2);
+        w.u32(fp.specs.len() as u32);
+        for s in &fp.specs {
+            encode_spec(&mut w, s);
+        }
+        w.u64(fp.n_series() as u64);
+        for f in fp.fitted.iter().flatten() {
+            f.encode_v2(&mut w);
+        }
+        let old = decode(&w.buf).unwrap();
+        assert_eq!(old.predict(5).unwrap(), fp.predict(5).unwrap());
+        assert!(old.fitted.iter().flatten().all(|f| !f.frozen.is_known()));
+        let msg = old.require_refilterable().unwrap_err().to_string();
+        assert!(
+            msg.contains("older shelfcast") && msg.contains("refit"),
+            "{msg}"
+        );
+        fp.require_refilterable().unwrap();
+        // re-saved, it stays a model without frozen parameters
+        let again = decode(&encode(&old)).unwrap();
+        assert!(again.require_refilterable().is_err());
+        let mut older = w.buf;
+        older[8..12].copy_from_slice(&1u32.to_le_bytes());
+        assert!(decode(&older).unwrap_err().to_string().contains("older"));
     }
 
     #[test]

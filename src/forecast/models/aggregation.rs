@@ -10,13 +10,23 @@
 //! Sigma (not defined by statsforecast, which has no fitted values for these models by
 //! default): the RMS over periods of `y_t - f_t`, where `f_t` is the forecast made at
 //! the end of the bucket before `t`'s bucket, per period (for IMAPA: averaged over the
-//! levels that have such a forecast). The first bucket of a level has no forecast.
+//! levels that have such a forecast). The first bucket of a level has no forecast. These
+//! per-period forecasts are the models' fitted values. Deliberate difference:
+//! statsforecast's fitted values re-derive the aggregation level from the intervals seen
+//! so far at every period; shelfcast's are those of the fitted model (its final level and
+//! smoothing constants), the same filter that `refilter` re-runs.
+//!
+//! Frozen by a fit: the aggregation level (ADIDA) or the highest level (IMAPA) and the SES
+//! constant of every level. Refiltering a longer series re-buckets it (the incomplete
+//! bucket is again the oldest one) and re-runs SES at those constants.
 
 use super::intermittent::intervals;
+use super::refilter::FittedOut;
 use super::ses_opt::{self, INTERMITTENT_BOUNDS};
 use super::sums::numpy_sum;
 use super::{naive, rms};
 use crate::forecast::fitted::{Fallback, Fitted};
+use crate::forecast::frozen::Frozen;
 
 /// `round(mean inter-demand interval)` (ties to even), or None without non-zero values.
 fn aggregation_level(y: &[f64]) -> Option<usize> {
@@ -28,18 +38,20 @@ fn aggregation_level(y: &[f64]) -> Option<usize> {
     Some(mean.round_ties_even() as usize)
 }
 
-/// One aggregation level: the per-period forecast after the whole series, and the
-/// per-period in-sample forecasts (NaN where none exists yet).
+/// One aggregation level: the per-period forecast after the whole series, the
+/// per-period in-sample forecasts (NaN where none exists yet) and the SES constant.
 struct Level {
     forecast: f64,
     fitted: Vec<f64>,
+    alpha: f64,
 }
 
 /// Bucket sums are left to right for ADIDA (statsforecast's compiled `chunk_forecast`) and
 /// numpy's pairwise order for IMAPA (`_chunk_sums`), so non-integer data agree bit for bit.
-fn level(y: &[f64], k: usize, pairwise: bool) -> Level {
+/// `alpha`: the frozen SES constant, or None to optimise it.
+fn level(y: &[f64], k: usize, pairwise: bool, alpha: Option<f64>) -> Level {
     let start = y.len() % k;
-    let sums: Vec<f64> = y[start..]
+    let mut sums: Vec<f64> = y[start..]
         .chunks_exact(k)
         .map(|c| {
             if pairwise {
@@ -49,7 +61,13 @@ fn level(y: &[f64], k: usize, pairwise: bool) -> Level {
             }
         })
         .collect();
-    let (f, fitted_sums) = ses_opt::optimized(&sums, INTERMITTENT_BOUNDS);
+    if sums.is_empty() {
+        // shorter than one bucket (only when refiltering a series shorter than the one
+        // fitted): its whole sum, scaled to a bucket, stands in
+        sums.push(y.iter().sum::<f64>() * k as f64 / y.len() as f64);
+    }
+    let alpha = alpha.unwrap_or_else(|| ses_opt::golden_section(&sums, INTERMITTENT_BOUNDS));
+    let (f, fitted_sums) = ses_opt::forecast_and_fitted(alpha, &sums);
     let kf = k as f64;
     let mut fitted = vec![f64::NAN; y.len()];
     // Bucket j + 1 (periods start + (j + 1) k ..) is forecast by fitted_sums[j].
@@ -60,6 +78,7 @@ fn level(y: &[f64], k: usize, pairwise: bool) -> Level {
     Level {
         forecast: f / kf,
         fitted,
+        alpha,
     }
 }
 
@@ -81,8 +100,18 @@ pub fn adida(y: &[f64]) -> Fitted {
     let Some(k) = aggregation_level(y) else {
         return no_demand(y);
     };
-    let l = level(y, k, false);
-    Fitted::constant(l.forecast, sigma(y, &l.fitted))
+    adida_filter(y, k, None, FittedOut::none())
+}
+
+/// ADIDA at aggregation level `k` with the SES constant `alpha` (None: optimised),
+/// writing the fitted values into `out`.
+pub fn adida_filter(y: &[f64], k: usize, alpha: Option<f64>, mut out: FittedOut<'_>) -> Fitted {
+    let l = level(y, k, false, alpha);
+    out.copy_from(&l.fitted);
+    Fitted::constant(l.forecast, sigma(y, &l.fitted)).with_frozen(Frozen::Adida {
+        level: k,
+        alpha: l.alpha,
+    })
 }
 
 /// IMAPA: the mean of the ADIDA-style forecasts at every level `1..=round(mean interval)`.
@@ -90,12 +119,21 @@ pub fn imapa(y: &[f64]) -> Fitted {
     let Some(max_k) = aggregation_level(y) else {
         return no_demand(y);
     };
+    imapa_filter(y, &vec![None; max_k], FittedOut::none())
+}
+
+/// IMAPA over the levels `1..=alphas.len()` (non-empty), level `k` with the SES constant
+/// `alphas[k - 1]` (None: optimised), writing the fitted values into `out`.
+pub fn imapa_filter(y: &[f64], alphas: &[Option<f64>], mut out: FittedOut<'_>) -> Fitted {
+    let max_k = alphas.len();
     let mut forecasts = Vec::with_capacity(max_k);
+    let mut chosen = Vec::with_capacity(max_k);
     let mut fitted_sum = vec![0.0; y.len()];
     let mut fitted_n = vec![0usize; y.len()];
-    for k in 1..=max_k {
-        let l = level(y, k, true);
+    for (k, alpha) in (1..=max_k).zip(alphas) {
+        let l = level(y, k, true, *alpha);
         forecasts.push(l.forecast);
+        chosen.push(l.alpha);
         for (t, f) in l.fitted.iter().enumerate() {
             if !f.is_nan() {
                 fitted_sum[t] += f;
@@ -108,7 +146,9 @@ pub fn imapa(y: &[f64]) -> Fitted {
         .zip(&fitted_n)
         .map(|(&s, &n)| if n == 0 { f64::NAN } else { s / n as f64 })
         .collect();
+    out.copy_from(&fitted);
     Fitted::constant(numpy_sum(&forecasts) / max_k as f64, sigma(y, &fitted))
+        .with_frozen(Frozen::Imapa { alphas: chosen })
 }
 
 #[cfg(test)]
@@ -175,7 +215,7 @@ mod tests {
     fn sigma_uses_bucket_forecasts() {
         // k = 2, buckets [1+3, 0+4] -> SES forecast of bucket 2 is 4, per period 2.
         let y = [1.0, 3.0, 0.0, 4.0];
-        let l = level(&y, 2, false);
+        let l = level(&y, 2, false, None);
         assert!(l.fitted[..2].iter().all(|f| f.is_nan()));
         assert!(l.fitted[2..].iter().all(|f| (f - 2.0).abs() < 1e-12));
         assert!((sigma(&y, &l.fitted) - 2.0).abs() < 1e-12);

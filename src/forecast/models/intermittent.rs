@@ -1,9 +1,17 @@
 //! Models for intermittent demand: Croston (classic, SBA, optimised) and TSB.
+//!
+//! Fitted values are the one-step forecast before each period, NaN until the first
+//! positive demand has been seen (deliberate difference: statsforecast reports 0 for the
+//! periods after the first one and up to the first demand). Refiltering: CrostonClassic,
+//! CrostonSBA and TSB estimate nothing (a refilter is a fit); CrostonOptimized freezes
+//! its two smoothing constants; a series that fell back (no demand) keeps its fallback.
 
+use super::refilter::FittedOut;
 use super::ses::Ses;
 use super::ses_opt::{self, INTERMITTENT_BOUNDS};
 use super::{naive, rms};
 use crate::forecast::fitted::{Fallback, Fitted};
+use crate::forecast::frozen::Frozen;
 
 /// Smoothing constant of the Croston family (Croston 1972; statsforecast's fixed 0.1).
 pub const CROSTON_ALPHA: f64 = 0.1;
@@ -12,11 +20,17 @@ pub const CROSTON_ALPHA: f64 = 0.1;
 /// (the first interval counts from the start of the series), forecast `factor * z / p`.
 /// `factor` is 1 for the classic method and `1 - alpha / 2` for SBA.
 pub fn croston(y: &[f64], factor: f64) -> Fitted {
+    croston_into(y, factor, FittedOut::none())
+}
+
+/// [`croston`], writing the fitted values into `out`.
+pub fn croston_into(y: &[f64], factor: f64, mut out: FittedOut<'_>) -> Fitted {
     let (mut z, mut p) = (Ses::new(CROSTON_ALPHA), Ses::new(CROSTON_ALPHA));
     let mut since_last = 0.0;
     let mut current: Option<f64> = None; // one-step forecast made after the last observation
     let mut errors = Vec::with_capacity(y.len());
-    for &v in y {
+    for (t, &v) in y.iter().enumerate() {
+        out.set(t, current.unwrap_or(f64::NAN));
         if let Some(f) = current {
             errors.push(v - f);
         }
@@ -32,7 +46,7 @@ pub fn croston(y: &[f64], factor: f64) -> Fitted {
     }
     match current {
         Some(mean) => Fitted::constant(mean, rms(errors.into_iter())),
-        None => naive::naive(y).fell_back(Fallback::NoDemand),
+        None => naive::naive_into(y, out).fell_back(Fallback::NoDemand),
     }
 }
 
@@ -66,6 +80,18 @@ pub fn croston_optimized(y: &[f64]) -> Fitted {
     let gaps = intervals(y);
     let alpha_z = ses_opt::golden_section(&sizes, INTERMITTENT_BOUNDS);
     let alpha_p = ses_opt::golden_section(&gaps, INTERMITTENT_BOUNDS);
+    croston_filter(y, alpha_z, alpha_p, FittedOut::none())
+}
+
+/// CrostonOptimized's filter at frozen smoothing constants, writing the fitted values into
+/// `out`. A series without positive demand (possible only for a series the model was not
+/// fitted on) gets `Naive` ([`Fallback::NoDemand`]).
+pub fn croston_filter(y: &[f64], alpha_z: f64, alpha_p: f64, mut out: FittedOut<'_>) -> Fitted {
+    let sizes: Vec<f64> = y.iter().copied().filter(|&v| v > 0.0).collect();
+    if sizes.is_empty() {
+        return naive::naive_into(y, out).fell_back(Fallback::NoDemand);
+    }
+    let gaps = intervals(y);
     let z = ses_opt::forecast(alpha_z, &sizes);
     let p = ses_opt::forecast(alpha_p, &gaps);
     let mean = if p != 0.0 { z / p } else { z };
@@ -73,9 +99,13 @@ pub fn croston_optimized(y: &[f64]) -> Fitted {
     let (mut zs, mut ps) = (Ses::new(alpha_z), Ses::new(alpha_p));
     let mut since_last = 0.0;
     let mut errors = Vec::with_capacity(y.len());
-    for &v in y {
+    for (t, &v) in y.iter().enumerate() {
         if let (Some(zl), Some(pl)) = (zs.level(), ps.level()) {
-            errors.push(v - if pl != 0.0 { zl / pl } else { zl });
+            let f = if pl != 0.0 { zl / pl } else { zl };
+            out.set(t, f);
+            errors.push(v - f);
+        } else {
+            out.set(t, f64::NAN);
         }
         since_last += 1.0;
         if v != 0.0 {
@@ -87,17 +117,26 @@ pub fn croston_optimized(y: &[f64]) -> Fitted {
         }
     }
     Fitted::constant(mean, rms(errors.into_iter()))
+        .with_frozen(Frozen::Croston { alpha_z, alpha_p })
 }
 
 /// Teunter, Syntetos & Babai (2011): SES (`alpha_p`) on the demand indicator of every
 /// period and SES (`alpha_d`) on the non-zero demand sizes; forecast = probability × size.
 /// A series without demand forecasts 0 (as statsforecast).
 pub fn tsb(y: &[f64], alpha_d: f64, alpha_p: f64) -> Fitted {
+    tsb_into(y, alpha_d, alpha_p, FittedOut::none())
+}
+
+/// [`tsb`], writing the fitted values into `out`.
+pub fn tsb_into(y: &[f64], alpha_d: f64, alpha_p: f64, mut out: FittedOut<'_>) -> Fitted {
     let (mut d, mut p) = (Ses::new(alpha_d), Ses::new(alpha_p));
     let mut errors = Vec::with_capacity(y.len());
-    for &v in y {
+    for (t, &v) in y.iter().enumerate() {
         if let (Some(dl), Some(pl)) = (d.level(), p.level()) {
+            out.set(t, dl * pl);
             errors.push(v - dl * pl);
+        } else {
+            out.set(t, f64::NAN);
         }
         p.update(if v != 0.0 { 1.0 } else { 0.0 });
         if v > 0.0 {
@@ -106,8 +145,15 @@ pub fn tsb(y: &[f64], alpha_d: f64, alpha_p: f64) -> Fitted {
     }
     match (d.level(), p.level()) {
         (Some(dl), Some(pl)) => Fitted::constant(dl * pl, rms(errors.into_iter())),
-        _ => Fitted::constant(0.0, rms(y.iter().copied())).fell_back(Fallback::NoDemand),
+        _ => zero_into(y, out).fell_back(Fallback::NoDemand),
     }
+}
+
+/// The constant 0 (TSB's forecast without demand): fitted values 0 at every period, sigma
+/// the RMS of the series.
+pub fn zero_into(y: &[f64], mut out: FittedOut<'_>) -> Fitted {
+    out.fill(0.0);
+    Fitted::constant(0.0, rms(y.iter().copied())).with_frozen(Frozen::Zero)
 }
 
 #[cfg(test)]

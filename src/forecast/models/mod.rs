@@ -7,6 +7,7 @@ pub mod ets;
 mod intermittent;
 mod naive;
 pub(crate) mod nelder_mead;
+pub mod refilter;
 pub mod regressed;
 pub(crate) mod ses;
 pub(crate) mod ses_opt;
@@ -16,6 +17,7 @@ pub mod theta;
 use super::exog::Exog;
 use super::fitted::Fitted;
 use super::spec::ModelSpec;
+pub use refilter::{refilter, refilter_x, FittedOut};
 
 /// Fit `spec` on `y` (non-empty, finite) with the exogenous regressors `x` (one row per
 /// observation, finite; empty for none). Models without regressor support ignore `x`.

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::forecast::codec::{Reader, Writer};
 use crate::forecast::exog::{Exog, Regression};
 use crate::forecast::fitted::{Fitted, State};
+use crate::forecast::frozen::Frozen;
 use crate::forecast::spec::ModelSpec;
 
 /// The fitted wrapper: the regression and the inner model of the adjusted series.
@@ -33,6 +34,7 @@ pub fn fit(inner: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitted {
     Fitted {
         sigma: f.sigma,
         fallback: f.fallback,
+        frozen: Frozen::State,
         state: State::Regressed(Box::new(Regressed { reg, inner: f })),
     }
 }

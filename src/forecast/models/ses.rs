@@ -1,7 +1,10 @@
 //! Simple exponential smoothing with the level started at the first observation:
 //! `level_1 = x_0`, `level_{k+1} = alpha x_k + (1 - alpha) level_k`, forecast = last level.
 //! This is the recursion statsforecast's `SimpleExponentialSmoothing` and the Croston family use.
+//!
+//! Fixed-alpha SES estimates nothing: refiltering a longer series is fitting it.
 
+use super::refilter::FittedOut;
 use super::rms;
 use crate::forecast::fitted::Fitted;
 
@@ -42,9 +45,16 @@ pub fn forecast(x: &[f64], alpha: f64) -> Option<f64> {
 
 /// SES with a fixed alpha as a model: flat forecast, sigma from one-step errors.
 pub fn fit_fixed(y: &[f64], alpha: f64) -> Fitted {
+    fit_fixed_into(y, alpha, FittedOut::none())
+}
+
+/// [`fit_fixed`], writing the fitted values: the level before each observation (NaN at
+/// t = 0), as statsforecast's.
+pub fn fit_fixed_into(y: &[f64], alpha: f64, mut out: FittedOut<'_>) -> Fitted {
     let mut s = Ses::new(alpha);
     let mut errors = Vec::with_capacity(y.len());
-    for &v in y {
+    for (t, &v) in y.iter().enumerate() {
+        out.set(t, s.level().unwrap_or(f64::NAN));
         if let Some(l) = s.level() {
             errors.push(v - l);
         }

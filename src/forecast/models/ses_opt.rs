@@ -12,9 +12,13 @@
 //! `f(c) < f(d)` keep `[a, d]` (old `c` becomes `d`, a new `c` is evaluated), if
 //! `f(c) > f(d)` keep `[c, b]` symmetrically, and on an exact tie stop. Return `(a + b) / 2`.
 //! Constant series (every SSE equal) therefore get the bracket's midpoint.
+//!
+//! Frozen by a fit: alpha. Refiltering re-runs the recursion from `x_0` with it.
 
+use super::refilter::FittedOut;
 use super::rms;
 use crate::forecast::fitted::Fitted;
+use crate::forecast::frozen::Frozen;
 
 /// statsforecast's bounds for `SimpleExponentialSmoothingOptimized`.
 pub const SES_OPT_BOUNDS: (f64, f64) = (0.01, 0.99);
@@ -195,17 +199,22 @@ pub fn golden_section(x: &[f64], (lo, hi): (f64, f64)) -> f64 {
     (br.a + br.b) / 2.0
 }
 
-/// The optimised SES forecast after `x` (non-empty) with `alpha` searched in `bounds`,
-/// with the in-sample one-step forecasts at that alpha (see [`forecast_and_fitted`]).
-pub fn optimized(x: &[f64], bounds: (f64, f64)) -> (f64, Vec<f64>) {
-    forecast_and_fitted(golden_section(x, bounds), x)
-}
-
 /// statsforecast's `SimpleExponentialSmoothingOptimized` (alias `SESOpt`): alpha searched
 /// in [0.01, 0.99]; flat forecast; sigma = RMS of the one-step errors at that alpha.
 pub fn fit_optimized(y: &[f64]) -> Fitted {
-    let (mean, fitted) = optimized(y, SES_OPT_BOUNDS);
+    filter(y, golden_section(y, SES_OPT_BOUNDS), FittedOut::none())
+}
+
+/// The SES filter at a frozen `alpha` over `y` (non-empty), writing the fitted values
+/// (NaN at t = 0, then statsforecast's in-sample forecasts) into `out`.
+pub fn filter(y: &[f64], alpha: f64, mut out: FittedOut<'_>) -> Fitted {
+    let (mean, fitted) = forecast_and_fitted(alpha, y);
+    out.set(0, f64::NAN);
+    for (t, f) in fitted.iter().enumerate() {
+        out.set(t + 1, *f);
+    }
     Fitted::constant(mean, rms(y[1..].iter().zip(&fitted).map(|(v, f)| v - f)))
+        .with_frozen(Frozen::Ses { alpha })
 }
 
 #[cfg(test)]

@@ -8,6 +8,12 @@
 //! loop), `nelder_mead` (optimiser), `select` (estimation and AICc search), `state` (the
 //! fitted state: forecasting and persistence), `interval` (forecast distributions:
 //! analytic variances or simulation) and `simulate` (sample paths from the fitted model).
+//!
+//! Frozen by a fit (for [`refilter`]): the selected model (error, trend, season, damping),
+//! its smoothing parameters and its estimated initial states ([`EtsInit`]). Recomputed by
+//! a refilter: every state after the first observation, the residual variance `σ²` (the
+//! same divisor `n − k − 1` with the new `n`) and the RMSE. This is statsforecast's
+//! `forward` (`ets_f` with a fitted model: the same parameters and initial states).
 
 mod init;
 pub mod interval;
@@ -20,10 +26,12 @@ pub mod state;
 
 pub use recursion::Smoothing;
 pub use spec::{Comp, EtsSpec, Kind};
-pub use state::EtsState;
+pub use state::{EtsInit, EtsState};
 
 use super::naive;
+use super::refilter::FittedOut;
 use crate::forecast::fitted::{Fallback, Fitted, State};
+use crate::forecast::frozen::Frozen;
 
 /// Fit an ETS specification on `y` (non-empty, finite).
 ///
@@ -64,6 +72,7 @@ pub fn fit(spec: &EtsSpec, y: &[f64]) -> Fitted {
                 state: State::Ets(est.state),
                 sigma: est.rmse,
                 fallback: why,
+                frozen: Frozen::Ets(est.init),
             };
         }
         if !spec.wants_season() {
@@ -74,7 +83,68 @@ pub fn fit(spec: &EtsSpec, y: &[f64]) -> Fitted {
     }
 }
 
-/// statsforecast's model for a constant series: ETS(A,N,N), alpha 0.9999, level = value.
+/// Re-run a fitted ETS model (`old`: its kind and smoothing parameters) from its frozen
+/// initial states over `y`, writing the one-step forecasts into `out`. The caller keeps
+/// the fit's fallback code. Deliberate difference from statsforecast's `forward`, which
+/// refits ETS(A,N,N) on a constant new series: the model stays. A run that breaks down (a
+/// multiplicative trend turning negative) gives `Naive` (fallback code 5).
+pub fn refilter(old: &EtsState, init: &EtsInit, y: &[f64], mut out: FittedOut<'_>) -> Fitted {
+    let kind = old.kind;
+    let m = init.season.len();
+    if (kind.season == Comp::N) != (m == 0) {
+        return naive::naive_into(y, out).fell_back(Fallback::FitFailed);
+    }
+    let mut ring = init.season.clone();
+    let mut fitted = if out.wanted() {
+        vec![0.0; y.len()]
+    } else {
+        vec![]
+    };
+    let pass = recursion::run_into(
+        kind,
+        &old.smoothing,
+        init.level,
+        init.slope,
+        &mut ring,
+        y,
+        &mut fitted,
+    );
+    if pass.lik.is_nan() {
+        return naive::naive_into(y, out).fell_back(Fallback::FitFailed);
+    }
+    out.copy_from(&fitted);
+    let nf = y.len() as f64;
+    // k = estimated parameters + 1, as the fit's divisor
+    let has = |c: Comp| usize::from(c != Comp::N);
+    let n_smooth = 1 + has(kind.trend) + has(kind.season) + usize::from(kind.damped);
+    let n_states = 1 + has(kind.trend) + m.saturating_sub(1);
+    let den = nf - (n_smooth + n_states + 1) as f64 - 1.0;
+    let sigma2 = if pass.sse == 0.0 {
+        0.0
+    } else if den >= 0.0 {
+        pass.sse / den
+    } else {
+        pass.sse / nf
+    };
+    let shift = y.len() % m.max(1);
+    let season = (0..m).map(|i| ring[(shift + i) % m]).collect();
+    Fitted {
+        state: State::Ets(EtsState {
+            kind,
+            smoothing: old.smoothing,
+            level: pass.level,
+            slope: pass.slope,
+            season,
+            sigma2,
+        }),
+        sigma: (pass.sse_units / nf).sqrt(),
+        fallback: None,
+        frozen: Frozen::Ets(init.clone()),
+    }
+}
+
+/// statsforecast's model for a constant series: ETS(A,N,N), alpha 0.9999, level = value
+/// (frozen as the initial level).
 fn constant(value: f64) -> Fitted {
     Fitted {
         state: State::Ets(EtsState {
@@ -92,6 +162,11 @@ fn constant(value: f64) -> Fitted {
         }),
         sigma: 0.0,
         fallback: None,
+        frozen: Frozen::Ets(EtsInit {
+            level: value,
+            slope: 0.0,
+            season: vec![],
+        }),
     }
 }
 

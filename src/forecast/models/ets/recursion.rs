@@ -50,7 +50,21 @@ const M: u8 = 2;
 /// initial seasonal states in order of use (`ring[k]` seasonalises step `k`; empty without
 /// a season); on return `ring[(n + k) % m]` seasonalises forecast step `k`.
 pub fn run(kind: Kind, p: &Smoothing, level: f64, slope: f64, ring: &mut [f64], y: &[f64]) -> Pass {
-    let [pass] = run_lanes(kind, &[*p], [level], [slope], ring, y);
+    run_into(kind, p, level, slope, ring, y, &mut [])
+}
+
+/// [`run`], writing the one-step forecast `ŷ_t` of every observation into `fitted` (of
+/// `y.len()` values; empty when not wanted). Same operations, so the same states.
+pub fn run_into(
+    kind: Kind,
+    p: &Smoothing,
+    level: f64,
+    slope: f64,
+    ring: &mut [f64],
+    y: &[f64],
+    fitted: &mut [f64],
+) -> Pass {
+    let [pass] = dispatch(kind, &[*p], [level], [slope], ring, y, fitted);
     pass
 }
 
@@ -66,9 +80,23 @@ pub fn run_lanes<const L: usize>(
     ring: &mut [f64],
     y: &[f64],
 ) -> [Pass; L] {
+    dispatch(kind, p, level, slope, ring, y, &mut [])
+}
+
+/// The pass compiled for `kind`; `fitted` (one lane only; empty: not wanted) receives the
+/// one-step forecasts.
+fn dispatch<const L: usize>(
+    kind: Kind,
+    p: &[Smoothing; L],
+    level: [f64; L],
+    slope: [f64; L],
+    ring: &mut [f64],
+    y: &[f64],
+    fitted: &mut [f64],
+) -> [Pass; L] {
     macro_rules! go {
         ($e:expr, $t:expr, $s:expr) => {
-            pass::<$e, $t, $s, L>(p, level, slope, ring, y)
+            pass::<$e, $t, $s, L>(p, level, slope, ring, y, fitted)
         };
     }
     use Comp as C;
@@ -117,6 +145,7 @@ fn pass<const E: u8, const T: u8, const S: u8, const L: usize>(
     mut b: [f64; L],
     ring: &mut [f64],
     y: &[f64],
+    fitted: &mut [f64],
 ) -> [Pass; L] {
     let alpha = p.map(|p| p.alpha);
     let gamma = p.map(|p| p.gamma);
@@ -126,7 +155,8 @@ fn pass<const E: u8, const T: u8, const S: u8, const L: usize>(
     let m = ring.len() / L;
     let (mut sse, mut sse_units, mut log_f) = ([0.0; L], [0.0; L], [0.0; L]);
     let mut pos = 0usize;
-    for &yt in y {
+    let want_fitted = L == 1 && fitted.len() == y.len();
+    for (t, &yt) in y.iter().enumerate() {
         // Operation by operation across the lanes (each lane does exactly what `run` does).
         let s: [f64; L] = if S == N {
             [0.0; L]
@@ -159,6 +189,9 @@ fn pass<const E: u8, const T: u8, const S: u8, const L: usize>(
                 _ => f,
             }
         });
+        if want_fitted {
+            fitted[t] = f[0];
+        }
         let e: [f64; L] = if E == A {
             each(|j| yt - f[j])
         } else {

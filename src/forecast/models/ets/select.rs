@@ -6,13 +6,15 @@ use super::init::{self, Bounds};
 use super::nelder_mead::{self, Settings, Workspace, LANES};
 use super::recursion::{self, Smoothing};
 use super::spec::{Comp, EtsSpec, Kind};
-use super::state::EtsState;
+use super::state::{EtsInit, EtsState};
 
 /// One estimated model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
     /// The fitted state.
     pub state: EtsState,
+    /// The estimated initial states (frozen for refiltering).
+    pub init: EtsInit,
     /// Corrected Akaike information criterion.
     pub aicc: f64,
     /// RMS of the in-sample one-step errors in the data's units.
@@ -152,6 +154,11 @@ fn estimate(
     if kind.season != Comp::N {
         load_ring(pt.seeds, kind.season, ring, 1, 0);
     }
+    let init = EtsInit {
+        level: pt.level,
+        slope: pt.slope,
+        season: ring.to_vec(),
+    };
     let pass = recursion::run(kind, &pt.smoothing, pt.level, pt.slope, ring, y);
     if pass.lik.is_nan() {
         return None;
@@ -176,6 +183,7 @@ fn estimate(
             season,
             sigma2: pass.sse / (nf - k - 1.0),
         },
+        init,
         aicc,
         rmse: (pass.sse_units / nf).sqrt(),
     })

@@ -7,6 +7,38 @@ use super::spec::{Comp, Kind};
 use crate::error::{Error, Result};
 use crate::forecast::codec::{Reader, Writer};
 
+/// The initial states an ETS fit estimated, frozen for refiltering: level, growth (0
+/// without a trend) and the `m` seasonal states in order of use from the first
+/// observation (empty without a season).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EtsInit {
+    /// Initial level.
+    pub level: f64,
+    /// Initial growth.
+    pub slope: f64,
+    /// Initial seasonal states, `season[t % m]` seasonalising observation `t` of the first
+    /// season.
+    pub season: Vec<f64>,
+}
+
+impl EtsInit {
+    /// Append to a persisted blob.
+    pub fn encode(&self, w: &mut Writer) {
+        w.f64(self.level);
+        w.f64(self.slope);
+        w.f64s(&self.season);
+    }
+
+    /// Read back what [`EtsInit::encode`] wrote.
+    pub fn decode(r: &mut Reader<'_>) -> Result<EtsInit> {
+        Ok(EtsInit {
+            level: r.f64()?,
+            slope: r.f64()?,
+            season: r.f64s()?,
+        })
+    }
+}
+
 /// The fitted state of one ETS model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EtsState {

@@ -104,8 +104,23 @@ pub fn seasonal(y: &[f64], m: usize, multiplicative: bool) -> Option<Seasonal> {
     if !is_seasonal(y, m) {
         return None;
     }
-    let positive = y.iter().all(|&v| v > 0.0);
-    if multiplicative && positive {
+    let mode = if multiplicative {
+        Mode::Multiplicative
+    } else {
+        Mode::Additive
+    };
+    seasonal_in(y, m, mode)
+}
+
+/// The adjustment of `y` in a mode decided before (a refit with the seasonal-adjustment
+/// decision frozen): the indices of `y` in `mode`, additive when a multiplicative
+/// adjustment does not fit the data (a value <= 0 or an index < 0.01, the rule
+/// [`seasonal`] applies); None when `y` is shorter than two seasons.
+pub fn seasonal_in(y: &[f64], m: usize, mode: Mode) -> Option<Seasonal> {
+    if m < 2 || y.len() < 2 * m {
+        return None;
+    }
+    if mode == Mode::Multiplicative && y.iter().all(|&v| v > 0.0) {
         let idx = indices(y, m, Mode::Multiplicative);
         if idx.iter().all(|&s| s >= 0.01) {
             return Some(Seasonal {

@@ -263,6 +263,84 @@ impl PyDemandForecaster {
         Ok(a.into_pyarray(py))
     }
 
+    /// In-sample one-step-ahead fitted values of every model: each model's filter re-run
+    /// with its frozen parameters over the series (GIL released; the state is unchanged).
+    ///
+    /// Args:
+    ///     y, offsets: the training panel (or the history after `updated`).
+    ///     x: float64 array (len(y), k) of the regressors aligned with y, or None.
+    ///
+    /// Returns:
+    ///     float64 array (len(y), n_models); NaN where a model has no one-step forecast.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     ModelFormatError: the state was saved by an older shelfcast (format 2).
+    ///     ShapeError, InvalidSeriesError: the panel does not match the fit.
+    #[pyo3(signature = (y, offsets, x=None))]
+    fn fitted_values<'py>(
+        &self,
+        py: Python<'py>,
+        y: PyReadonlyArray1<'py, f64>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        x: Option<PyReadonlyArray2<'py, f64>>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let (xv, k) = exog_rows(&x, values.len(), "x")?;
+        let flat = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            fp.fitted_values(&panel, Exog::new(&xv, k, values.len())?)
+        })?;
+        let a = Array2::from_shape_vec((self.specs.len(), values.len()), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?
+            .reversed_axes();
+        Ok(a.into_pyarray(py))
+    }
+
+    /// The online update: a new forecaster whose models are these, re-run with their frozen
+    /// parameters over the longer history (nothing re-estimated; GIL released). This one
+    /// is not changed.
+    ///
+    /// Args:
+    ///     y, offsets: the full history of every fitted series (training values followed
+    ///         by the new ones).
+    ///     x: float64 array (len(y), k) of the regressors aligned with y, or None.
+    ///     series: one flag per series, True for the series to re-run (default: all); the
+    ///         others keep their fitted state.
+    ///
+    /// Returns:
+    ///     The updated forecaster.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     ModelFormatError: the state was saved by an older shelfcast (format 2).
+    ///     ShapeError, InvalidSeriesError: the panel does not match the fit.
+    #[pyo3(signature = (y, offsets, x=None, series=None))]
+    fn updated(
+        &self,
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f64>,
+        offsets: PyReadonlyArray1<'_, i64>,
+        x: Option<PyReadonlyArray2<'_, f64>>,
+        series: Option<Vec<bool>>,
+    ) -> PyResult<Self> {
+        let fp = self.fitted()?;
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let (xv, k) = exog_rows(&x, values.len(), "x")?;
+        let up = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            fp.refilter(&panel, Exog::new(&xv, k, values.len())?, series.as_deref())
+        })?;
+        Ok(PyDemandForecaster {
+            specs: self.specs.clone(),
+            state: RwLock::new(Some(Arc::new(up))),
+            progress: AtomicUsize::new(0),
+        })
+    }
+
     /// Whether each model uses the exogenous regressors passed to `fit`.
     fn uses_exog(&self) -> Vec<bool> {
         self.specs.iter().map(ModelSpec::uses_exog).collect()

@@ -403,6 +403,87 @@ impl PyGlobalForecaster {
         Ok(a.into_pyarray(py))
     }
 
+    /// In-sample one-step predictions per training row (rows) and model (columns), in the
+    /// original scale (teacher forcing on the actual lags, inverted through the target
+    /// transforms); NaN for rows a model could not score.
+    ///
+    /// Args:
+    ///     y, offsets, days, dynamic, statics: the training panel (or the history after
+    ///         `updated`).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     ShapeError: the panel is not the training panel.
+    fn fitted_values<'py>(
+        &self,
+        py: Python<'py>,
+        y: PyReadonlyArray1<'py, f64>,
+        offsets: PyReadonlyArray1<'py, i64>,
+        days: PyReadonlyArray1<'py, i64>,
+        dynamic: PyReadonlyArray2<'py, f64>,
+        statics: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let fp = self.fitted()?;
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let n = offsets.len().saturating_sub(1);
+        let dyn_ = matrix(
+            &dynamic,
+            values.len(),
+            self.spec.dynamic_names.len(),
+            "dynamic",
+        )?;
+        let stat = matrix(&statics, n, self.spec.static_names.len(), "statics")?;
+        let days = days_slice(&days);
+        let preds = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            let data = PanelData {
+                panel,
+                days: &days,
+                dynamic: &dyn_,
+                statics: &stat,
+            };
+            ml::engine::in_sample_predictions(&fp, &data)
+        })?;
+        let n_models = preds.len();
+        let flat: Vec<f64> = preds.into_iter().flatten().collect();
+        let a = Array2::from_shape_vec((n_models, values.len()), flat)
+            .map_err(|e| Error::Shape(e.to_string()))?
+            .reversed_axes();
+        Ok(a.into_pyarray(py))
+    }
+
+    /// The online update: a new forecaster with these trained models and the history
+    /// replaced by `y` (every fitted series, training values followed by new ones), so the
+    /// recursive forecasts start after the new last observations (GIL released).
+    /// `Standardize`'s per-series mean and scale are frozen, `Differences`' tails are the
+    /// new last values. This one is not changed.
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     ShapeError: another number of series.
+    ///     InvalidSeriesError: a series got shorter, is not finite or cannot be transformed.
+    fn updated(
+        &self,
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f64>,
+        offsets: PyReadonlyArray1<'_, i64>,
+    ) -> PyResult<Self> {
+        let fp = self.fitted()?;
+        let values = arrays::slice(&y);
+        let offsets = arrays::offsets(&offsets)?;
+        let up = py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            fp.update(&panel)
+        })?;
+        Ok(PyGlobalForecaster {
+            spec: self.spec.clone(),
+            specs: self.specs.clone(),
+            state: RwLock::new(Some(Arc::new(up))),
+            progress: AtomicUsize::new(0),
+        })
+    }
+
     /// (coefficients, intercept) of linear model `index`, or None for a tree model.
     ///
     /// Raises:

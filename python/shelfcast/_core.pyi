@@ -94,6 +94,19 @@ class DemandForecaster:
         models: list[int] | None = None,
         x: npt.NDArray[np.float64] | None = None,
     ) -> npt.NDArray[np.float64]: ...
+    def fitted_values(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        x: npt.NDArray[np.float64] | None = None,
+    ) -> npt.NDArray[np.float64]: ...
+    def updated(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        x: npt.NDArray[np.float64] | None = None,
+        series: list[bool] | None = None,
+    ) -> DemandForecaster: ...
     def uses_exog(self) -> list[bool]: ...
     @property
     def n_exog(self) -> int: ...
@@ -307,6 +320,17 @@ class GlobalForecaster:
         dynamic: npt.NDArray[np.float64],
         statics: npt.NDArray[np.float64],
     ) -> npt.NDArray[np.float64]: ...
+    def fitted_values(
+        self,
+        y: npt.NDArray[np.float64],
+        offsets: npt.NDArray[np.int64],
+        days: npt.NDArray[np.int64],
+        dynamic: npt.NDArray[np.float64],
+        statics: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]: ...
+    def updated(
+        self, y: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64]
+    ) -> GlobalForecaster: ...
     def linear_coefficients(self, index: int) -> tuple[list[float], float] | None: ...
     @property
     def feature_names(self) -> list[str]: ...

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _persist, _polars, _uncertainty
+from . import _core, _persist, _polars, _uncertainty, _update
 from ._frame import Panel, future_dates, parse_freq, to_panel
 from ._global import Exog, FeatureConfig, days_of, future_dynamic, panel_exog
 from ._progress import Progress
@@ -168,14 +168,20 @@ class DemandForecaster:
         self._offsets: np.ndarray | None = None
         self._errors: dict[tuple[int, int, int], np.ndarray] = {}
         self._frame_style = _polars.PANDAS
+        self._keep_fitted = False
+        self._fitted_cache: np.ndarray | None = None
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, df: pd.DataFrame) -> DemandForecaster:
+    def fit(self, df: pd.DataFrame, fitted: bool = False) -> DemandForecaster:
         """Fit every model on every series of ``df``.
 
         Args:
             df: long-format frame with ``unique_id``, ``ds``, ``y`` and, for the global
                 models, any exogenous columns.
+            fitted: also compute the in-sample fitted values now and keep them (and
+                recompute them at every :meth:`update`) for
+                :meth:`forecast_fitted_values`, which otherwise computes them when called
+                (the same numbers).
 
         Returns:
             self (fitted).
@@ -195,6 +201,9 @@ class DemandForecaster:
         exog = self._read_exog(df, panel)
         self._fit_panel(panel, exog)
         self._frame_style = _polars.style_of(df)
+        self._keep_fitted = bool(fitted)
+        if self._keep_fitted:
+            self._fitted_cache = self._fitted_values()
         log.debug("fitted %d models on %d series", len(self.models), panel.n_series)
         return self
 
@@ -262,6 +271,7 @@ class DemandForecaster:
         self._y = panel.y
         self._offsets = panel.offsets
         self._errors = {}
+        self._fitted_cache = None
 
     def _stat_x(self, exog: Exog | None) -> np.ndarray | None:
         """The regressors the statistical models take (None when none uses them)."""
@@ -620,6 +630,7 @@ class DemandForecaster:
         level: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
         X_df: pd.DataFrame | None = None,
+        fitted: bool = False,
     ) -> pd.DataFrame:
         """Fit on ``df`` and forecast ``h`` periods in one call.
 
@@ -627,6 +638,8 @@ class DemandForecaster:
             df: long-format frame with ``unique_id``, ``ds``, ``y`` (and exogenous columns).
             h: horizon in periods.
             level, quantiles, X_df: as in :meth:`predict`.
+            fitted: keep the in-sample fitted values for :meth:`forecast_fitted_values`
+                (as in :meth:`fit`).
 
         Returns:
             Same as :meth:`predict`.
@@ -637,7 +650,151 @@ class DemandForecaster:
         _check_horizon(h)
         _check_levels(level)
         _check_quantiles(quantiles)
-        return self.fit(df).predict(h, level=level, quantiles=quantiles, X_df=X_df)
+        return self.fit(df, fitted=fitted).predict(h, level=level, quantiles=quantiles, X_df=X_df)
+
+    # ------------------------------------------------- fitted values and update
+    def forecast_fitted_values(self, level: Sequence[float] | None = None) -> pd.DataFrame:
+        """In-sample one-step-ahead fitted values of every model, one row per observation
+        of the history (the training frame, plus what :meth:`update` appended).
+
+        Each statistical model's fitted value at ``t`` is its forecast of ``y_t`` made
+        from ``y_1..y_{t-1}`` with the fitted parameters (the model's filter re-run with
+        them, the same filter :meth:`update` runs; definitions and the deliberate
+        differences from statsforecast in each model's docstring); NaN where the model has
+        no such forecast (the first observation of ``Naive``, the first season of
+        ``SeasonalNaive``, before the first demand of Croston and TSB, ...). Global models
+        give their prediction of each training row from its actual lags (teacher forcing),
+        inverted through the target transforms; NaN for rows they could not score (lags
+        reaching before the series start, with ``dropna``).
+
+        Computed when called, unless :meth:`fit` or :meth:`forecast` got ``fitted=True``
+        (then computed once at fit and at every :meth:`update`); the numbers are the same.
+
+        Args:
+            level: interval levels in (0, 100): adds ``<model>-lo-<level>`` and
+                ``<model>-hi-<level>``, ``fitted ∓ z·σ`` with ``z`` the standard normal
+                ``0.5 + level/200`` quantile and ``σ`` the model's in-sample one-step RMSE on
+                the series (:meth:`residual_std`); lower bounds clipped at 0.
+
+        Returns:
+            DataFrame ``unique_id, ds, y, <model alias>..., [intervals]`` sorted by series
+            and date: the fitted values in model order, then per model its lower bounds
+            (widest first) and upper bounds (narrowest first).
+
+        Raises:
+            NotFittedError: called before :meth:`fit`.
+            InvalidParameterError: a level is out of range.
+            ModelFormatError: the forecaster was saved by an older shelfcast (model
+                format 2), whose state has no frozen parameters: refit it.
+        """
+        ids, last = self._require_fitted()
+        levels = _check_levels(level)
+        assert self._y is not None and self._offsets is not None
+        values = self._fitted_cache if self._fitted_cache is not None else self._fitted_values()
+        lengths = np.diff(self._offsets)
+        cols: dict[str, np.ndarray] = {
+            "unique_id": np.repeat(ids, lengths),
+            "ds": _update.history_dates(last, lengths, self._offset),
+            "y": self._y,
+        }
+        cols.update(
+            _update.fitted_columns(self.model_names, values, self._sigmas(), lengths, levels, _fmt)
+        )
+        return _polars.build(cols, self._frame_style)
+
+    def _fitted_values(self) -> np.ndarray:
+        """(n_observations, n_models) in-sample fitted values, in model order."""
+        assert self._y is not None and self._offsets is not None and self._ids is not None
+        values = np.empty((len(self._y), len(self.models)))
+        if self._core is not None:
+            values[:, self._stat_idx] = self._core.fitted_values(
+                self._y, self._offsets, self._stat_x(self._exog)
+            )
+        if self._ml is not None:
+            assert self._exog is not None
+            e = self._exog
+            try:
+                values[:, self._ml_idx] = self._ml.fitted_values(
+                    self._y, self._offsets, e.days, e.dynamic, e.statics
+                )
+            except InvalidSeriesError as err:
+                raise _rename_culprit(err, self._ids, "series") from None
+        return values
+
+    def update(self, new_df: pd.DataFrame) -> DemandForecaster:
+        """Append new observations to the fitted series and update every model's state
+        without re-estimating any parameter.
+
+        Each model keeps what its fit estimated or selected (smoothing constants, initial
+        states, theta, the ETS model, the aggregation level, the seasonal-adjustment
+        decision, a fallback, the trained global models...) and re-runs its filter over the
+        longer history, recomputing what it computes from the data (levels, means, the last
+        season, seasonal indices, residual variances): the forecasts are those of a refit
+        with frozen parameters (for models without parameters, those of a plain refit).
+        Each model's docstring says what it freezes. Global models keep their trained models
+        and append the history, so the recursive forecasts start from the new last
+        observations; ``Standardize``'s per-series mean and scale stay those of the training
+        data, ``Differences`` use the new last values.
+
+        Afterwards :meth:`predict`, intervals, :meth:`sample_paths`,
+        :meth:`forecast_fitted_values`, :meth:`residual_std` and :meth:`save` reflect the
+        longer history; the cached rolling-origin errors behind conformal intervals are
+        discarded (recomputed, by refitting at the new cutoffs, when next needed).
+
+        Args:
+            new_df: long-format frame with the training frame's columns (``unique_id``,
+                ``ds``, ``y`` and the exogenous columns the models use): for each series it
+                names, the observations right after its last date, without gaps. Series not
+                in ``new_df`` keep their state.
+
+        Returns:
+            self (updated).
+
+        Raises:
+            NotFittedError: called before :meth:`fit`.
+            InvalidInputError: ``new_df`` names a series the forecaster was not fitted on
+                (refit to add series), or has exogenous columns it was not fitted with.
+            InvalidSeriesError: a series' new rows do not start one period after its last
+                date (overlap or gap; names the series and dates), are irregular, or hold
+                NaN/inf.
+            MissingColumnError, ColumnTypeError, DuplicateRowError: as in :meth:`fit`.
+            ModelFormatError: the forecaster was saved by an older shelfcast (model
+                format 2), whose state has no frozen parameters: refit it.
+        """
+        ids, last = self._require_fitted()
+        assert self._y is not None and self._offsets is not None
+        panel = to_panel(new_df, self._offset, what="new_df")
+        pos = _update.series_positions(ids, panel.ids)
+        _update.check_continuity(panel, pos, last, self._offset)
+        new_exog = None
+        if self._uses_exog:
+            assert self._exog is not None
+            names = self._features.dynamic_names
+            new_exog = _update.new_dynamic(
+                _pandas(new_df, "new_df"), panel, self.static_features, names
+            )
+            if self._stat_exog:
+                _require_finite_regressors(new_exog[1], names, panel, "new_df")
+        full = _update.append(self._y, self._offsets, last, self._exog, panel, pos, new_exog)
+        exog = self._exog
+        if exog is not None and full.days is not None and full.dynamic is not None:
+            exog = Exog(days=full.days, dynamic=full.dynamic, statics=exog.statics)
+        core = ml = None
+        if self._core is not None:
+            x = exog.dynamic if exog is not None and self._stat_exog else None
+            core = self._core.updated(full.y, full.offsets, x, full.changed.tolist())
+        if self._ml is not None:
+            try:
+                ml = self._ml.updated(full.y, full.offsets)
+            except InvalidSeriesError as e:
+                raise _rename_culprit(e, ids, "series") from None
+        self._core, self._ml, self._exog = core, ml, exog
+        self._y, self._offsets, self._last_ds = full.y, full.offsets, full.last_ds
+        self._ml_sigma = None
+        self._errors = {}
+        self._fitted_cache = self._fitted_values() if self._keep_fitted else None
+        log.debug("updated %d series with %d observations", int(full.changed.sum()), len(panel.y))
+        return self
 
     def cross_validation(
         self,

@@ -128,6 +128,7 @@ def produced() -> dict[str, list[list[str]]]:
     add("DemandForecaster.predict", fc.predict(H, level=[80, 95], quantiles=[0.1, 0.9]))
     add("DemandForecaster.predict", fc.forecast(stat_df, H))
     add("DemandForecaster.residual_std", fc.residual_std())
+    add("DemandForecaster.forecast_fitted_values", fc.forecast_fitted_values(level=[80, 95]))
     fallbacks = fc.fallbacks_
     assert len(fallbacks) > 0
     add("DemandForecaster.fallbacks_", fallbacks)
@@ -155,6 +156,7 @@ def produced() -> dict[str, list[list[str]]]:
     add("DemandForecaster.predict", ml.predict(H, level=[80], X_df=future))
     add("DemandForecaster.feature_importances", ml.feature_importances())
     add("DemandForecaster.feature_matrix", ml.feature_matrix(train))
+    add("DemandForecaster.forecast_fitted_values", ml.forecast_fitted_values())
 
     for policy, extra in (("sQ", {}), ("RS", {"review_period": 7}), ("base_stock", {})):
         planner = ReorderPlanner(policy=policy, **extra)

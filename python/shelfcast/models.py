@@ -125,13 +125,22 @@ class Model:
 
 
 class Naive(Model):
-    """Repeats the last observation. ``ŷ_{T+k} = y_T``."""
+    """Repeats the last observation. ``ŷ_{T+k} = y_T``.
+
+    Fitted values ``ŷ_t = y_{t−1}`` (NaN at the first period), as statsforecast's.
+    ``DemandForecaster.update`` recomputes everything: nothing is estimated.
+    """
 
     name = "Naive"
 
 
 class HistoricAverage(Model):
-    """The mean of the whole history. ``ŷ_{T+k} = mean(y_1..y_T)``."""
+    """The mean of the whole history. ``ŷ_{T+k} = mean(y_1..y_T)``.
+
+    Fitted values: the mean of the whole history at every period (statsforecast's
+    definition; not a one-step forecast). ``DemandForecaster.update``: the mean of the
+    longer history (nothing is estimated).
+    """
 
     name = "HistoricAverage"
 
@@ -141,6 +150,11 @@ class SeasonalNaive(Model):
 
     Deliberate difference from statsforecast: a series shorter than one season falls back
     to :class:`Naive` (recorded in ``DemandForecaster.fallbacks_``) instead of forecasting NaN.
+
+    Fitted values ``ŷ_t = y_{t−m}`` (NaN in the first season), as statsforecast's.
+    ``DemandForecaster.update``: the last season of the longer history (nothing is
+    estimated); a series that fell back to :class:`Naive` stays :class:`Naive` (the fallback
+    is frozen; refit to re-decide it).
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length``.
@@ -168,13 +182,22 @@ class CrostonClassic(Model):
     demand sizes ``z`` and of the intervals between them ``p`` (the first interval counts
     from the start of the series); the forecast is flat at ``z / p``. A series that never
     sells falls back to :class:`Naive` (forecast 0).
+
+    Fitted values: the forecast ``z / p`` made before each period; NaN until the first
+    demand (deliberate difference: statsforecast reports 0 from the second period up to the
+    first demand). ``DemandForecaster.update``: nothing is estimated, so the update is a
+    refit on the longer history (a series that fell back stays :class:`Naive`).
     """
 
     name = "CrostonClassic"
 
 
 class CrostonSBA(Model):
-    """Syntetos–Boylan approximation: Croston's forecast times ``1 - α/2 = 0.95``."""
+    """Syntetos–Boylan approximation: Croston's forecast times ``1 - α/2 = 0.95``.
+
+    Fitted values and ``DemandForecaster.update``: those of :class:`CrostonClassic`, times
+    0.95.
+    """
 
     name = "CrostonSBA"
 
@@ -184,6 +207,11 @@ class WindowAverage(Model):
 
     Deliberate difference from statsforecast: a series shorter than the window averages
     all its observations (recorded in ``fallbacks_``) instead of forecasting NaN.
+
+    Fitted values: the mean of the ``window_size`` observations before each period, NaN
+    for the first ``window_size`` (statsforecast has none for this model).
+    ``DemandForecaster.update``: recomputed (nothing is estimated); a series that was
+    shorter than the window keeps averaging all its observations (the fallback is frozen).
 
     Args:
         window_size: number of most recent observations to average.
@@ -209,6 +237,11 @@ class SeasonalWindowAverage(Model):
     Deliberate difference from statsforecast: a series shorter than
     ``season_length * window_size`` falls back to :class:`SeasonalNaive` (or :class:`Naive`)
     instead of forecasting NaN.
+
+    Fitted values: the mean of ``y_{t−m}, …, y_{t−window_size·m}``, NaN before
+    ``window_size`` seasons (statsforecast has none for this model).
+    ``DemandForecaster.update``: recomputed (nothing is estimated); a series that fell back
+    keeps its fallback.
 
     Args:
         window_size: number of seasons to average.
@@ -239,6 +272,10 @@ class SimpleExponentialSmoothing(Model):
     ``ℓ_1 = y_1``, ``ℓ_{t+1} = α·y_t + (1 − α)·ℓ_t``; flat forecast at the last level
     (statsforecast's recursion).
 
+    Fitted values: the level before each period (NaN at the first), as statsforecast's.
+    ``DemandForecaster.update``: nothing is estimated (``alpha`` is given): a refit on the
+    longer history.
+
     Args:
         alpha: smoothing constant in [0, 1].
         alias: output column name.
@@ -264,6 +301,11 @@ class TSB(Model):
     sale) and SES with ``alpha_d`` on the non-zero demand sizes; forecast = probability ×
     size. Unlike Croston, the probability decays through periods without demand, so a
     dying item's forecast falls towards 0.
+
+    Fitted values: probability × size before each period; NaN until the first demand
+    (deliberate difference: statsforecast reports 0 there). ``DemandForecaster.update``:
+    nothing is estimated (both constants are given): a refit on the longer history; a
+    series without demand at fit time keeps forecasting 0 (the fallback is frozen).
 
     Args:
         alpha_d: smoothing constant of the demand sizes, in [0, 1].
@@ -295,6 +337,10 @@ class SimpleExponentialSmoothingOptimized(Model):
     returns the bracket's midpoint: a constant series gets α = 0.5). Flat forecast
     ``ŷ_{T+k} = f_{T+1}``. Matches statsforecast bit for bit in α.
 
+    Fitted values ``f_t`` (NaN at the first period), as statsforecast's.
+    ``DemandForecaster.update``: ``α`` is frozen; the recursion is re-run from ``y_1`` over
+    the longer history (statsforecast's ``forward``).
+
     Args:
         alias: output column name.
 
@@ -319,6 +365,10 @@ class CrostonOptimized(Model):
     Deliberate difference from statsforecast: ``residual_std`` uses the one-step errors of
     the Croston recursion at the final alphas (statsforecast re-optimises on every prefix
     for its fitted values, which takes quadratic time).
+
+    Fitted values: Croston's forecast before each period at the fitted alphas (NaN until
+    the first demand). ``DemandForecaster.update``: both alphas are frozen; sizes,
+    intervals and their levels are recomputed over the longer history.
 
     Args:
         alias: output column name.
@@ -345,6 +395,13 @@ class ADIDA(Model):
     ``y_t − S_j / k``, where ``S_j`` is the SES forecast of the bucket containing ``t``
     (the first bucket has none).
 
+    Fitted values: those per-period bucket forecasts (NaN in the first bucket).
+    Deliberate difference: statsforecast's fitted values re-derive the aggregation level
+    from the intervals seen so far and refit at every period (shelfcast's are the fitted
+    model's, the filter an update runs). ``DemandForecaster.update``: ``k`` and ``α`` are
+    frozen; the longer series is re-bucketed (the incomplete bucket again at the start) and
+    smoothed with ``α``.
+
     Args:
         alias: output column name.
 
@@ -365,6 +422,10 @@ class IMAPA(Model):
 
     ``residual_std``: RMS over periods of ``y_t`` minus the mean, over the levels that
     already have one, of the per-period bucket forecasts (see :class:`ADIDA`).
+
+    Fitted values: that per-period mean (deliberate difference as for :class:`ADIDA`).
+    ``DemandForecaster.update``: ``K`` and the ``α`` of every level are frozen; each level
+    is re-bucketed and smoothed over the longer history.
 
     Args:
         alias: output column name.
@@ -407,6 +468,15 @@ _THETA_COMMON = """
     :class:`Naive`, as does a series whose objective is not finite (statsforecast raises;
     both recorded in ``fallbacks_``); with an additive seasonal adjustment statsforecast's
     in-sample residuals add the seasonal indices back on, ours (``residual_std``) do not.
+
+    Fitted values: ``μ_t`` re-seasonalised (``μ_t·s_t`` or ``μ_t + s_t``) from the first
+    period on; deliberate difference: statsforecast leaves the additive seasonal index out
+    of its fitted values. ``DemandForecaster.update`` freezes the model (AutoTheta's
+    choice), ``ℓ_0``, ``α``, ``θ`` and the seasonal-adjustment decision (none, additive or
+    multiplicative), and recomputes the seasonal indices (classical decomposition of the
+    longer series in the frozen mode; additive when a multiplicative one no longer fits),
+    the line ``A + B·t`` of the standard models and every state. statsforecast's
+    ``forward`` re-tests the seasonality instead, so it may switch the adjustment on or off.
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length`` (1 disables the
@@ -553,6 +623,13 @@ class AutoETS(Model):
     multiplicative seasons its approximation does not scale with the seasonal index.
     ``tests/test_forecaster_ets_intervals.py`` documents both.
 
+    Fitted values: the one-step forecasts ``ŷ_t`` from the first period on, as
+    statsforecast's. ``DemandForecaster.update`` freezes the selected model, ``α, β, γ, φ``
+    and the estimated initial states, and re-runs the recursion over the longer history:
+    the states, ``σ²`` (same divisor ``n − k − 1`` with the new ``n``) and ``residual_std``
+    are recomputed (statsforecast's ``forward``). Deliberate difference: a constant series'
+    ETS(A,N,N) stays that model (statsforecast's ``forward`` refits a constant new series).
+
     Args:
         season_length: m; defaults to the forecaster's ``season_length``.
         model: three letters error/trend/season: error A, M or Z; trend and season N, A, M
@@ -591,6 +668,9 @@ class Holt(AutoETS):
     :class:`AutoETS` with ``model = error_type + "AN"`` and ``damped=None``, so the damped
     and the undamped trend are both estimated and AICc picks one.
 
+    Fitted values and ``DemandForecaster.update``: as :class:`AutoETS` (the selected
+    damping and every parameter frozen).
+
     Args:
         season_length: accepted for compatibility with statsforecast; the model has no
             season, so it changes nothing.
@@ -619,6 +699,9 @@ class HoltWinters(AutoETS):
 
     :class:`AutoETS` with ``model = "AAA"`` (``error_type="A"``) or ``"MAM"`` and
     ``damped=None`` (damped and undamped trend both estimated, AICc picks one).
+
+    Fitted values and ``DemandForecaster.update``: as :class:`AutoETS` (the selected
+    damping and every parameter frozen).
 
     Args:
         season_length: m; defaults to the forecaster's ``season_length``.
@@ -695,6 +778,11 @@ class WithRegressors(Model):
     the regression jointly with their error model (regression with ARIMA errors). Intervals,
     quantiles and sample paths are the wrapped model's (model-based for ETS, conformal
     otherwise, from refits of both stages at each window), shifted by the regressors' effect.
+
+    Fitted values: the wrapped model's on the adjusted series plus ``(x_t − x̄)·β``.
+    ``DemandForecaster.update`` freezes ``x̄`` and ``β`` (no new regression) and updates the
+    wrapped model on ``y − (x − x̄)·β`` of the longer history (``new_df`` carries the new
+    rows' regressors).
 
     Args:
         model: the per-series model to wrap (not a global ML model, not a model that uses
@@ -775,6 +863,15 @@ def model_from_json(spec: dict[str, Any]) -> Model:
 class GlobalModel(Model):
     """Base class of the global machine-learning models (validated natively on creation).
 
+    Fitted values (``DemandForecaster.forecast_fitted_values``): the prediction of each
+    training row from its actual lags (teacher forcing), inverted through the target
+    transforms (a difference adds back the actual earlier value), NaN for rows the model
+    could not score, as mlforecast's ``fit(fitted=True)``. ``DemandForecaster.update``
+    keeps the trained model (no retraining) and appends the history, so recursive forecasts
+    start from the new last observations; ``Standardize``'s per-series mean and scale stay
+    those of the training data and ``Differences`` use the new last values (as mlforecast's
+    ``update``).
+
     Raises:
         InvalidParameterError: a hyperparameter is out of range.
     """
@@ -798,6 +895,8 @@ class LinearRegression(GlobalModel):
     combination of the intercept and the features before it (a constant column, an exact
     copy) gets weight 0 and the rest are fitted without it.
 
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
+
     Args:
         fit_intercept: fit an intercept.
         alias: output column name.
@@ -813,6 +912,8 @@ class LinearRegression(GlobalModel):
 
 class Ridge(GlobalModel):
     """L2-penalised least squares ``‖y − Xw − b‖² + alpha·‖w‖²`` (scikit-learn's Ridge).
+
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
 
     Args:
         alpha: penalty (>= 0).
@@ -837,6 +938,8 @@ class Ridge(GlobalModel):
 class TweedieRegressor(GlobalModel):
     """Tweedie GLM with log link for count demand (scikit-learn's objective:
     ``1/(2n)·Σ deviance + alpha/2·‖w‖²``), fitted by Fisher scoring.
+
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
 
     Args:
         power: Tweedie power (1 = Poisson, 1 < p < 2 compound Poisson–gamma, 2 = gamma).
@@ -871,6 +974,8 @@ class TweedieRegressor(GlobalModel):
 class PoissonRegressor(TweedieRegressor):
     """Poisson GLM with log link (:class:`TweedieRegressor` with ``power=1``).
 
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
+
     Args:
         alpha: L2 penalty (>= 0).
         max_iter: maximum Newton iterations.
@@ -900,6 +1005,8 @@ class PoissonRegressor(TweedieRegressor):
 class GradientBoosting(GlobalModel):
     """Histogram gradient-boosted trees (LightGBM-style, native): leaf-wise trees on binned
     features, missing values sent to the better side of every split.
+
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
 
     Args:
         n_estimators: boosting rounds.
@@ -977,6 +1084,8 @@ class RandomForest(GlobalModel):
     """Random forest regression: bootstrap samples, a random subset of features at every
     split, fully grown CART trees with exact thresholds (halfway between a node's adjacent
     values, as scikit-learn's), the mean of the trees (native; rayon across trees).
+
+    Fitted values and ``DemandForecaster.update``: see :class:`GlobalModel`.
 
     Args:
         n_estimators: trees.

@@ -263,3 +263,22 @@ def test_global_models_equal_mlforecast(retail_split, transforms):
     sigma = fc.residual_std().set_index("unique_id")["Ridge"]
     rms = np.sqrt(((ours["y"] - ours["Ridge"]) ** 2).groupby(ours["unique_id"]).mean())
     _assert_close(rms.to_numpy(), sigma.loc[rms.index].to_numpy(), "Ridge sigma")
+
+
+def test_calendar_offsets_and_polars(small_panel):
+    # a frequency without fixed-length periods: the dates are rebuilt from each series' end
+    monthly = small_panel.assign(
+        ds=small_panel.groupby("unique_id")["ds"].transform(
+            lambda d: pd.date_range("2020-01-01", periods=len(d), freq="MS")
+        )
+    )
+    fc = DemandForecaster([sc.Naive(), sc.SeasonalNaive(3)], freq="MS").fit(monthly)
+    fv = fc.forecast_fitted_values()
+    np.testing.assert_array_equal(fv["ds"], monthly.sort_values(["unique_id", "ds"])["ds"])
+    pl = pytest.importorskip("polars")
+    fc_pl = DemandForecaster([sc.Naive(), sc.SeasonalNaive(3)], freq="MS")
+    out = fc_pl.fit(pl.from_pandas(monthly)).forecast_fitted_values(level=[80])
+    assert isinstance(out, pl.DataFrame)
+    pd.testing.assert_frame_equal(
+        out.to_pandas(), fc.forecast_fitted_values(level=[80]), check_dtype=False
+    )

@@ -8,3 +8,7 @@ mod stl;
 
 pub use params::{StlParams, StlValid};
 pub use stl::{stl, Stl};
+mod mstl;
+mod strength;
+
+pub use mstl::{mstl, mstl_with, Mstl, MstlOptions};

@@ -13,6 +13,7 @@ pub(crate) mod ses;
 pub(crate) mod ses_opt;
 pub(crate) mod sums;
 pub mod theta;
+pub mod unitroot;
 
 use super::exog::Exog;
 use super::fitted::Fitted;

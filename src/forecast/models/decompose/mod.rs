@@ -12,3 +12,4 @@ mod mstl;
 mod strength;
 
 pub use mstl::{mstl, mstl_with, Mstl, MstlOptions};
+pub(crate) use strength::seasonal_strength_one;

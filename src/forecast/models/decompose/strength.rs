@@ -5,6 +5,8 @@
 
 use super::super::sums::numpy_sum;
 use super::mstl::Mstl;
+use super::params::StlParams;
+use super::stl::Workspace;
 
 /// numpy's `np.var(x, ddof=1)` (pairwise sums; NaN for fewer than two values).
 pub(crate) fn var_ddof1(x: &[f64]) -> f64 {
@@ -57,6 +59,30 @@ impl Mstl {
         let var_r = var_ddof1(&self.remainder);
         Some(strength(&self.remainder, var_r, &self.trend))
     }
+}
+
+/// The seasonal strength of the single-period MSTL fit of `x` (STL, seasonal window 11,
+/// degree 0), as statsforecast's `seas_heuristic`: runs for any `2 <= period < n` (fewer
+/// than two full periods included, as statsmodels allows). `None` when it cannot run.
+pub(crate) fn seasonal_strength_one(x: &[f64], period: usize) -> Option<f64> {
+    let n = x.len();
+    if period < 2 || period >= n || x.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let p = StlParams::new(period)
+        .seasonal(11)
+        .seasonal_deg(0)
+        .check()
+        .ok()?;
+    let mut ws = Workspace::new(n, &p);
+    ws.fit(x);
+    let remainder: Vec<f64> = x
+        .iter()
+        .zip(&ws.season)
+        .zip(&ws.trend)
+        .map(|((v, s), t)| (v - s) - t)
+        .collect();
+    Some(strength(&remainder, var_ddof1(&remainder), &ws.season))
 }
 
 #[cfg(test)]

@@ -4,10 +4,47 @@
 //! linearly interpolated in between. Positions are 1-based, as in the paper and in
 //! statsmodels' STL, so numbers agree with it.
 //!
+//! The arithmetic follows statsmodels' operation for operation (tricube weights through
+//! `pow`, sequential sums), so results agree to the last bit or nearly: robust STL's
+//! weights have thresholds where a last-bit difference flips a weight.
+//!
 //! A [`Plan`] holds the effective weights of every evaluation point for a series length
 //! without robustness weights: STL smooths series of the same length with the same window
 //! many times (inner iterations, MSTL iterations), and a plan turns each of those smooths
-//! into dot products. [`smooth_direct`] computes the weights on the fly (robust passes).
+//! into dot products. [`smooth_direct`] computes the weights on the fly (robust passes);
+//! both look the tricube weights up in a [`Tricube`] table.
+
+/// Tricube weights `(1 - (r/h)^3)^3` by integer bandwidth `h` and distance `r <= h`
+/// (1 within 0.001 h, 0 beyond 0.999 h), computed once per bandwidth.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tricube {
+    tables: Vec<Vec<f64>>,
+}
+
+impl Tricube {
+    /// The weights for bandwidth `h` (`h + 1` values, indexed by distance).
+    fn table(&mut self, h: usize) -> &[f64] {
+        if self.tables.len() <= h {
+            self.tables.resize(h + 1, Vec::new());
+        }
+        let t = &mut self.tables[h];
+        if t.is_empty() {
+            let hf = h as f64;
+            let (h9, h1) = (0.999 * hf, 0.001 * hf);
+            t.extend((0..=h).map(|r| {
+                let r = r as f64;
+                if r <= h1 {
+                    1.0
+                } else if r <= h9 {
+                    (1.0 - (r / hf).powf(3.0)).powf(3.0)
+                } else {
+                    0.0
+                }
+            }));
+        }
+        t
+    }
+}
 
 /// The effective weights of the local fit at the 1-based position `xs` over the 0-based
 /// window `lo..=hi` of a series of length `n`, written to `w[lo..=hi]` (the weights times
@@ -18,35 +55,31 @@ pub(crate) fn local_weights(
     n: usize,
     len: usize,
     deg: usize,
-    xs: f64,
+    xs: usize,
     lo: usize,
     hi: usize,
     rw: Option<&[f64]>,
     w: &mut [f64],
+    tri: &mut Tricube,
 ) -> bool {
-    let (Some(win), Some(rw)) = (
-        w.get_mut(lo..=hi),
-        rw.map_or(Some(None), |r| r.get(lo..=hi).map(Some)),
-    ) else {
+    let Some(win) = w.get_mut(lo..=hi) else {
         return false;
     };
-    let mut h = (xs - (lo + 1) as f64).max((hi + 1) as f64 - xs);
+    let rw = match rw {
+        Some(r) => match r.get(lo..=hi) {
+            Some(r) => Some(r),
+            None => return false,
+        },
+        None => None,
+    };
+    let mut h = xs.abs_diff(lo + 1).max((hi + 1).abs_diff(xs));
     if len > n {
-        h += ((len - n) / 2) as f64;
+        h += (len - n) / 2;
     }
-    let (h9, h1) = (0.999 * h, 0.001 * h);
+    let table = tri.table(h);
     let mut total = 0.0;
     for (k, wk) in win.iter_mut().enumerate() {
-        let r = ((lo + k + 1) as f64 - xs).abs();
-        let mut v = if r <= h1 {
-            1.0
-        } else if r <= h9 {
-            let q = r / h;
-            let u = 1.0 - q * q * q;
-            u * u * u
-        } else {
-            0.0
-        };
+        let mut v = table.get((lo + k + 1).abs_diff(xs)).copied().unwrap_or(0.0);
         if let Some(rw) = rw {
             v *= rw[k];
         }
@@ -59,14 +92,17 @@ pub(crate) fn local_weights(
     for wk in win.iter_mut() {
         *wk /= total;
     }
-    if h > 0.0 && deg > 0 {
+    if h > 0 && deg > 0 {
         let pos = |k: usize| (lo + k + 1) as f64;
-        let a: f64 = win.iter().enumerate().map(|(k, wk)| wk * pos(k)).sum();
-        let c: f64 = win
+        let xs = xs as f64;
+        let a = win
             .iter()
             .enumerate()
-            .map(|(k, wk)| wk * (pos(k) - a) * (pos(k) - a))
-            .sum();
+            .fold(0.0, |s, (k, wk)| s + wk * pos(k));
+        let c = win.iter().enumerate().fold(0.0, |s, (k, wk)| {
+            let d = pos(k) - a;
+            s + wk * (d * d)
+        });
         if c.sqrt() > 0.001 * (n as f64 - 1.0) {
             let b = (xs - a) / c;
             for (k, wk) in win.iter_mut().enumerate() {
@@ -132,27 +168,16 @@ fn interpolate(out: &mut [f64], jump: usize) {
     }
 }
 
-/// `Σ a·b` with four accumulators (vectorisable).
+/// `Σ a·b`, left to right (the reference's order).
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
-    }
-    s
+    a.iter().zip(b).fold(0.0, |s, (x, y)| s + x * y)
 }
 
 /// LOESS of `y` into `out` (same length) computing the weights at each point, with
 /// optional robustness weights `rw`; `w` is scratch of at least `y.len()`. A point whose
 /// weights are all zero keeps its own value.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn smooth_direct(
     y: &[f64],
     len: usize,
@@ -161,6 +186,7 @@ pub(crate) fn smooth_direct(
     rw: Option<&[f64]>,
     out: &mut [f64],
     w: &mut [f64],
+    tri: &mut Tricube,
 ) {
     let n = y.len();
     if n < 2 {
@@ -168,7 +194,7 @@ pub(crate) fn smooth_direct(
         return;
     }
     for (i, lo, hi) in eval_points(n, len, jump) {
-        out[i] = if local_weights(n, len, deg, (i + 1) as f64, lo, hi, rw, w) {
+        out[i] = if local_weights(n, len, deg, i + 1, lo, hi, rw, w, tri) {
             dot(&w[lo..=hi], &y[lo..=hi])
         } else {
             y[i]
@@ -187,8 +213,7 @@ struct Point {
 }
 
 /// The LOESS of a series of length `n` with window `len`, degree `deg` and step `jump`,
-/// without robustness weights, as precomputed weights. Interior points (centred window)
-/// share one set of weights.
+/// without robustness weights, as precomputed weights (`min(len, n)` per evaluated point).
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     n: usize,
@@ -200,7 +225,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Precompute the weights (`n >= 1`, `len >= 1`).
-    pub(crate) fn new(n: usize, len: usize, deg: usize, jump: usize) -> Plan {
+    pub(crate) fn new(n: usize, len: usize, deg: usize, jump: usize, tri: &mut Tricube) -> Plan {
         let mut plan = Plan {
             n,
             len,
@@ -211,26 +236,12 @@ impl Plan {
         if n < 2 {
             return plan;
         }
-        let width = len.min(n);
-        let half = len.div_ceil(2);
         let mut scratch = vec![0.0; n];
-        let mut interior: Option<usize> = None;
         for (i, lo, hi) in eval_points(n, len, jump) {
-            let centred = len < n && i + 1 >= half && lo == i + 1 - half;
-            if centred {
-                if let Some(koff) = interior {
-                    plan.points.push(Point { i, lo, koff });
-                    continue;
-                }
-            }
             // Without robustness weights the point itself always has weight 1.
-            local_weights(n, len, deg, (i + 1) as f64, lo, hi, None, &mut scratch);
+            local_weights(n, len, deg, i + 1, lo, hi, None, &mut scratch, tri);
             let koff = plan.weights.len();
             plan.weights.extend_from_slice(&scratch[lo..=hi]);
-            debug_assert_eq!(hi + 1 - lo, width);
-            if centred {
-                interior = Some(koff);
-            }
             plan.points.push(Point { i, lo, koff });
         }
         plan
@@ -266,8 +277,9 @@ mod tests {
     fn both(y: &[f64], len: usize, deg: usize, jump: usize) -> (Vec<f64>, Vec<f64>) {
         let n = y.len();
         let (mut a, mut b, mut w) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        smooth_direct(y, len, deg, jump, None, &mut a, &mut w);
-        Plan::new(n, len, deg, jump).smooth(y, &mut b);
+        let mut tri = Tricube::default();
+        smooth_direct(y, len, deg, jump, None, &mut a, &mut w, &mut tri);
+        Plan::new(n, len, deg, jump, &mut tri).smooth(y, &mut b);
         (a, b)
     }
 
@@ -326,14 +338,15 @@ mod tests {
         let mut z = y.clone();
         z[20] = 1e6;
         let (mut a, mut b, mut w) = (vec![0.0; 57], vec![0.0; 57], vec![0.0; 57]);
-        smooth_direct(&y, 9, 1, 1, Some(&rw), &mut a, &mut w);
-        smooth_direct(&z, 9, 1, 1, Some(&rw), &mut b, &mut w);
+        let mut tri = Tricube::default();
+        smooth_direct(&y, 9, 1, 1, Some(&rw), &mut a, &mut w, &mut tri);
+        smooth_direct(&z, 9, 1, 1, Some(&rw), &mut b, &mut w, &mut tri);
         for t in 0..57 {
             assert!((a[t] - b[t]).abs() < 1e-9, "{t}");
         }
         // All-zero weights: the point keeps its value.
         let zeros = vec![0.0; 57];
-        smooth_direct(&y, 9, 1, 1, Some(&zeros), &mut a, &mut w);
+        smooth_direct(&y, 9, 1, 1, Some(&zeros), &mut a, &mut w, &mut tri);
         assert_eq!(a, y);
     }
 

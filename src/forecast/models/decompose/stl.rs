@@ -7,7 +7,7 @@
 //! [`Workspace`] holds every buffer and the LOESS plans for one series length and one set
 //! of parameters, so repeated fits (MSTL's iterations) allocate nothing.
 
-use super::loess::{local_weights, smooth_direct, Plan};
+use super::loess::{dot, local_weights, smooth_direct, Plan, Tricube};
 use super::params::StlValid;
 use crate::error::{Error, Result};
 
@@ -75,16 +75,17 @@ struct SubseriesPlan {
 }
 
 impl SubseriesPlan {
-    fn new(k: usize, p: &StlValid) -> SubseriesPlan {
+    fn new(k: usize, p: &StlValid, tri: &mut Tricube) -> SubseriesPlan {
         let (ns, deg) = (p.seasonal, p.seasonal_deg);
         let mut w = vec![0.0; k];
-        let mut ext = |xs: f64, lo: usize, hi: usize| {
-            local_weights(k, ns, deg, xs, lo, hi, None, &mut w).then(|| (lo, w[lo..=hi].to_vec()))
+        let mut ext = |xs: usize, lo: usize, hi: usize| {
+            local_weights(k, ns, deg, xs, lo, hi, None, &mut w, tri)
+                .then(|| (lo, w[lo..=hi].to_vec()))
         };
-        let before = ext(0.0, 0, ns.min(k) - 1);
-        let after = ext((k + 1) as f64, k.saturating_sub(ns), k - 1);
+        let before = ext(0, 0, ns.min(k) - 1);
+        let after = ext(k + 1, k.saturating_sub(ns), k - 1);
         SubseriesPlan {
-            main: Plan::new(k, ns, deg, p.seasonal_jump),
+            main: Plan::new(k, ns, deg, p.seasonal_jump, tri),
             before,
             after,
         }
@@ -113,6 +114,7 @@ pub(crate) struct Workspace {
     sub_rw: Vec<f64>,
     sub_out: Vec<f64>,
     scratch: Vec<f64>,
+    tri: Tricube,
     /// Subseries plans for lengths `kmax` (index 0) and `kmax - 1` (index 1).
     sub_plans: Vec<SubseriesPlan>,
     low_plan: Plan,
@@ -124,10 +126,13 @@ impl Workspace {
     pub(crate) fn new(n: usize, p: &StlValid) -> Workspace {
         let np = p.period;
         let kmax = n.div_ceil(np).max(1);
-        let mut sub_plans = vec![SubseriesPlan::new(kmax, p)];
+        let mut tri = Tricube::default();
+        let mut sub_plans = vec![SubseriesPlan::new(kmax, p, &mut tri)];
         if kmax > 1 && n % np != 0 {
-            sub_plans.push(SubseriesPlan::new(kmax - 1, p));
+            sub_plans.push(SubseriesPlan::new(kmax - 1, p, &mut tri));
         }
+        let low_plan = Plan::new(n, p.low_pass, p.low_pass_deg, p.low_pass_jump, &mut tri);
+        let trend_plan = Plan::new(n, p.trend, p.trend_deg, p.trend_jump, &mut tri);
         Workspace {
             p: *p,
             n,
@@ -143,9 +148,10 @@ impl Workspace {
             sub_rw: vec![0.0; kmax],
             sub_out: vec![0.0; kmax + 2],
             scratch: vec![0.0; n.max(kmax + 2)],
+            tri,
             sub_plans,
-            low_plan: Plan::new(n, p.low_pass, p.low_pass_deg, p.low_pass_jump),
-            trend_plan: Plan::new(n, p.trend, p.trend_deg, p.trend_jump),
+            low_plan,
+            trend_plan,
         }
     }
 
@@ -198,6 +204,7 @@ impl Workspace {
                 Some(&self.rw),
                 &mut self.trend,
                 &mut self.scratch,
+                &mut self.tri,
             );
         } else {
             self.trend_plan.smooth(&self.work, &mut self.trend);
@@ -232,21 +239,21 @@ impl Workspace {
                     rw,
                     &mut out[1..=k],
                     &mut self.scratch,
+                    &mut self.tri,
                 );
-                let w = &mut self.scratch;
-                let mut ext = |xs: f64, lo: usize, hi: usize| {
-                    local_weights(k, p.seasonal, p.seasonal_deg, xs, lo, hi, rw, w)
-                        .then(|| super::loess::dot(&w[lo..=hi], &ys[lo..=hi]))
+                let (w, tri) = (&mut self.scratch, &mut self.tri);
+                let mut ext = |xs: usize, lo: usize, hi: usize| {
+                    local_weights(k, p.seasonal, p.seasonal_deg, xs, lo, hi, rw, w, tri)
+                        .then(|| dot(&w[lo..=hi], &ys[lo..=hi]))
                 };
                 (
-                    ext(0.0, 0, p.seasonal.min(k) - 1),
-                    ext((k + 1) as f64, k.saturating_sub(p.seasonal), k - 1),
+                    ext(0, 0, p.seasonal.min(k) - 1),
+                    ext(k + 1, k.saturating_sub(p.seasonal), k - 1),
                 )
             } else {
                 plan.main.smooth(ys, &mut out[1..=k]);
                 let ext = |e: &Option<(usize, Vec<f64>)>| {
-                    e.as_ref()
-                        .map(|(lo, w)| super::loess::dot(w, &ys[*lo..*lo + w.len()]))
+                    e.as_ref().map(|(lo, w)| dot(w, &ys[*lo..*lo + w.len()]))
                 };
                 (ext(&plan.before), ext(&plan.after))
             };

@@ -16,3 +16,6 @@ pub use seasonal::{nsdiffs, seas_heuristic, SeasonalTest, SEASONAL_STRENGTH_THRE
 pub(crate) fn is_constant(x: &[f64]) -> bool {
     x.first().is_some_and(|&f| x.iter().all(|&v| v == f))
 }
+
+#[cfg(test)]
+mod oracle;

@@ -224,6 +224,14 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// Weights stored at most (32 MB): beyond, smooth directly.
+    const MAX_WEIGHTS: usize = 1 << 22;
+
+    /// Whether a plan for length `n` and window `len` stays within [`Plan::MAX_WEIGHTS`].
+    pub(crate) fn affordable(n: usize, len: usize) -> bool {
+        n.saturating_mul(len.min(n)) <= Self::MAX_WEIGHTS
+    }
+
     /// Precompute the weights (`n >= 1`, `len >= 1`).
     pub(crate) fn new(n: usize, len: usize, deg: usize, jump: usize, tri: &mut Tricube) -> Plan {
         let mut plan = Plan {

@@ -100,7 +100,7 @@ pub fn mstl_with(y: &[f64], periods: &[usize], opts: &MstlOptions) -> Result<Mst
     let mut dropped = Vec::new();
     let mut kept: Vec<(usize, Option<usize>)> = Vec::new();
     for (i, &p) in sorted.iter().enumerate() {
-        if p <= 1 || 2 * p >= n {
+        if p <= 1 || p.saturating_mul(2) >= n {
             dropped.push(p);
         } else {
             kept.push((p, windows.as_ref().map(|w| w[i])));

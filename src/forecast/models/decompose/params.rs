@@ -114,7 +114,7 @@ impl StlParams {
             Some(t) => t,
             None => {
                 let t = (1.5 * p as f64 / (1.0 - 1.5 / self.seasonal as f64)).ceil() as usize;
-                t + usize::from(t % 2 == 0)
+                t.saturating_add(usize::from(t % 2 == 0))
             }
         };
         let low_pass = self

@@ -46,12 +46,12 @@ pub fn stl(y: &[f64], p: &StlValid) -> Result<Stl> {
 
 /// Fewer than two full periods, or a non-finite value, is an error.
 pub(crate) fn check_series(y: &[f64], period: usize) -> Result<()> {
-    if y.len() < 2 * period {
+    if y.len() < period.saturating_mul(2) {
         return Err(Error::InvalidSeries {
             series: 0,
             reason: format!(
                 "STL needs at least two full periods ({} values for period {period}), got {}",
-                2 * period,
+                period.saturating_mul(2),
                 y.len()
             ),
         });
@@ -117,8 +117,9 @@ pub(crate) struct Workspace {
     tri: Tricube,
     /// Subseries plans for lengths `kmax` (index 0) and `kmax - 1` (index 1).
     sub_plans: Vec<SubseriesPlan>,
-    low_plan: Plan,
-    trend_plan: Plan,
+    /// `None` when too large to precompute (long series, wide windows): smoothed directly.
+    low_plan: Option<Plan>,
+    trend_plan: Option<Plan>,
 }
 
 impl Workspace {
@@ -131,8 +132,10 @@ impl Workspace {
         if kmax > 1 && n % np != 0 {
             sub_plans.push(SubseriesPlan::new(kmax - 1, p, &mut tri));
         }
-        let low_plan = Plan::new(n, p.low_pass, p.low_pass_deg, p.low_pass_jump, &mut tri);
-        let trend_plan = Plan::new(n, p.trend, p.trend_deg, p.trend_jump, &mut tri);
+        let low_plan = Plan::affordable(n, p.low_pass)
+            .then(|| Plan::new(n, p.low_pass, p.low_pass_deg, p.low_pass_jump, &mut tri));
+        let trend_plan = Plan::affordable(n, p.trend)
+            .then(|| Plan::new(n, p.trend, p.trend_deg, p.trend_jump, &mut tri));
         Workspace {
             p: *p,
             n,
@@ -182,7 +185,19 @@ impl Workspace {
         moving_average(&self.cycle[..n + 2 * np], np, &mut self.ma1);
         moving_average(&self.ma1[..n + np + 1], np, &mut self.ma2);
         moving_average(&self.ma2[..n + 2], 3, &mut self.ma1);
-        self.low_plan.smooth(&self.ma1[..n], &mut self.low);
+        match &self.low_plan {
+            Some(plan) => plan.smooth(&self.ma1[..n], &mut self.low),
+            None => smooth_direct(
+                &self.ma1[..n],
+                self.p.low_pass,
+                self.p.low_pass_deg,
+                self.p.low_pass_jump,
+                None,
+                &mut self.low,
+                &mut self.scratch,
+                &mut self.tri,
+            ),
+        }
         let cycle = &self.cycle[np..np + n];
         for (((s, w), c), (l, v)) in self
             .season
@@ -195,19 +210,20 @@ impl Workspace {
             *w = v - *s;
         }
         let p = &self.p;
-        if robust {
+        if let (false, Some(plan)) = (robust, &self.trend_plan) {
+            plan.smooth(&self.work, &mut self.trend);
+        } else {
+            let rw = robust.then_some(&self.rw[..]);
             smooth_direct(
                 &self.work,
                 p.trend,
                 p.trend_deg,
                 p.trend_jump,
-                Some(&self.rw),
+                rw,
                 &mut self.trend,
                 &mut self.scratch,
                 &mut self.tri,
             );
-        } else {
-            self.trend_plan.smooth(&self.work, &mut self.trend);
         }
     }
 

@@ -2,6 +2,7 @@
 //! statsmodels 0.15.
 
 use super::*;
+use crate::forecast::models::decompose::loess::Plan;
 use crate::forecast::models::decompose::params::StlParams;
 
 /// The series of the reference values: a weekly pattern, a slope and a deterministic
@@ -113,4 +114,26 @@ fn guards() {
     let r = stl(&[4.0; 20], &StlParams::new(3).robust(true).check().unwrap()).unwrap();
     assert!(r.seasonal.iter().all(|s| s.abs() < 1e-12));
     assert!(r.trend.iter().all(|t| (t - 4.0).abs() < 1e-12));
+}
+
+#[test]
+fn direct_smoothing_equals_the_plans() {
+    // Long series with wide windows skip the plans (Plan::affordable); both paths must agree
+    // to the bit.
+    let y: Vec<f64> = (0..200)
+        .map(|t| ((t * 37) % 11) as f64 + (t % 7) as f64)
+        .collect();
+    for p in [StlParams::new(7), StlParams::new(30).robust(true)] {
+        let p = p.check().unwrap();
+        let mut a = Workspace::new(y.len(), &p);
+        let mut b = a.clone();
+        (b.trend_plan, b.low_plan) = (None, None);
+        a.fit(&y);
+        b.fit(&y);
+        assert_eq!((a.season, a.trend), (b.season, b.trend));
+    }
+    assert!(Plan::affordable(740, 609) && !Plan::affordable(20_000, 14_001));
+    // Absurd periods are errors, not overflows.
+    let p = StlParams::new(usize::MAX - 1).check();
+    assert!(p.is_err() || stl(&y, &p.unwrap()).is_err());
 }

@@ -3,6 +3,7 @@
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
 mod aggregation;
+pub mod decompose;
 pub mod ets;
 mod intermittent;
 mod naive;
@@ -12,6 +13,7 @@ pub(crate) mod ses;
 pub(crate) mod ses_opt;
 pub(crate) mod sums;
 pub mod theta;
+pub mod unitroot;
 
 use super::exog::Exog;
 use super::fitted::Fitted;

@@ -6,6 +6,7 @@ mod aggregation;
 pub mod decompose;
 pub mod ets;
 mod intermittent;
+pub mod mstl_model;
 mod naive;
 pub(crate) mod nelder_mead;
 pub mod regressed;
@@ -24,6 +25,10 @@ use super::spec::ModelSpec;
 pub fn fit_x(spec: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitted {
     match *spec {
         ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, x),
+        ModelSpec::Mstl {
+            ref periods,
+            ref trend,
+        } => mstl_model::fit(periods, trend, y, x),
         _ => fit(spec, y),
     }
 }
@@ -53,7 +58,7 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
             multiplicative,
         } => theta::fit(y, kind, season_length, multiplicative),
         ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
-        ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, Exog::NONE),
+        ModelSpec::WithRegressors(_) | ModelSpec::Mstl { .. } => fit_x(spec, y, Exog::NONE),
     }
 }
 

@@ -19,6 +19,7 @@ pub fn has_distribution(spec: &ModelSpec) -> bool {
     match spec {
         ModelSpec::AutoEts(_) => true,
         ModelSpec::WithRegressors(inner) => has_distribution(inner),
+        ModelSpec::Mstl { trend, .. } => has_distribution(trend),
         _ => false,
     }
 }
@@ -44,6 +45,10 @@ pub fn quantiles_into(
             // the regressors shift the inner model's distribution step by step
             quantiles_into(&r.inner, h, probs, g, Exog::NONE, out);
             r.add_effect(out, probs.len(), xf);
+        }
+        State::Mstl(m) => {
+            quantiles_into(&m.trend, h, probs, g, xf, out);
+            m.add_seasonal(out, probs.len());
         }
         State::Ets(e) => interval::quantiles_into(e, h, probs, g, out),
         State::Cycle(_) => {
@@ -75,6 +80,10 @@ pub fn paths_into(
         State::Regressed(r) => {
             paths_into(&r.inner, h, n_paths, g, Exog::NONE, out);
             r.add_effect(out, n_paths, xf);
+        }
+        State::Mstl(m) => {
+            paths_into(&m.trend, h, n_paths, g, xf, out);
+            m.add_seasonal(out, n_paths);
         }
         State::Ets(e) => simulate_into(e, h, n_paths, g, out),
         State::Cycle(_) => {

@@ -6,6 +6,7 @@ use super::codec::{Reader, Writer};
 use super::exog::Exog;
 use super::frozen::Frozen;
 use super::models::ets::EtsState;
+use super::models::mstl_model::MstlState;
 use super::models::regressed::Regressed;
 use super::models::theta::ThetaState;
 use crate::error::{Error, Result};
@@ -30,11 +31,13 @@ pub enum Fallback {
     NonSeasonal = 11,
     /// Multiplicative components need strictly positive data: used additive ones.
     NotPositive = 12,
+    /// Fewer than two cycles of a seasonal period: MSTL left that component out.
+    SeasonDropped = 13,
 }
 
 impl Fallback {
     /// Every fallback, for listing.
-    pub const ALL: [Fallback; 8] = [
+    pub const ALL: [Fallback; 9] = [
         Fallback::ShortForSeason,
         Fallback::NoDemand,
         Fallback::ShortForWindow,
@@ -43,6 +46,7 @@ impl Fallback {
         Fallback::Constant,
         Fallback::NonSeasonal,
         Fallback::NotPositive,
+        Fallback::SeasonDropped,
     ];
 
     /// Stable numeric code (persisted).
@@ -62,6 +66,7 @@ impl Fallback {
             10 => Some(Some(Fallback::Constant)),
             11 => Some(Some(Fallback::NonSeasonal)),
             12 => Some(Some(Fallback::NotPositive)),
+            13 => Some(Some(Fallback::SeasonDropped)),
             _ => None,
         }
     }
@@ -85,6 +90,9 @@ impl Fallback {
             Fallback::NotPositive => {
                 "multiplicative components need strictly positive data: used additive ones"
             }
+            Fallback::SeasonDropped => {
+                "fewer than two cycles of a seasonal period: MSTL left that component out"
+            }
         }
     }
 }
@@ -104,6 +112,8 @@ pub enum State {
     /// A model of what the exogenous regressors leave, plus their effect (see
     /// `models::regressed`).
     Regressed(Box<Regressed>),
+    /// An MSTL model: a trend forecaster plus seasonal cycles (see `models::mstl_model`).
+    Mstl(Box<MstlState>),
 }
 
 impl State {
@@ -111,6 +121,7 @@ impl State {
     const TAG_THETA: u8 = 2;
     const TAG_ETS: u8 = 10;
     const TAG_REGRESSED: u8 = 30;
+    const TAG_MSTL: u8 = 31;
 
     fn encode(&self, w: &mut Writer) {
         match self {
@@ -130,6 +141,10 @@ impl State {
                 w.u8(Self::TAG_REGRESSED);
                 r.encode(w);
             }
+            State::Mstl(m) => {
+                w.u8(Self::TAG_MSTL);
+                m.encode(w);
+            }
         }
     }
 
@@ -145,6 +160,7 @@ impl State {
             Self::TAG_THETA => Ok(State::Theta(ThetaState::decode(r)?)),
             Self::TAG_ETS => Ok(State::Ets(EtsState::decode(r)?)),
             Self::TAG_REGRESSED => Ok(State::Regressed(Box::new(Regressed::decode(r)?))),
+            Self::TAG_MSTL => Ok(State::Mstl(Box::new(MstlState::decode(r)?))),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -222,6 +238,7 @@ impl Fitted {
             State::Theta(t) => t.forecast_into(out),
             State::Ets(e) => e.forecast_into(out),
             State::Regressed(r) => r.forecast_x(out, xf),
+            State::Mstl(m) => m.forecast_x(out, xf),
         }
     }
 
@@ -229,6 +246,7 @@ impl Fitted {
     pub fn n_exog(&self) -> usize {
         match &self.state {
             State::Regressed(r) => r.reg.beta.len(),
+            State::Mstl(m) => m.trend.n_exog(),
             State::Cycle(_) | State::Theta(_) | State::Ets(_) => 0,
         }
     }
@@ -239,7 +257,7 @@ impl Fitted {
         match &self.state {
             State::Ets(e) => Some(e),
             State::Regressed(r) => r.inner.ets(),
-            State::Cycle(_) | State::Theta(_) => None,
+            State::Cycle(_) | State::Theta(_) | State::Mstl(_) => None,
         }
     }
 

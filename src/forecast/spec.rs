@@ -54,6 +54,14 @@ pub enum ModelSpec {
     /// regressors, the inner model on what the regressors leave (see
     /// `models::regressed`). For models without native regressor support.
     WithRegressors(Box<ModelSpec>),
+    /// Multiple seasonal decomposition by LOESS, then `trend` (a non-seasonal model) on the
+    /// seasonally adjusted series (statsforecast's `MSTL`, see `models::mstl_model`).
+    Mstl {
+        /// Seasonal periods, ascending, each >= 2.
+        periods: Vec<usize>,
+        /// The trend forecaster.
+        trend: Box<ModelSpec>,
+    },
 }
 
 /// Theta model names, by kind (None: AutoTheta).
@@ -132,6 +140,31 @@ impl<'a> Fields<'a> {
     fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
         self.used.push(key);
         self.p.text.get(key).map_or(default, String::as_str)
+    }
+
+    /// A comma-separated list of periods (each >= 2), sorted and deduplicated.
+    fn periods(&mut self, key: &'static str) -> Result<Vec<usize>> {
+        self.used.push(key);
+        let text = self
+            .p
+            .text
+            .get(key)
+            .ok_or_else(|| Error::param(key, format!("is required for {}", self.p.name)))?;
+        let mut out = Vec::new();
+        for part in text.split(',') {
+            match part.trim().parse::<usize>() {
+                Ok(p) if p >= 2 => out.push(p),
+                _ => {
+                    return Err(Error::param(
+                        key,
+                        format!("must be periods >= 2 separated by commas, got {text:?}"),
+                    ))
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     /// A nested model, encoded by [`ModelParams::to_text`].
@@ -244,6 +277,20 @@ impl ModelParams {
                 let model = f.text_or("model", "ZZZ");
                 ModelSpec::AutoEts(EtsSpec::new(m, model, f.opt_bool("damped")?)?)
             }
+            "MSTL" => {
+                let periods = f.periods("season_length")?;
+                let trend = f.model("trend_forecaster")?;
+                if matches!(trend, ModelSpec::Mstl { .. }) {
+                    return Err(Error::param(
+                        "trend_forecaster",
+                        "must be a non-seasonal model, not MSTL",
+                    ));
+                }
+                ModelSpec::Mstl {
+                    periods,
+                    trend: Box::new(trend),
+                }
+            }
             "WithRegressors" => {
                 let inner = f.model("model")?;
                 if !inner.accepts_regression_wrapper() {
@@ -347,12 +394,17 @@ impl ModelSpec {
                 .map_or("AutoTheta", |(_, n)| n),
             ModelSpec::AutoEts(_) => "AutoETS",
             ModelSpec::WithRegressors(_) => "WithRegressors",
+            ModelSpec::Mstl { .. } => "MSTL",
         }
     }
 
     /// Whether the model uses the exogenous regressors of the panel.
     pub fn uses_exog(&self) -> bool {
-        matches!(self, ModelSpec::WithRegressors(_))
+        match self {
+            ModelSpec::WithRegressors(_) => true,
+            ModelSpec::Mstl { trend, .. } => trend.uses_exog(),
+            _ => false,
+        }
     }
 
     /// Whether the regression wrapper may wrap this model (not a regression model itself).
@@ -395,6 +447,14 @@ impl ModelSpec {
                 }
             }
             ModelSpec::WithRegressors(ref inner) => p.with_text("model", &inner.params().to_text()),
+            ModelSpec::Mstl {
+                ref periods,
+                ref trend,
+            } => {
+                let list: Vec<String> = periods.iter().map(usize::to_string).collect();
+                p.with_text("season_length", &list.join(","))
+                    .with_text("trend_forecaster", &trend.params().to_text())
+            }
             _ => p,
         }
     }
@@ -517,6 +577,10 @@ mod tests {
             ModelSpec::WithRegressors(Box::new(ModelSpec::AutoEts(
                 EtsSpec::new(7, "ZZN", None).unwrap(),
             ))),
+            ModelSpec::Mstl {
+                periods: vec![7, 365],
+                trend: Box::new(ModelSpec::AutoEts(EtsSpec::new(1, "ZZN", None).unwrap())),
+            },
             ModelSpec::WithRegressors(Box::new(ModelSpec::Tsb {
                 alpha_d: 0.1,
                 alpha_p: 1.0 / 3.0,

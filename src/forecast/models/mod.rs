@@ -3,8 +3,10 @@
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
 mod aggregation;
+pub mod decompose;
 pub mod ets;
 mod intermittent;
+pub mod mstl_model;
 mod naive;
 pub(crate) mod nelder_mead;
 pub mod refilter;
@@ -13,6 +15,7 @@ pub(crate) mod ses;
 pub(crate) mod ses_opt;
 pub(crate) mod sums;
 pub mod theta;
+pub mod unitroot;
 
 use super::exog::Exog;
 use super::fitted::Fitted;
@@ -24,6 +27,10 @@ pub use refilter::{refilter, refilter_x, FittedOut};
 pub fn fit_x(spec: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitted {
     match *spec {
         ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, x),
+        ModelSpec::Mstl {
+            ref periods,
+            ref trend,
+        } => mstl_model::fit(periods, trend, y, x),
         _ => fit(spec, y),
     }
 }
@@ -53,7 +60,7 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
             multiplicative,
         } => theta::fit(y, kind, season_length, multiplicative),
         ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
-        ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, Exog::NONE),
+        ModelSpec::WithRegressors(_) | ModelSpec::Mstl { .. } => fit_x(spec, y, Exog::NONE),
     }
 }
 

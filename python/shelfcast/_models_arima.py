@@ -338,6 +338,12 @@ class MSTL(Model):
     statsforecast raises; a series shorter than two cycles of every period gets the trend
     forecaster alone.
 
+    Fitted values: the trend forecaster's (on the adjusted series) plus the seasonal
+    components. ``DemandForecaster.update`` keeps the periods the fit decomposed (a period
+    dropped as too long stays dropped), recomputes the decomposition (a smoother: nothing is
+    estimated) on the longer series and updates the trend forecaster with its frozen
+    parameters on the new adjusted series, as statsforecast's ``forward``.
+
     Args:
         season_length: one period or a list of periods (each >= 2); defaults to the
             forecaster's ``season_length``.

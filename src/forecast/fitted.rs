@@ -208,6 +208,7 @@ impl Fitted {
         self.frozen.is_known()
             && match &self.state {
                 State::Regressed(r) => r.inner.is_refilterable(),
+                State::Mstl(m) => m.trend.is_refilterable(),
                 State::Cycle(_) | State::Theta(_) | State::Ets(_) => true,
             }
     }

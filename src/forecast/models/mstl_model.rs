@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::forecast::codec::{Reader, Writer};
 use crate::forecast::exog::Exog;
 use crate::forecast::fitted::{Fallback, Fitted, State};
+use crate::forecast::frozen::Frozen;
 use crate::forecast::spec::ModelSpec;
 
 /// A fitted MSTL model: the trend forecaster and the last cycle of every seasonal component.
@@ -49,6 +50,7 @@ pub fn fit(periods: &[usize], trend: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitt
     Fitted {
         sigma: f.sigma,
         fallback,
+        frozen: Frozen::State,
         state: State::Mstl(Box::new(MstlState { trend: f, cycles })),
     }
 }

@@ -8,7 +8,10 @@
 //! ..)` is `fit(spec, y)` bit for bit. A series that fell back keeps its fallback model
 //! and code (the fallback is a frozen selection).
 
-use super::{aggregation, ets, fit_x, intermittent, naive, regressed, ses, ses_opt, theta};
+use super::mstl_model::MstlState;
+use super::{
+    aggregation, decompose, ets, fit_x, intermittent, naive, regressed, ses, ses_opt, theta,
+};
 use crate::forecast::exog::Exog;
 use crate::forecast::fitted::{Fitted, State};
 use crate::forecast::frozen::Frozen;
@@ -96,6 +99,9 @@ pub fn refilter_x(
     if let State::Regressed(r) = &old.state {
         return refilter_regressed(spec, r, y, x, out);
     }
+    if let State::Mstl(m) = &old.state {
+        return refilter_mstl(spec, m, old, y, x, out);
+    }
     let new = match (&old.frozen, &old.state) {
         (Frozen::Naive, _) => naive::naive_into(y, out),
         (Frozen::HistoricAverage, _) => naive::historic_average_into(y, out),
@@ -159,6 +165,61 @@ fn spec_into(spec: &ModelSpec, y: &[f64], x: Exog<'_>, mut out: FittedOut<'_>) -
             out.fill(f64::NAN);
             fit_x(spec, y, x)
         }
+    }
+}
+
+/// MSTL: the periods the fit decomposed are kept (a period dropped as too long for the
+/// training series stays dropped), the decomposition itself (a deterministic smoother,
+/// nothing estimated) is recomputed on the new series, and the trend forecaster is
+/// refiltered with its frozen parameters on the new seasonally adjusted series. Fitted
+/// values: the trend forecaster's plus the seasonal components.
+fn refilter_mstl(
+    spec: &ModelSpec,
+    m: &MstlState,
+    old: &Fitted,
+    y: &[f64],
+    x: Exog<'_>,
+    mut out: FittedOut<'_>,
+) -> Fitted {
+    let trend_spec = match spec {
+        ModelSpec::Mstl { trend, .. } => trend.as_ref(),
+        other => other,
+    };
+    let periods: Vec<usize> = m.cycles.iter().map(Vec::len).collect();
+    let decomposition = if periods.is_empty() {
+        None
+    } else {
+        decompose::mstl(y, &periods, None, None).ok()
+    };
+    let (adjusted, cycles, seasonal) = match &decomposition {
+        Some(d) => {
+            let n = y.len();
+            let cycles = d
+                .seasonals
+                .iter()
+                .map(|(p, s)| s[n - p..].to_vec())
+                .collect();
+            let mut seasonal = vec![0.0; n];
+            for (_, s) in &d.seasonals {
+                seasonal.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+            }
+            (d.deseasonalized(), cycles, seasonal)
+        }
+        None => (y.to_vec(), Vec::new(), vec![0.0; y.len()]),
+    };
+    let mut trend_fitted = vec![f64::NAN; if out.wanted() { y.len() } else { 0 }];
+    let wanted = out.wanted().then_some(trend_fitted.as_mut_slice());
+    let trend = refilter_x(trend_spec, &m.trend, &adjusted, x, wanted);
+    if out.wanted() {
+        for (t, (f, s)) in trend_fitted.iter().zip(&seasonal).enumerate() {
+            out.set(t, f + s);
+        }
+    }
+    Fitted {
+        sigma: trend.sigma,
+        fallback: old.fallback.or(trend.fallback),
+        frozen: Frozen::State,
+        state: State::Mstl(Box::new(MstlState { trend, cycles })),
     }
 }
 

@@ -86,6 +86,14 @@ fn all_specs() -> Vec<ModelSpec> {
         ets("AAN"),
         ets("MAM"),
         ModelSpec::AutoEts(EtsSpec::new(7, "AAA", Some(true)).unwrap()),
+        ModelSpec::Mstl {
+            periods: vec![7],
+            trend: Box::new(ModelSpec::AutoEts(EtsSpec::new(1, "ZZN", None).unwrap())),
+        },
+        ModelSpec::Mstl {
+            periods: vec![7, 30],
+            trend: Box::new(ModelSpec::SesOptimized),
+        },
     ]
 }
 
@@ -471,4 +479,37 @@ fn fitted_values_match_statsforecast() {
         &y,
     );
     assert!(out[..2].iter().all(|v| v.is_nan()) && out[2..] == y[..12]);
+}
+
+#[test]
+fn mstl_keeps_its_periods_and_refilters_its_trend_forecaster() {
+    let y = smooth(100);
+    let spec = ModelSpec::Mstl {
+        periods: vec![7, 40],
+        trend: Box::new(ModelSpec::SesOptimized),
+    };
+    // 60 observations: period 40 is dropped at fit and stays dropped
+    let f = fit(&spec, &y[..60]);
+    assert_eq!(f.fallback, Some(Fallback::SeasonDropped));
+    let (g, out) = fitted_values(&spec, &f, &y);
+    assert_eq!(g.fallback, Some(Fallback::SeasonDropped));
+    let (State::Mstl(m0), State::Mstl(m1)) = (&f.state, &g.state) else {
+        panic!()
+    };
+    assert_eq!(m1.cycles.len(), 1);
+    let d = crate::forecast::models::decompose::mstl(&y, &[7], None, None).unwrap();
+    let adjusted = d.deseasonalized();
+    let mut trend_out = vec![0.0; 100];
+    let trend = refilter(
+        &ModelSpec::SesOptimized,
+        &m0.trend,
+        &adjusted,
+        Some(&mut trend_out),
+    );
+    assert_eq!(bytes(&m1.trend), bytes(&trend));
+    assert_eq!(m1.cycles[0], d.seasonals[0].1[93..].to_vec());
+    assert_eq!(m0.trend.frozen, m1.trend.frozen); // the trend model's alpha stays
+    for t in 1..100 {
+        assert!((out[t] - trend_out[t] - d.seasonals[0].1[t]).abs() < 1e-12);
+    }
 }

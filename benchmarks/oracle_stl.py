@@ -88,7 +88,7 @@ def ocsb_r(x, m, lag, max_lag, ar_intercept=False):
     def filt(z):
         return z[rows] - c - sum(a * z[rows - k - 1] for k, a in enumerate(alpha))
 
-    X = np.column_stack(ylags + [filt(dm), filt(dx)])
+    X = np.column_stack([*ylags, filt(dm), filt(dx)])
     if np.linalg.matrix_rank(X) < X.shape[1]:
         return math.nan
     return sm.OLS(y[rows], X).fit().tvalues[-1]
@@ -123,7 +123,7 @@ def main() -> None:
         "stl365_default": (365, 7, 1, 0),
     }
     t_sf = {"[7]": 0.0, "[7, 365]": 0.0}
-    for i, (uid, y) in enumerate(series):
+    for i, (_uid, y) in enumerate(series):
         n = len(y)
         sid = f"s{i}"
         scale[sid] = max(float(np.max(np.abs(y))), 1e-300)
@@ -132,7 +132,12 @@ def main() -> None:
                 continue
             r = STL(y, period=p, seasonal=s, seasonal_deg=d, robust=bool(rob)).fit()
             cases.append(f"{sid}:{name}|stl|{p} {s} {d} {rob}|{fmt(y)}")
-            for comp, v in [("seasonal", r.seasonal), ("trend", r.trend), ("resid", r.resid), ("weights", r.weights)]:
+            for comp, v in [
+                ("seasonal", r.seasonal),
+                ("trend", r.trend),
+                ("resid", r.resid),
+                ("weights", r.weights),
+            ]:
                 ref[(f"{sid}:{name}", comp)] = np.asarray(v)
         for periods in ([7], [7, 365]):
             if 2 * max(periods) >= n:
@@ -189,10 +194,20 @@ def main() -> None:
             mstl(series[i][1], periods if len(periods) > 1 else periods[0])
         py_time[str(periods)] = ((time.perf_counter() - t0) / len(sel), len(sel))
         for i in sel:
-            cases.append(f"t{i}:{'_'.join(map(str, periods))}|time_mstl|{','.join(map(str, periods))} 20|{fmt(series[i][1])}")
+            cases.append(
+                f"t{i}:{'_'.join(map(str, periods))}|time_mstl|{','.join(map(str, periods))} 20|{fmt(series[i][1])}"
+            )
     (OUT / "cases.txt").write_text("\n".join(cases) + "\n")
-    cmd = ["cargo", "test", "--no-default-features", "--lib"] + (["--release"] if args.release else [])
-    cmd += ["oracle_stl", "--", "--ignored", "--exact", "forecast::models::unitroot::oracle::oracle_stl"]
+    cmd = ["cargo", "test", "--no-default-features", "--lib"] + (
+        ["--release"] if args.release else []
+    )
+    cmd += [
+        "oracle_stl",
+        "--",
+        "--ignored",
+        "--exact",
+        "forecast::models::unitroot::oracle::oracle_stl",
+    ]
     subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "SHELFCAST_ORACLE_DIR": str(OUT)})
     got = {}
     for line in (OUT / "rust.txt").read_text().splitlines():
@@ -218,8 +233,12 @@ def main() -> None:
         rel = name in ("kpss", "seas", "ocsbfix")
         if name == "ocsbfix":
             d = d / np.maximum(1.0, np.abs(want))
-        groups.setdefault(label, []).append(float(np.max(d, initial=0.0)) / (1.0 if rel else scale[sid]))
-    print(f"{'quantity':32s} {'cases':>6s} {'max diff':>10s}   (components: / max|y|; OCSB t: / max(1, |t|); tests: absolute)")
+        groups.setdefault(label, []).append(
+            float(np.max(d, initial=0.0)) / (1.0 if rel else scale[sid])
+        )
+    print(
+        f"{'quantity':32s} {'cases':>6s} {'max diff':>10s}   (components: / max|y|; OCSB t: / max(1, |t|); tests: absolute)"
+    )
     for label, ds in sorted(groups.items()):
         print(f"{label:40s} {len(ds):6d} {max(ds):10.2e}")
     for what in ("ndiffs", "nsdiffs"):
@@ -232,7 +251,9 @@ def main() -> None:
     if pmdarima is not None:
         pm = [k for k in ref if k[1] == "pmdarima"]
         same = sum(got[(k[0], "nsdiffs")][0] == ref[k][0] for k in pm)
-        print(f"nsdiffs(test=ocsb) agreement with pmdarima: {same}/{len(pm)} (pmdarima's OCSB differs from R's, see ocsb.rs)")
+        print(
+            f"nsdiffs(test=ocsb) agreement with pmdarima: {same}/{len(pm)} (pmdarima's OCSB differs from R's, see ocsb.rs)"
+        )
     for periods, (secs, count) in py_time.items():
         tag = "_".join(map(str, eval(periods)))
         native = [got[k][0] for k in got if k[1] == "seconds" and k[0].endswith(":" + tag)]

@@ -400,8 +400,7 @@ class MSTL(Model):
         periods = self.season_length or [default_season_length]
         if min(periods) < 2:
             raise InvalidParameterError(
-                "MSTL needs periods >= 2: set season_length=[7, ...] on the model or the "
-                "forecaster"
+                "MSTL needs periods >= 2: set season_length=[7, ...] on the model or the forecaster"
             )
         trend = _core.nested_model(*self.trend_forecaster._native(1))
         text = {"season_length": ",".join(str(p) for p in periods), "trend_forecaster": trend}

@@ -1,0 +1,161 @@
+//! Comparison with statsforecast: an ignored test that reads the series and the
+//! statsforecast results written by `benchmarks/oracle_arima.py dump`, fits the same
+//! models natively and writes `rust_fixed.csv` / `rust_auto.csv` for `compare`:
+//!
+//! ```text
+//! python benchmarks/oracle_arima.py dump --n 200 --out /tmp/arima_oracle
+//! ARIMA_ORACLE_DIR=/tmp/arima_oracle cargo test --release --no-default-features --lib \
+//!     arima::oracle -- --ignored --nocapture
+//! python benchmarks/oracle_arima.py compare --out /tmp/arima_oracle
+//! ```
+//! `ARIMA_ORACLE_LIKELIHOOD=exact` runs the exact likelihood instead of statsforecast's.
+
+use super::{auto_search, fit, AutoConfig, Config, Likelihood, Method, Order};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// Split a CSV line, honouring double quotes.
+fn split(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn read(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut lines = text.lines();
+    let head = lines.next().map(split).unwrap_or_default();
+    lines.map(|l| head.iter().cloned().zip(split(l)).collect()).collect()
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn json_list(v: &[f64]) -> String {
+    let items: Vec<String> = v.iter().map(|x| format!("{x:e}")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn json_coef(m: &super::ArimaModel) -> String {
+    let items: Vec<String> =
+        m.coef_names().iter().zip(&m.coef).map(|(k, v)| format!("\"{k}\": {v:e}")).collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+fn spec(name: &str) -> Option<(Order, bool)> {
+    Some(match name {
+        "101_mean" => (Order::new(1, 0, 1), true),
+        "211" => (Order::new(2, 1, 1), false),
+        "011_011_7" => (Order::seasonal(0, 1, 1, 0, 1, 1, 7), false),
+        "100_100_7_mean" => (Order::seasonal(1, 0, 0, 1, 0, 0, 7), true),
+        _ => return None,
+    })
+}
+
+#[test]
+#[ignore = "needs ARIMA_ORACLE_DIR from benchmarks/oracle_arima.py dump"]
+fn oracle() {
+    let Ok(dir) = std::env::var("ARIMA_ORACLE_DIR") else {
+        eprintln!("ARIMA_ORACLE_DIR not set");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let likelihood = match std::env::var("ARIMA_ORACLE_LIKELIHOOD").as_deref() {
+        Ok("exact") => Likelihood::Exact,
+        _ => Likelihood::Statsforecast,
+    };
+    let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for r in read(&dir.join("series.csv")) {
+        series.entry(r["unique_id"].clone()).or_default().push(r["y"].parse().unwrap_or(f64::NAN));
+    }
+    let h = 14;
+    let mut out = String::from("unique_id,spec,method,ok,coef,sigma2,loglik,aicc,mean,se\n");
+    for r in read(&dir.join("sf_fixed.csv")) {
+        let (uid, name, method) = (&r["unique_id"], &r["spec"], &r["method"]);
+        let (Some(y), Some((order, mean))) = (series.get(uid), spec(name)) else { continue };
+        let mut cfg = Config::new(order);
+        cfg.include_mean = mean;
+        cfg.likelihood = likelihood;
+        cfg.method = match method.as_str() {
+            "ML" => Method::Ml,
+            "CSS" => Method::Css,
+            _ => Method::CssMl,
+        };
+        let forward = method == "forward";
+        let res = if forward {
+            fit(&y[..y.len() - 28], &[], 0, &cfg).and_then(|m| m.refilter(y, &[]))
+        } else {
+            fit(y, &[], 0, &cfg)
+        };
+        let (mut mu, mut var) = (vec![0.0; h], vec![0.0; h]);
+        match res {
+            Ok(m) => {
+                m.forecast(h, &[], &mut mu, &mut var);
+                let se: Vec<f64> = var.iter().map(|v| v.sqrt()).collect();
+                let _ = writeln!(
+                    out,
+                    "{uid},{name},{method},1,{},{:e},{:e},{:e},{},{}",
+                    quote(&json_coef(&m)),
+                    m.sigma2,
+                    m.loglik,
+                    m.aicc,
+                    quote(&json_list(&mu)),
+                    quote(&json_list(&se))
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(out, "{uid},{name},{method},0,,,,,,,{}", quote(&e.to_string()));
+            }
+        }
+    }
+    let _ = std::fs::write(dir.join("rust_fixed.csv"), out);
+
+    let mut out = String::from("unique_id,p,q,P,Q,constant,coef,aicc,mean,seconds\n");
+    let cfg = AutoConfig { likelihood, ..AutoConfig::default() };
+    for r in read(&dir.join("sf_auto.csv")) {
+        let uid = &r["unique_id"];
+        let Some(y) = series.get(uid) else { continue };
+        let d: usize = r["d"].parse().unwrap_or(0);
+        let sd: usize = r["D"].parse().unwrap_or(0);
+        let t0 = Instant::now();
+        let res = auto_search(y, &[], 0, d, sd, 7, &cfg);
+        let (mut mu, mut var) = (vec![0.0; h], vec![0.0; h]);
+        if let Ok(m) = &res {
+            m.forecast(h, &[], &mut mu, &mut var);
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        match res {
+            Ok(m) => {
+                let o = m.order;
+                let _ = writeln!(
+                    out,
+                    "{uid},{},{},{},{},{},{},{:e},{},{secs:e}",
+                    o.p,
+                    o.q,
+                    o.sp,
+                    o.sq,
+                    u8::from(m.has_intercept || m.has_drift),
+                    quote(&json_coef(&m)),
+                    m.aicc,
+                    quote(&json_list(&mu)),
+                );
+            }
+            Err(e) => eprintln!("{uid}: {e}"),
+        }
+    }
+    let _ = std::fs::write(dir.join("rust_auto.csv"), out);
+}

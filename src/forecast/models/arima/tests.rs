@@ -1,0 +1,1 @@
+//! Unit tests of the public API (fits, forecasts, persistence, search).

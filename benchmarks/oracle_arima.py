@@ -199,8 +199,8 @@ def compare(out: pathlib.Path, tol: float) -> None:
         if len(diff):
             print("  differing series (sf order vs native order, aicc sf / native):")
             for _, r in diff.head(30).iterrows():
-                print(f"    {r.unique_id:10s} ({r.p_sf},{r.d_sf},{r.q_sf})({r.P_sf},{r.D_sf},{r.Q_sf}) c{r.constant_sf}"
-                      f"  vs ({r.p_rs},{r.d_sf},{r.q_rs})({r.P_rs},{r.D_sf},{r.Q_rs}) c{r.constant_rs}"
+                print(f"    {r.unique_id:10s} ({r.p_sf},{r.d},{r.q_sf})({r.P_sf},{r.D},{r.Q_sf}) c{r.constant_sf}"
+                      f"  vs ({r.p_rs},{r.d},{r.q_rs})({r.P_rs},{r.D},{r.Q_rs}) c{r.constant_rs}"
                       f"   {r.aicc_sf:.4f} / {r.aicc_rs:.4f}")
 
 

@@ -3,6 +3,9 @@
 //! pre-sample innovations set to zero. Returns `Σe² / (number of terms)`, statsforecast's
 //! and R's `ARIMA_CSS`.
 
+// Index loops: the recursion indexes the series by lag.
+#![allow(clippy::needless_range_loop)]
+
 use super::Order;
 
 /// The CSS variance of `x` for the expanded polynomials `phi`, `theta`; `w` and `resid`

@@ -99,7 +99,7 @@ fn ols_start(y: &[f64], reg: &[f64], ncx: usize, o: &Order) -> Vec<f64> {
     let n = y.len();
     let mut cols: Vec<Vec<f64>> = (0..ncx).map(|j| (0..n).map(|t| reg[t * ncx + j]).collect()).collect();
     let mut dy = y.to_vec();
-    let mut diff = |v: &mut Vec<f64>, lag: usize| {
+    let diff = |v: &mut Vec<f64>, lag: usize| {
         let w: Vec<f64> = (lag..v.len()).map(|t| v[t] - v[t - lag]).collect();
         *v = w;
     };
@@ -176,6 +176,11 @@ fn solve_psd(a: &mut [f64], b: &mut [f64], n: usize) {
     }
 }
 
+/// A variance whose square root is NaN (statsforecast's `checkarima`).
+fn nan_or_negative(v: f64) -> bool {
+    v.is_nan() || v < 0.0
+}
+
 fn free_values(v: &[f64], mask: &[bool]) -> Vec<f64> {
     v.iter().zip(mask).filter(|(_, &m)| m).map(|(&x, _)| x).collect()
 }
@@ -222,7 +227,14 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
     let mut prob = Problem::new(y, reg, ncx, o, coef0.clone(), mask.clone(), cfg.kappa, cfg.likelihood);
     let mut coef = coef0;
     let run = |prob: &mut Problem<'_>, css: bool, x0: &[f64], trans: bool| -> BfgsResult {
-        let mut f = |p: &[f64]| if css { prob.css_value(p) } else { prob.ml_value(p, trans) };
+        let trace = std::env::var("ARIMA_TRACE").is_ok();
+        let mut f = |p: &[f64]| {
+            let v = if css { prob.css_value(p) } else { prob.ml_value(p, trans) };
+            if trace {
+                eprintln!("{} {:?} {:?}", if css { "css" } else { "ml" }, p, v);
+            }
+            v
+        };
         minimize(&mut f, x0, cfg.tol, cfg.max_iter)
     };
     let nf = n_used as f64;
@@ -241,7 +253,7 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
         fun = f;
         code = c;
         let nfree = x.len();
-        var_nan = (0..nfree).any(|i| !(h[i * nfree + i] / nf >= 0.0));
+        var_nan = (0..nfree).any(|i| nan_or_negative(h[i * nfree + i] / nf));
         // The state for forecasting (R runs the filter; statsforecast does not).
         let _ = prob.final_pass(&coef);
     } else {
@@ -286,10 +298,10 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
                         v += a[ii * ncoef + idx[kk]] * res.hess_inv[i * nfree + j] * a[jj * ncoef + idx[kk]];
                     }
                 }
-                !(v / nf >= 0.0)
+                nan_or_negative(v / nf)
             })
         } else {
-            (0..nfree).any(|i| !(res.hess_inv[i * nfree + i] / nf >= 0.0))
+            (0..nfree).any(|i| nan_or_negative(res.hess_inv[i * nfree + i] / nf))
         };
         if transform {
             undo_pars(&mut coef, &o);

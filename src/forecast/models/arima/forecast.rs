@@ -4,6 +4,9 @@
 //! in-sample one-step fitted values, and refiltering a (longer) series with the same
 //! coefficients (statsforecast's `forward_arima`, R's `Arima(y, model = fit)`).
 
+// Index loops: state vectors are indexed by position in the state.
+#![allow(clippy::needless_range_loop)]
+
 use super::fit::{regressors, validate};
 use super::likelihood::Problem;
 use super::{ArimaError, ArimaModel, Method};

@@ -44,11 +44,14 @@ pub struct Problem<'a> {
     resid: Vec<f64>,
     /// Whether the next ML evaluation starts from a fresh diffuse covariance.
     fresh: bool,
+    /// The `phi`, `theta` that `q0` was computed for (empty: none yet).
+    q0_key: Vec<f64>,
 }
 
 impl<'a> Problem<'a> {
     /// Set up for `order` on `y` with regressors `reg` (`ncx` columns) and coefficients
     /// `coef` (free ones marked in `mask`).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(y: &'a [f64], reg: &'a [f64], ncx: usize, order: Order, coef: Vec<f64>, mask: Vec<bool>, kappa: f64, likelihood: Likelihood) -> Self {
         let (lp, lq) = order.poly_lens();
         let r = lp.max(lq + 1);
@@ -74,6 +77,7 @@ impl<'a> Problem<'a> {
             w: vec![0.0; n],
             resid: vec![0.0; n],
             fresh: true,
+            q0_key: Vec::new(),
         }
     }
 
@@ -145,7 +149,14 @@ impl<'a> Problem<'a> {
             }
         }
         self.fresh = false;
-        q0(&self.phi, &self.theta, &mut self.q0, &mut self.q0_work);
+        // Probes that move only regression coefficients keep phi and theta: reuse Q₀.
+        let same = self.q0_key.len() == self.phi.len() + self.theta.len()
+            && self.q0_key.iter().zip(self.phi.iter().chain(&self.theta)).all(|(a, b)| a.to_bits() == b.to_bits());
+        if !same {
+            q0(&self.phi, &self.theta, &mut self.q0, &mut self.q0_work);
+            self.q0_key.clear();
+            self.q0_key.extend(self.phi.iter().chain(&self.theta));
+        }
         for i in 0..r {
             self.kal.pn[i * rd..i * rd + r].copy_from_slice(&self.q0[i * r..(i + 1) * r]);
         }

@@ -4,6 +4,9 @@
 //! Nocedal & Wright (2006, alg. 3.5–3.6, cubic then quadratic interpolation, then
 //! bisection). Same constants, same trial points, same acceptance tests as scipy's.
 
+// Index loops: mirrors scipy.
+#![allow(clippy::needless_range_loop)]
+
 use super::bfgs::Cached;
 
 const C1: f64 = 1e-4;
@@ -88,7 +91,7 @@ pub(super) fn dcsrch_search(pr: &mut Probe<'_, '_>, phi0: f64, old_phi0: f64) ->
     let g0 = pr.derphi0;
     let mut stp = first_step(phi0, old_phi0, g0);
     // START
-    if stp < STPMIN || stp > STPMAX || g0 >= 0.0 {
+    if !(STPMIN..=STPMAX).contains(&stp) || g0 >= 0.0 {
         return None;
     }
     let gtest = C1 * g0;
@@ -164,7 +167,7 @@ pub(super) fn dcsrch_search(pr: &mut Probe<'_, '_>, phi0: f64, old_phi0: f64) ->
         if stp.is_nan() {
             return None;
         }
-        stp = stp.max(STPMIN).min(STPMAX);
+        stp = stp.clamp(STPMIN, STPMAX);
         if s.brackt && (stp <= s.stmin || stp >= s.stmax || s.stmax - s.stmin <= XTOL * s.stmax) {
             stp = s.stx;
         }

@@ -47,6 +47,7 @@ mod bfgs;
 mod css;
 mod fit;
 mod forecast;
+mod gardner;
 mod kalman;
 mod likelihood;
 mod linesearch;

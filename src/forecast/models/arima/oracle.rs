@@ -83,8 +83,9 @@ fn oracle() {
         series.entry(r["unique_id"].clone()).or_default().push(r["y"].parse().unwrap_or(f64::NAN));
     }
     let h = 14;
-    let mut out = String::from("unique_id,spec,method,ok,coef,sigma2,loglik,aicc,mean,se\n");
-    for r in read(&dir.join("sf_fixed.csv")) {
+    let mut out = String::from("unique_id,spec,method,ok,coef,sigma2,loglik,aicc,mean,se,error\n");
+    let skip = std::env::var("ARIMA_ORACLE_SKIP").unwrap_or_default();
+    for r in read(&dir.join("sf_fixed.csv")).into_iter().filter(|_| !skip.contains("fixed")) {
         let (uid, name, method) = (&r["unique_id"], &r["spec"], &r["method"]);
         let (Some(y), Some((order, mean))) = (series.get(uid), spec(name)) else { continue };
         let mut cfg = Config::new(order);
@@ -108,7 +109,7 @@ fn oracle() {
                 let se: Vec<f64> = var.iter().map(|v| v.sqrt()).collect();
                 let _ = writeln!(
                     out,
-                    "{uid},{name},{method},1,{},{:e},{:e},{:e},{},{}",
+                    "{uid},{name},{method},1,{},{:e},{:e},{:e},{},{},",
                     quote(&json_coef(&m)),
                     m.sigma2,
                     m.loglik,
@@ -118,15 +119,21 @@ fn oracle() {
                 );
             }
             Err(e) => {
-                let _ = writeln!(out, "{uid},{name},{method},0,,,,,,,{}", quote(&e.to_string()));
+                let _ = writeln!(out, "{uid},{name},{method},0,,,,,,{}", quote(&e.to_string()));
             }
         }
     }
-    let _ = std::fs::write(dir.join("rust_fixed.csv"), out);
+    if !skip.contains("fixed") {
+        let _ = std::fs::write(dir.join("rust_fixed.csv"), out);
+    }
+    if skip.contains("auto") {
+        return;
+    }
 
     let mut out = String::from("unique_id,p,q,P,Q,constant,coef,aicc,mean,seconds\n");
     let cfg = AutoConfig { likelihood, ..AutoConfig::default() };
-    for r in read(&dir.join("sf_auto.csv")) {
+    let limit: usize = std::env::var("ARIMA_ORACLE_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+    for r in read(&dir.join("sf_auto.csv")).into_iter().take(limit) {
         let uid = &r["unique_id"];
         let Some(y) = series.get(uid) else { continue };
         let d: usize = r["d"].parse().unwrap_or(0);
@@ -158,4 +165,47 @@ fn oracle() {
         }
     }
     let _ = std::fs::write(dir.join("rust_auto.csv"), out);
+}
+
+#[test]
+#[ignore = "debugging aid: ARIMA_ORACLE_DIR, ARIMA_UID, ARIMA_SPEC, ARIMA_METHOD"]
+fn trace_one() {
+    let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) else {
+        return;
+    };
+    let y: Vec<f64> = read(&std::path::PathBuf::from(dir).join("series.csv"))
+        .into_iter()
+        .filter(|r| r["unique_id"] == uid)
+        .map(|r| r["y"].parse().unwrap_or(f64::NAN))
+        .collect();
+    let spec_name = std::env::var("ARIMA_SPEC").unwrap_or_default();
+    let Some((order, mean)) = spec(&spec_name) else { return };
+    let mut cfg = Config::new(order);
+    cfg.include_mean = mean;
+    cfg.method = match std::env::var("ARIMA_METHOD").as_deref() {
+        Ok("ML") => Method::Ml,
+        Ok("CSS") => Method::Css,
+        _ => Method::CssMl,
+    };
+    match fit(&y, &[], 0, &cfg) {
+        Ok(m) => eprintln!("{:?} loglik {} code {}", m.coef, m.loglik, m.code),
+        Err(e) => eprintln!("{e}"),
+    }
+}
+
+#[test]
+#[ignore = "debugging aid: ARIMA_ORACLE_DIR, ARIMA_UID, ARIMA_D"]
+fn trace_auto() {
+    let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) else {
+        return;
+    };
+    let y: Vec<f64> = read(&std::path::PathBuf::from(dir).join("series.csv"))
+        .into_iter()
+        .filter(|r| r["unique_id"] == uid)
+        .map(|r| r["y"].parse().unwrap_or(f64::NAN))
+        .collect();
+    let d: usize = std::env::var("ARIMA_D").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let t0 = Instant::now();
+    let r = auto_search(&y, &[], 0, d, 0, 7, &AutoConfig::default());
+    eprintln!("{:?} {:?}", r.map(|m| m.order), t0.elapsed());
 }

@@ -91,7 +91,7 @@ impl ArimaModel {
             *v = r.f64()?;
         }
         let [sigma2, loglik, aic, aicc, bic] = stats;
-        if !(sigma2 >= 0.0) || !sigma2.is_finite() {
+        if sigma2.is_nan() || sigma2 < 0.0 || sigma2.is_infinite() {
             return Err(bad("sigma2"));
         }
         let nobs = usize::try_from(r.u64()?).map_err(|_| bad("nobs"))?;

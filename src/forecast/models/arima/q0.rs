@@ -12,6 +12,15 @@
 //! For stationary models it equals statsforecast's `getQ0` to rounding (checked against it
 //! and against the Lyapunov solution); for non-stationary ones the equations are singular
 //! or the result is not a covariance, and non-finite values flag it.
+//!
+//! For up to [`GARDNER_MAX_R`] states (and for every pure MA model) Gardner et al.'s own
+//! algorithm is used instead (`gardner.rs`: the equations solved row by row with Givens
+//! rotations, AS 154 with Gentleman's AS 75 update), which gives statsforecast's `getQ0`
+//! bit for bit, so likelihoods, and the optimiser's path, agree exactly; its cost grows as
+//! `r⁶`, hence the moment method beyond.
+
+// Index loops: the moment recursions index several arrays by lag.
+#![allow(clippy::needless_range_loop)]
 
 /// Fill `out` (row-major `r × r`, `r = max(p, q + 1)`) with `Q₀` for `phi`, `theta`.
 /// `work` is scratch that grows as needed.
@@ -19,6 +28,20 @@ pub fn q0(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>) {
     let (p, q) = (phi.len(), theta.len());
     let r = p.max(q + 1);
     debug_assert_eq!(out.len(), r * r);
+    if r > 1 && (p == 0 || r <= GARDNER_MAX_R) {
+        super::gardner::gardner(phi, theta, out, work);
+        return;
+    }
+    moments(phi, theta, out, work);
+}
+
+/// Largest state dimension for which [`q0`] runs Gardner et al.'s algorithm when `p > 0`.
+pub const GARDNER_MAX_R: usize = 12;
+
+/// `Q₀` from the ARMA moments (see the module docs).
+pub fn moments(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>) {
+    let (p, q) = (phi.len(), theta.len());
+    let r = p.max(q + 1);
     if r == 1 {
         out[0] = if p > 0 { 1.0 / (1.0 - phi[0] * phi[0]) } else { 1.0 };
         return;
@@ -193,7 +216,12 @@ mod tests {
             let r = phi.len().max(theta.len() + 1);
             let mut out = vec![0.0; r * r];
             q0(phi, theta, &mut out, &mut work);
+            let mut mom = vec![0.0; r * r];
+            moments(phi, theta, &mut mom, &mut work);
             let want = lyapunov(phi, theta);
+            for (a, b) in mom.iter().zip(&want) {
+                assert!((a - b).abs() < 1e-10, "{phi:?} {theta:?}: {mom:?} vs {want:?}");
+            }
             for (a, b) in out.iter().zip(&want) {
                 assert!((a - b).abs() < 1e-10, "{phi:?} {theta:?}: {out:?} vs {want:?}");
             }
@@ -218,7 +246,7 @@ mod tests {
     #[test]
     fn unit_root_is_not_finite() {
         let mut out = vec![0.0; 4];
-        q0(&[1.0, 0.0], &[0.2], &mut out, &mut Vec::new());
+        moments(&[1.0, 0.0], &[0.2], &mut out, &mut Vec::new());
         assert!(out.iter().any(|v| !v.is_finite()));
     }
 }

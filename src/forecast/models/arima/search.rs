@@ -125,7 +125,12 @@ impl Ctx<'_> {
         cfg.likelihood = self.likelihood;
         cfg.include_mean = constant;
         cfg.include_drift = diffs == 1 && constant;
-        let fit = match fit_full(self.y, self.xreg, self.k, &cfg) {
+        let t0 = std::time::Instant::now();
+        let res = fit_full(self.y, self.xreg, self.k, &cfg);
+        if std::env::var("ARIMA_TRACE_FITS").is_ok() {
+            eprintln!("fit {o:?} c={constant} {:?} {:?}", t0.elapsed(), res.as_ref().map(|f| (f.model.aic, f.model.code)));
+        }
+        let fit = match res {
             Ok(f) => f,
             Err(_) => return Candidate { ic: f64::INFINITY, model: None },
         };

@@ -6,6 +6,9 @@
 //! polynomial is stationary exactly when every partial autocorrelation is inside (−1, 1)),
 //! and, applied to `φ_k ρ^k`, tests that all roots lie outside the circle of radius ρ.
 
+// Index loops: the Durbin–Levinson recursions index by lag.
+#![allow(clippy::needless_range_loop)]
+
 use super::Order;
 
 /// Partial autocorrelations from unconstrained values, then AR coefficients: `raw` → `out`.

@@ -114,6 +114,9 @@ impl Kalman {
                 }
                 // The prediction no longer moves: M, F and P are kept from here on.
                 steady = converged(&self.prev, &self.pn);
+                if steady && std::env::var("ARIMA_TRACE_STEADY").is_ok() {
+                    eprintln!("steady at {l}");
+                }
             }
             let (pn, anew, m) = (&self.pn, &self.anew, &mut self.m);
             let mut resid0 = yl - anew[0];

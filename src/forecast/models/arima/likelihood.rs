@@ -9,6 +9,9 @@ use super::q0::q0;
 use super::transform::expand;
 use super::{Likelihood, Order};
 
+/// Objective evaluations so far (diagnostics).
+pub static EVALS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Data, coefficient layout and scratch for one fit.
 pub struct Problem<'a> {
     /// The series.
@@ -108,6 +111,7 @@ impl<'a> Problem<'a> {
 
     /// The CSS objective at `free` (untransformed coefficients).
     pub fn css_value(&mut self, free: &[f64]) -> f64 {
+        EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.load(free);
         expand(&self.par, &self.order, false, &mut self.phi, &mut self.theta);
         self.regress();
@@ -164,6 +168,7 @@ impl<'a> Problem<'a> {
 
     /// The ML objective at `free` (AR blocks through the PACF transform when `trans`).
     pub fn ml_value(&mut self, free: &[f64], trans: bool) -> f64 {
+        EVALS.fetch_add(1_000_000, std::sync::atomic::Ordering::Relaxed);
         self.load(free);
         expand(&self.par, &self.order, trans, &mut self.phi, &mut self.theta);
         self.init_state();

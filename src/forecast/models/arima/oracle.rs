@@ -179,9 +179,19 @@ fn trace_one() {
         .map(|r| r["y"].parse().unwrap_or(f64::NAN))
         .collect();
     let spec_name = std::env::var("ARIMA_SPEC").unwrap_or_default();
-    let Some((order, mean)) = spec(&spec_name) else { return };
+    let (order, mean) = match spec(&spec_name) {
+        Some(s) => s,
+        None => {
+            let v: Vec<usize> = spec_name.split(',').filter_map(|t| t.parse().ok()).collect();
+            if v.len() != 7 {
+                return;
+            }
+            (Order::seasonal(v[0], v[1], v[2], v[3], v[4], v[5], 7), v[6] == 1)
+        }
+    };
     let mut cfg = Config::new(order);
     cfg.include_mean = mean;
+    cfg.include_drift = mean;
     cfg.method = match std::env::var("ARIMA_METHOD").as_deref() {
         Ok("ML") => Method::Ml,
         Ok("CSS") => Method::Css,
@@ -208,4 +218,46 @@ fn trace_auto() {
     let t0 = Instant::now();
     let r = auto_search(&y, &[], 0, d, 0, 7, &AutoConfig::default());
     eprintln!("{:?} {:?}", r.map(|m| m.order), t0.elapsed());
+}
+
+#[test]
+#[ignore = "timing aid"]
+fn bench_eval() {
+    use super::likelihood::Problem;
+    let mut y: Vec<f64> = (0..739).map(|t| ((t * 7919) % 13) as f64 + (t % 7) as f64).collect();
+    if let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) {
+        y = read(&std::path::PathBuf::from(dir).join("series.csv"))
+            .into_iter()
+            .filter(|r| r["unique_id"] == uid)
+            .map(|r| r["y"].parse().unwrap_or(f64::NAN))
+            .collect();
+    }
+    for (o, free) in [
+        (Order::seasonal(1, 1, 2, 2, 0, 0, 7), vec![-0.57, -0.247, -0.653, -0.055, -0.093]),
+        (Order::new(1, 1, 1), vec![0.3, -0.5]),
+        (Order::new(2, 0, 2), vec![0.3, 0.1, -0.5, 0.1]),
+        (Order::seasonal(1, 1, 2, 2, 0, 0, 7), vec![0.3, -0.5, 0.1, 0.2, 0.1]),
+        (Order::seasonal(0, 1, 1, 0, 1, 1, 7), vec![-0.5, -0.5]),
+        (Order::seasonal(2, 0, 2, 1, 0, 1, 7), vec![0.3, 0.1, -0.5, 0.1, 0.2, 0.1]),
+    ] {
+        for lik in [Likelihood::Statsforecast, Likelihood::Exact] {
+            let k = free.len();
+            let mut prob = Problem::new(&y, &[], 0, o, vec![f64::NAN; k], vec![true; k], 1e6, lik);
+            let t0 = Instant::now();
+            let reps = 300;
+            let mut acc = 0.0;
+            for i in 0..reps {
+                let mut x = free.clone();
+                x[0] += i as f64 * 1e-9;
+                acc += prob.ml_value(&x, true);
+            }
+            let css0 = Instant::now();
+            for i in 0..reps {
+                let mut x = free.clone();
+                x[0] += i as f64 * 1e-9;
+                acc += prob.css_value(&x);
+            }
+            eprintln!("{o:?} {lik:?}: ml {:?}/eval, css {:?}/eval ({acc:.3})", (css0 - t0) / reps, css0.elapsed() / reps);
+        }
+    }
 }

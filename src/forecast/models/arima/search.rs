@@ -126,9 +126,11 @@ impl Ctx<'_> {
         cfg.include_mean = constant;
         cfg.include_drift = diffs == 1 && constant;
         let t0 = std::time::Instant::now();
+        let e0 = super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed);
         let res = fit_full(self.y, self.xreg, self.k, &cfg);
         if std::env::var("ARIMA_TRACE_FITS").is_ok() {
-            eprintln!("fit {o:?} c={constant} {:?} {:?}", t0.elapsed(), res.as_ref().map(|f| (f.model.aic, f.model.code)));
+            let e = super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed) - e0;
+            eprintln!("fit {o:?} c={constant} {:?} ml {} css {} {:?}", t0.elapsed(), e / 1_000_000, e % 1_000_000, res.as_ref().map(|f| (f.model.aic, f.model.code)));
         }
         let fit = match res {
             Ok(f) => f,

@@ -122,6 +122,30 @@ def dump(out: pathlib.Path, n: int, auto: bool, fixed: bool) -> None:
                 recs.append(rec)
         pd.DataFrame(recs).to_csv(out / "sf_fixed.csv", index=False)
 
+    if fixed:
+        # Regression with ARIMA errors: y = 5 + 3 price + AR(1) noise on the panel's prices.
+        df = load_panel(365)
+        rng = np.random.default_rng(1)
+        recs, rows = [], []
+        for uid in list(series)[:50]:
+            price = df.loc[df.unique_id == uid, "price"].to_numpy(dtype=np.float64)
+            e = rng.normal(scale=0.5, size=len(price))
+            u = np.zeros(len(price))
+            for t in range(1, len(price)):
+                u[t] = 0.6 * u[t - 1] + e[t]
+            y = 5.0 + 3.0 * price + u
+            rows += [(uid + "_x", i, a, b) for i, (a, b) in enumerate(zip(y, price))]
+            m = ARIMA(order=(1, 0, 0), method="CSS-ML").fit(y[:-H], X=price[:-H, None])
+            f = forecast_arima(m.model_, h=H, xreg=price[-H:, None], level=[95])
+            mu = np.asarray(f["mean"])
+            se = (np.asarray(f["upper"]["95%"]) - mu) / Z95
+            recs.append(dict(unique_id=uid + "_x", spec="xreg_100", method="CSS-ML", ok=1,
+                             coef=_coef_json(m.model_), sigma2=m.model_["sigma2"],
+                             loglik=m.model_["loglik"], aicc=m.model_["aicc"],
+                             mean=json.dumps(mu.tolist()), se=json.dumps(se.tolist())))
+        pd.DataFrame(rows, columns=["unique_id", "t", "y", "price"]).to_csv(out / "xreg_series.csv", index=False)
+        pd.DataFrame(recs).to_csv(out / "sf_xreg.csv", index=False)
+
     if auto:
         recs = []
         for uid, y in series.items():
@@ -149,6 +173,14 @@ def compare(out: pathlib.Path, tol: float) -> None:
     if (out / "sf_fixed.csv").exists() and (out / "rust_fixed.csv").exists():
         sf = pd.read_csv(out / "sf_fixed.csv")
         rs = pd.read_csv(out / "rust_fixed.csv")
+        if (out / "sf_xreg.csv").exists():
+            sf = pd.concat([sf, pd.read_csv(out / "sf_xreg.csv")], ignore_index=True)
+            xs = pd.read_csv(out / "xreg_series.csv").groupby("unique_id").y.apply(np.asarray)
+            scale.update({k: max(float(np.mean(np.abs(v))), 1e-12) for k, v in xs.items()})
+            ex = [json.loads(c)["ex_1"] for c in sf.loc[sf.spec == "xreg_100", "coef"]]
+            if ex:
+                print(f"xreg (y = 5 + 3 price + AR(1)): statsforecast ex_1 median {np.median(ex):.4f},"
+                      f" |ex_1 - 3| max {np.max(np.abs(np.asarray(ex) - 3)):.4f}")
         m = sf.merge(rs, on=["unique_id", "spec", "method"], suffixes=("_sf", "_rs"))
         print(f"fixed-order fits: {len(m)} (tolerance {tol:g} x mean|y|)")
         print(f"{'spec':16s} {'method':8s} {'both ok':>8s} {'mean':>7s} {'se':>7s} {'coef':>7s}"

@@ -107,7 +107,12 @@ fn inf_norm(v: &[f64]) -> f64 {
 }
 
 /// Minimise `f` from `x0` (see the module docs); `gtol` bounds the gradient's ∞-norm.
-pub fn minimize(f: &mut dyn FnMut(&[f64]) -> f64, x0: &[f64], gtol: f64, maxiter: usize) -> BfgsResult {
+pub fn minimize(
+    f: &mut dyn FnMut(&[f64]) -> f64,
+    x0: &[f64],
+    gtol: f64,
+    maxiter: usize,
+) -> BfgsResult {
     let n = x0.len();
     let mut obj = Cached::new(f, n);
     let mut xk = x0.to_vec();
@@ -172,7 +177,11 @@ pub fn minimize(f: &mut dyn FnMut(&[f64]) -> f64, x0: &[f64], gtol: f64, maxiter
             break;
         }
         let rhok_inv = dot(&yk, &sk);
-        let rhok = if rhok_inv == 0.0 { 1000.0 } else { 1.0 / rhok_inv };
+        let rhok = if rhok_inv == 0.0 {
+            1000.0
+        } else {
+            1.0 / rhok_inv
+        };
         bfgs_update(&mut hk, &mut tmp, &sk, &yk, rhok, n);
     }
     let status = if warn == 2 {

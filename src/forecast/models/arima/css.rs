@@ -11,7 +11,14 @@ use super::Order;
 /// The CSS variance of `x` for the expanded polynomials `phi`, `theta`; `w` and `resid`
 /// are scratch of length `x.len()` (`resid` holds the residuals on return, 0 before
 /// `ncond`).
-pub fn css(x: &[f64], o: &Order, phi: &[f64], theta: &[f64], w: &mut [f64], resid: &mut [f64]) -> f64 {
+pub fn css(
+    x: &[f64],
+    o: &Order,
+    phi: &[f64],
+    theta: &[f64],
+    w: &mut [f64],
+    resid: &mut [f64],
+) -> f64 {
     let n = x.len();
     w.copy_from_slice(x);
     for _ in 0..o.d {
@@ -51,7 +58,15 @@ mod tests {
 
     #[test]
     fn ar1_by_hand() {
-        let o = Order { p: 1, d: 0, q: 0, sp: 0, sd: 0, sq: 0, period: 1 };
+        let o = Order {
+            p: 1,
+            d: 0,
+            q: 0,
+            sp: 0,
+            sd: 0,
+            sq: 0,
+            period: 1,
+        };
         let x = [1.0, 2.0, 0.0, 4.0];
         let (mut w, mut r) = ([0.0; 4], [0.0; 4]);
         let v = css(&x, &o, &[0.5], &[], &mut w, &mut r);
@@ -62,7 +77,15 @@ mod tests {
 
     #[test]
     fn differenced_ma_by_hand() {
-        let o = Order { p: 0, d: 1, q: 1, sp: 0, sd: 0, sq: 0, period: 1 };
+        let o = Order {
+            p: 0,
+            d: 1,
+            q: 1,
+            sp: 0,
+            sd: 0,
+            sq: 0,
+            period: 1,
+        };
         let x = [1.0, 3.0, 2.0, 5.0];
         let (mut w, mut r) = ([0.0; 4], [0.0; 4]);
         let v = css(&x, &o, &[], &[0.5], &mut w, &mut r);

@@ -58,7 +58,14 @@ pub(super) fn validate(y: &[f64], xreg: &[f64], k: usize, o: &Order) -> Result<(
 }
 
 /// Regression columns (row-major): intercept, drift `1..n` (or `start..`), user columns.
-pub(super) fn regressors(n: usize, xreg: &[f64], k: usize, intercept: bool, drift: bool, drift_start: f64) -> Vec<f64> {
+pub(super) fn regressors(
+    n: usize,
+    xreg: &[f64],
+    k: usize,
+    intercept: bool,
+    drift: bool,
+    drift_start: f64,
+) -> Vec<f64> {
     let ncx = usize::from(intercept) + usize::from(drift) + k;
     let mut reg = Vec::with_capacity(n * ncx);
     for t in 0..n {
@@ -97,7 +104,9 @@ pub(super) fn fit_full(y: &[f64], xreg: &[f64], k: usize, cfg: &Config) -> Resul
 /// columns get 0).
 fn ols_start(y: &[f64], reg: &[f64], ncx: usize, o: &Order) -> Vec<f64> {
     let n = y.len();
-    let mut cols: Vec<Vec<f64>> = (0..ncx).map(|j| (0..n).map(|t| reg[t * ncx + j]).collect()).collect();
+    let mut cols: Vec<Vec<f64>> = (0..ncx)
+        .map(|j| (0..n).map(|t| reg[t * ncx + j]).collect())
+        .collect();
     let mut dy = y.to_vec();
     let diff = |v: &mut Vec<f64>, lag: usize| {
         let w: Vec<f64> = (lag..v.len()).map(|t| v[t] - v[t - lag]).collect();
@@ -182,7 +191,11 @@ fn nan_or_negative(v: f64) -> bool {
 }
 
 fn free_values(v: &[f64], mask: &[bool]) -> Vec<f64> {
-    v.iter().zip(mask).filter(|(_, &m)| m).map(|(&x, _)| x).collect()
+    v.iter()
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .map(|(&x, _)| x)
+        .collect()
 }
 
 fn put_free(v: &mut [f64], mask: &[bool], free: &[f64]) {
@@ -216,7 +229,9 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
     }
     let mask: Vec<bool> = fixed.iter().map(Option::is_none).collect();
     let no_optim = !mask.iter().any(|&m| m);
-    let ar_fixed = (0..o.p).chain(o.p + o.q..o.p + o.q + o.sp).any(|i| !mask[i]);
+    let ar_fixed = (0..o.p)
+        .chain(o.p + o.q..o.p + o.q + o.sp)
+        .any(|i| !mask[i]);
     let transform = cfg.transform_pars && !no_optim && !ar_fixed;
     let n_used = y.len() - o.ndelta();
     let mut init = vec![0.0; narma];
@@ -224,12 +239,27 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
         init.extend(ols_start(y, reg, ncx, &o));
     }
     let coef0: Vec<f64> = fixed.iter().map(|f| f.unwrap_or(f64::NAN)).collect();
-    let mut prob = Problem::new(y, reg, ncx, o, coef0.clone(), mask.clone(), cfg.kappa, cfg.likelihood);
+    let mut prob = Problem::new(
+        y,
+        reg,
+        ncx,
+        o,
+        coef0.clone(),
+        mask.clone(),
+        cfg.kappa,
+        cfg.likelihood,
+    );
     let mut coef = coef0;
     let run = |prob: &mut Problem<'_>, css: bool, x0: &[f64], trans: bool| -> BfgsResult {
+        #[cfg(test)]
         let trace = std::env::var("ARIMA_TRACE").is_ok();
         let mut f = |p: &[f64]| {
-            let v = if css { prob.css_value(p) } else { prob.ml_value(p, trans) };
+            let v = if css {
+                prob.css_value(p)
+            } else {
+                prob.ml_value(p, trans)
+            };
+            #[cfg(test)]
             if trace {
                 eprintln!("{} {:?} {:?}", if css { "css" } else { "ml" }, p, v);
             }
@@ -240,8 +270,10 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
     let nf = n_used as f64;
     let (fun, code, var_nan, resid, css_sigma2);
     if cfg.method == Method::Css {
+        // All coefficients fixed: statsforecast reports an objective of 0 (its loglik
+        // is then `-n(1 + ln 2π)/2` whatever the data).
         let (f, c, x, h) = if no_optim {
-            (prob.css_value(&[]), 0, Vec::new(), Vec::new())
+            (0.0, 0, Vec::new(), Vec::new())
         } else {
             let r = run(&mut prob, true, &free_values(&init, &mask), false);
             (r.fun, r.status, r.x, r.hess_inv)
@@ -278,7 +310,13 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
         }
         prob.reset();
         let res = if no_optim {
-            BfgsResult { x: Vec::new(), fun: prob.ml_value(&[], false), status: 0, hess_inv: Vec::new(), iterations: 0 }
+            BfgsResult {
+                x: Vec::new(),
+                fun: prob.ml_value(&[], false),
+                status: 0,
+                hess_inv: Vec::new(),
+                iterations: 0,
+            }
         } else {
             run(&mut prob, false, &free_values(&init, &mask), transform)
         };
@@ -295,7 +333,9 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
                 let mut v = 0.0;
                 for (i, &ii) in idx.iter().enumerate() {
                     for (j, &jj) in idx.iter().enumerate() {
-                        v += a[ii * ncoef + idx[kk]] * res.hess_inv[i * nfree + j] * a[jj * ncoef + idx[kk]];
+                        v += a[ii * ncoef + idx[kk]]
+                            * res.hess_inv[i * nfree + j]
+                            * a[jj * ncoef + idx[kk]];
                     }
                 }
                 nan_or_negative(v / nf)
@@ -316,7 +356,11 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
     }
     let value = 2.0 * nf * fun + nf + nf * (2.0 * std::f64::consts::PI).ln();
     let npar = mask.iter().filter(|&&m| m).count() + 1;
-    let aic = if cfg.method == Method::Css { f64::NAN } else { value + 2.0 * npar as f64 };
+    let aic = if cfg.method == Method::Css {
+        f64::NAN
+    } else {
+        value + 2.0 * npar as f64
+    };
     let ss: f64 = resid.iter().map(|e| e * e).sum();
     let sigma2 = ss / (nf - npar as f64 + 1.0);
     let flat = y.iter().all(|&v| v == y[0]).then(|| y[0]);
@@ -346,5 +390,9 @@ fn estimate(y: &[f64], reg: &[f64], ncx: usize, cfg: &Config) -> Result<Fit, Ari
     if model.a.iter().chain(&model.p).any(|v| !v.is_finite()) {
         return Err(ArimaError::NotFinite);
     }
-    Ok(Fit { model, var_nan, css_sigma2 })
+    Ok(Fit {
+        model,
+        var_nan,
+        css_sigma2,
+    })
 }

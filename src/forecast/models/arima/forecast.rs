@@ -41,7 +41,12 @@ impl ArimaModel {
 
     fn observe(&self, a: &[f64]) -> f64 {
         let r = self.r();
-        a[0] + self.delta.iter().enumerate().map(|(i, d)| d * a[r + i]).sum::<f64>()
+        a[0] + self
+            .delta
+            .iter()
+            .enumerate()
+            .map(|(i, d)| d * a[r + i])
+            .sum::<f64>()
     }
 
     /// The regression part `x_{n+k}ᵀβ` for step `k` (0-based) of a forecast.
@@ -110,7 +115,15 @@ impl ArimaModel {
             }
             let mut f = 0.0;
             let r = self.r();
-            let z = |i: usize| if i == 0 { 1.0 } else if i >= r { self.delta[i - r] } else { 0.0 };
+            let z = |i: usize| {
+                if i == 0 {
+                    1.0
+                } else if i >= r {
+                    self.delta[i - r]
+                } else {
+                    0.0
+                }
+            };
             for i in 0..rd {
                 let zi = z(i);
                 if zi == 0.0 {
@@ -128,7 +141,14 @@ impl ArimaModel {
     /// state after the last observation, `a ← T a + R ε` with `ε ~ N(0, sigma2)` and
     /// `y = Z a` plus the regression part (statsforecast's `simulate_arima`, normal errors).
     /// A constant-series model repeats the constant.
-    pub fn simulate(&self, h: usize, n_paths: usize, xreg_future: &[f64], g: &mut Normal, out: &mut [f64]) {
+    pub fn simulate(
+        &self,
+        h: usize,
+        n_paths: usize,
+        xreg_future: &[f64],
+        g: &mut Normal,
+        out: &mut [f64],
+    ) {
         let sd = self.sigma2.max(0.0).sqrt();
         let rd = self.a.len();
         let mut a = vec![0.0; rd];
@@ -155,7 +175,16 @@ impl ArimaModel {
 
     fn problem<'a>(&self, y: &'a [f64], reg: &'a [f64]) -> Problem<'a> {
         let mask = vec![false; self.coef.len()];
-        Problem::new(y, reg, self.n_reg(), self.order, self.coef.clone(), mask, 1e6, super::Likelihood::Exact)
+        Problem::new(
+            y,
+            reg,
+            self.n_reg(),
+            self.order,
+            self.coef.clone(),
+            mask,
+            1e6,
+            super::Likelihood::Exact,
+        )
     }
 
     /// In-sample one-step fitted values `y − residuals` for the series the model was fitted
@@ -163,7 +192,14 @@ impl ArimaModel {
     /// of the filter (the CSS residuals for a CSS fit), with the same regressors `xreg`.
     pub fn fitted_values(&self, y: &[f64], xreg: &[f64]) -> Result<Vec<f64>, ArimaError> {
         validate(y, xreg, self.n_xreg, &self.order)?;
-        let reg = regressors(y.len(), xreg, self.n_xreg, self.has_intercept, self.has_drift, 1.0);
+        let reg = regressors(
+            y.len(),
+            xreg,
+            self.n_xreg,
+            self.has_intercept,
+            self.has_drift,
+            1.0,
+        );
         let mut prob = self.problem(y, &reg);
         let resid = if self.method == Method::Css {
             prob.css_residuals(&self.coef).1
@@ -180,17 +216,28 @@ impl ArimaModel {
     /// data at the fixed coefficients; the drift continues as `1, 2, …, len(y)`.
     pub fn refilter(&self, y: &[f64], xreg: &[f64]) -> Result<ArimaModel, ArimaError> {
         validate(y, xreg, self.n_xreg, &self.order)?;
-        let reg = regressors(y.len(), xreg, self.n_xreg, self.has_intercept, self.has_drift, 1.0);
+        let reg = regressors(
+            y.len(),
+            xreg,
+            self.n_xreg,
+            self.has_intercept,
+            self.has_drift,
+            1.0,
+        );
         let mut prob = self.problem(y, &reg);
         let nf = (y.len() - self.order.ndelta()) as f64;
         let fun = if self.method == Method::Css {
-            prob.css_value(&[])
+            0.0 // statsforecast's objective for a CSS fit with every coefficient fixed
         } else {
             prob.ml_value(&[], false)
         };
         let (_, _) = prob.final_pass(&self.coef);
         let value = 2.0 * nf * fun + nf + nf * (2.0 * std::f64::consts::PI).ln();
-        let aic = if self.method == Method::Css { f64::NAN } else { value + 2.0 };
+        let aic = if self.method == Method::Css {
+            f64::NAN
+        } else {
+            value + 2.0
+        };
         let mut m = self.clone();
         m.mask = vec![false; self.coef.len()];
         m.loglik = -0.5 * value;

@@ -26,7 +26,15 @@ pub fn gardner(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>)
     let (xrow, rest) = rest.split_at_mut(np);
     let (thetab, rest) = rest.split_at_mut(np);
     let rbar = &mut rest[..nrbar];
-    let coef = |i: usize| if i == 0 { 1.0 } else if i - 1 < q { theta[i - 1] } else { 0.0 };
+    let coef = |i: usize| {
+        if i == 0 {
+            1.0
+        } else if i - 1 < q {
+            theta[i - 1]
+        } else {
+            0.0
+        }
+    };
     let mut ind = 0;
     for j in 0..r {
         let vj = coef(j);
@@ -129,7 +137,14 @@ pub fn gardner(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>)
 
 /// Absorb the row `xnext` with right-hand side `ynext` into the factor (`d` diagonal,
 /// `rbar` strict upper triangle by rows, `thetab` transformed right-hand side).
-fn include(xnext: &[f64], xrow: &mut [f64], mut ynext: f64, d: &mut [f64], rbar: &mut [f64], thetab: &mut [f64]) {
+fn include(
+    xnext: &[f64],
+    xrow: &mut [f64],
+    mut ynext: f64,
+    d: &mut [f64],
+    rbar: &mut [f64],
+    thetab: &mut [f64],
+) {
     let np = xnext.len();
     xrow.copy_from_slice(xnext);
     let mut ithisr = 0;

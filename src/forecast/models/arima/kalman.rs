@@ -58,6 +58,8 @@ pub struct Kalman {
     m: Vec<f64>,
     mm: Vec<f64>,
     prev: Vec<f64>,
+    phi_pad: Vec<f64>,
+    v: Vec<f64>,
 }
 
 impl Kalman {
@@ -74,6 +76,8 @@ impl Kalman {
             m: vec![0.0; rd],
             mm: vec![0.0; rd * rd],
             prev: vec![0.0; rd * rd],
+            phi_pad: Vec::with_capacity(r),
+            v: Vec::with_capacity(r),
         }
     }
 
@@ -103,6 +107,7 @@ impl Kalman {
         };
         let mut steady = false;
         let mut gain = 0.0;
+        let mut ln_gain = 0.0;
         for (l, &yl) in y.iter().enumerate() {
             self.predict_state(phi, delta);
             if l > 0 && !steady {
@@ -114,9 +119,6 @@ impl Kalman {
                 }
                 // The prediction no longer moves: M, F and P are kept from here on.
                 steady = converged(&self.prev, &self.pn);
-                if steady && std::env::var("ARIMA_TRACE_STEADY").is_ok() {
-                    eprintln!("steady at {l}");
-                }
             }
             let (pn, anew, m) = (&self.pn, &self.anew, &mut self.m);
             let mut resid0 = yl - anew[0];
@@ -139,11 +141,12 @@ impl Kalman {
                 for i in 0..d {
                     gain += delta[i] * m[r + i];
                 }
+                ln_gain = gain.ln();
             }
             if gain < 1e4 {
                 s.nu += 1;
                 s.ssq += resid0 * resid0 / gain;
-                s.sumlog += gain.ln();
+                s.sumlog += ln_gain;
             }
             if let Some(res) = resid.as_deref_mut() {
                 res[l] = resid0 / gain.sqrt();
@@ -186,79 +189,86 @@ impl Kalman {
         }
     }
 
-    /// `Pn = T P Tᵀ + R Rᵀ` without differencing states.
+    /// `Pn = T P Tᵀ + R Rᵀ` without differencing states (R's element formula, evaluated
+    /// column by column with zero-padded `φ` so the loops vectorise; each entry gets the
+    /// same operations in the same order).
     fn predict_cov_stationary(&mut self, phi: &[f64], theta: &[f64]) {
         let r = self.r;
-        let (p, q) = (phi.len(), theta.len());
-        let (pm, pnew) = (&self.p, &mut self.pn);
-        let v = |i: usize| if i == 0 { 1.0 } else if i - 1 < q { theta[i - 1] } else { 0.0 };
-        for i in 0..r {
-            let vi = v(i);
-            for j in 0..r {
-                let mut tmp = v(j) * vi;
-                if i < p && j < p {
-                    tmp += phi[i] * phi[j] * pm[0];
+        pad(&mut self.phi_pad, phi, r);
+        pad_ma(&mut self.v, theta, r);
+        let (pm, pnew, ph, v) = (&self.p, &mut self.pn, &self.phi_pad, &self.v);
+        let p00 = pm[0];
+        for j in 0..r {
+            let (vj, phj) = (v[j], ph[j]);
+            let out = &mut pnew[r * j..r * (j + 1)];
+            if j + 1 < r {
+                let p0j = pm[j + 1];
+                let next = &pm[r * (j + 1) + 1..r * (j + 2)];
+                let head = &pm[1..r];
+                for i in 0..r - 1 {
+                    out[i] = vj * v[i] + ph[i] * phj * p00 + next[i] + ph[i] * p0j + phj * head[i];
                 }
-                if i < r - 1 && j < r - 1 {
-                    tmp += pm[i + 1 + r * (j + 1)];
+                out[r - 1] = vj * v[r - 1] + ph[r - 1] * phj * p00 + ph[r - 1] * p0j;
+            } else {
+                let head = &pm[1..r];
+                for i in 0..r - 1 {
+                    out[i] = vj * v[i] + ph[i] * phj * p00 + phj * head[i];
                 }
-                if i < p && j < r - 1 {
-                    tmp += phi[i] * pm[j + 1];
-                }
-                if j < p && i < r - 1 {
-                    tmp += phi[j] * pm[i + 1];
-                }
-                pnew[i + r * j] = tmp;
+                out[r - 1] = vj * v[r - 1] + ph[r - 1] * phj * p00;
             }
         }
     }
 
-    /// `Pn = T P Tᵀ + R Rᵀ` with differencing states: `mm = T P`, then `Pn = mm Tᵀ`.
+    /// `Pn = T P Tᵀ + R Rᵀ` with differencing states: `mm = T P`, then `Pn = mm Tᵀ`, by
+    /// columns with zero-padded `φ` (R's operations per entry, in R's order).
     fn predict_cov(&mut self, phi: &[f64], theta: &[f64], delta: &[f64]) {
         let (r, d) = (self.r, self.nd);
         let rd = r + d;
-        let (p, q) = (phi.len(), theta.len());
-        let (pm, mm, pnew) = (&self.p, &mut self.mm, &mut self.pn);
+        let q = theta.len();
+        pad(&mut self.phi_pad, phi, r);
+        let (pm, mm, pnew, ph) = (&self.p, &mut self.mm, &mut self.pn, &self.phi_pad);
         for j in 0..rd {
             let col = &pm[rd * j..rd * (j + 1)];
             let out = &mut mm[rd * j..rd * (j + 1)];
-            for i in 0..r {
-                let mut tmp = 0.0;
-                if i < p {
-                    tmp += phi[i] * col[0];
-                }
-                if i < r - 1 {
-                    tmp += col[i + 1];
-                }
-                out[i] = tmp;
+            let c0 = col[0];
+            for i in 0..r - 1 {
+                out[i] = ph[i] * c0 + col[i + 1];
             }
-            let mut tmp = col[0];
+            out[r - 1] = ph[r - 1] * c0;
+            let mut tmp = c0;
             for k in 0..d {
                 tmp += delta[k] * col[r + k];
             }
             out[r] = tmp;
-            for i in 1..d {
-                out[r + i] = col[r + i - 1];
-            }
+            out[r + 1..rd].copy_from_slice(&col[r..rd - 1]);
         }
+        let m0 = &mm[..rd];
         for i in 0..r {
-            for j in 0..rd {
-                let mut tmp = 0.0;
-                if i < p {
-                    tmp += phi[i] * mm[j];
+            let out = &mut pnew[rd * i..rd * (i + 1)];
+            let f = ph[i];
+            if i + 1 < r {
+                let next = &mm[rd * (i + 1)..rd * (i + 2)];
+                for j in 0..rd {
+                    out[j] = f * m0[j] + next[j];
                 }
-                if i < r - 1 {
-                    tmp += mm[rd * (i + 1) + j];
+            } else {
+                for j in 0..rd {
+                    out[j] = f * m0[j];
                 }
-                pnew[j + rd * i] = tmp;
             }
         }
-        for j in 0..rd {
-            let mut tmp = mm[j];
+        {
+            let (head, tail) = pnew.split_at_mut(rd * r);
+            let _ = head;
+            let out = &mut tail[..rd];
+            out.copy_from_slice(m0);
             for k in 0..d {
-                tmp += delta[k] * mm[rd * (r + k) + j];
+                let src = &mm[rd * (r + k)..rd * (r + k + 1)];
+                let dk = delta[k];
+                for j in 0..rd {
+                    out[j] += dk * src[j];
+                }
             }
-            pnew[j + rd * r] = tmp;
         }
         for i in 1..d {
             let (src, dst) = (rd * (r + i - 1), rd * (r + i));
@@ -273,11 +283,178 @@ impl Kalman {
     }
 }
 
+/// `out` = `phi` padded with zeros to length `r`.
+fn pad(out: &mut Vec<f64>, phi: &[f64], r: usize) {
+    out.clear();
+    out.extend_from_slice(&phi[..phi.len().min(r)]);
+    out.resize(r, 0.0);
+}
+
+/// `out` = `(1, θ₁, …)` padded with zeros to length `r`.
+fn pad_ma(out: &mut Vec<f64>, theta: &[f64], r: usize) {
+    out.clear();
+    out.push(1.0);
+    out.extend_from_slice(&theta[..theta.len().min(r - 1)]);
+    out.resize(r, 0.0);
+}
+
 /// Relative change below which the predicted covariance counts as converged.
 pub const STEADY_TOL: f64 = 1e-14;
 
 /// Whether every entry of `new` is within [`STEADY_TOL`] (relative, at least absolute)
 /// of `old`.
 fn converged(old: &[f64], new: &[f64]) -> bool {
-    old.iter().zip(new).all(|(&a, &b)| (a - b).abs() <= STEADY_TOL * (1.0 + b.abs()))
+    old.iter()
+        .zip(new)
+        .all(|(&a, &b)| (a - b).abs() <= STEADY_TOL * (1.0 + b.abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// R's loops verbatim, for checking the vectorised versions bit for bit.
+    struct Reference<'a>(&'a mut Kalman);
+
+    impl Reference<'_> {
+        /// `Pn = T P Tᵀ + R Rᵀ` without differencing states.
+        fn predict_cov_stationary(&mut self, phi: &[f64], theta: &[f64]) {
+            let r = self.0.r;
+            let (p, q) = (phi.len(), theta.len());
+            let (pm, pnew) = (&self.0.p, &mut self.0.pn);
+            let v = |i: usize| {
+                if i == 0 {
+                    1.0
+                } else if i - 1 < q {
+                    theta[i - 1]
+                } else {
+                    0.0
+                }
+            };
+            for i in 0..r {
+                let vi = v(i);
+                for j in 0..r {
+                    let mut tmp = v(j) * vi;
+                    if i < p && j < p {
+                        tmp += phi[i] * phi[j] * pm[0];
+                    }
+                    if i < r - 1 && j < r - 1 {
+                        tmp += pm[i + 1 + r * (j + 1)];
+                    }
+                    if i < p && j < r - 1 {
+                        tmp += phi[i] * pm[j + 1];
+                    }
+                    if j < p && i < r - 1 {
+                        tmp += phi[j] * pm[i + 1];
+                    }
+                    pnew[i + r * j] = tmp;
+                }
+            }
+        }
+
+        /// `Pn = T P Tᵀ + R Rᵀ` with differencing states: `mm = T P`, then `Pn = mm Tᵀ`.
+        fn predict_cov(&mut self, phi: &[f64], theta: &[f64], delta: &[f64]) {
+            let (r, d) = (self.0.r, self.0.nd);
+            let rd = r + d;
+            let (p, q) = (phi.len(), theta.len());
+            let (pm, mm, pnew) = (&self.0.p, &mut self.0.mm, &mut self.0.pn);
+            for j in 0..rd {
+                let col = &pm[rd * j..rd * (j + 1)];
+                let out = &mut mm[rd * j..rd * (j + 1)];
+                for i in 0..r {
+                    let mut tmp = 0.0;
+                    if i < p {
+                        tmp += phi[i] * col[0];
+                    }
+                    if i < r - 1 {
+                        tmp += col[i + 1];
+                    }
+                    out[i] = tmp;
+                }
+                let mut tmp = col[0];
+                for k in 0..d {
+                    tmp += delta[k] * col[r + k];
+                }
+                out[r] = tmp;
+                for i in 1..d {
+                    out[r + i] = col[r + i - 1];
+                }
+            }
+            for i in 0..r {
+                for j in 0..rd {
+                    let mut tmp = 0.0;
+                    if i < p {
+                        tmp += phi[i] * mm[j];
+                    }
+                    if i < r - 1 {
+                        tmp += mm[rd * (i + 1) + j];
+                    }
+                    pnew[j + rd * i] = tmp;
+                }
+            }
+            for j in 0..rd {
+                let mut tmp = mm[j];
+                for k in 0..d {
+                    tmp += delta[k] * mm[rd * (r + k) + j];
+                }
+                pnew[j + rd * r] = tmp;
+            }
+            for i in 1..d {
+                let (src, dst) = (rd * (r + i - 1), rd * (r + i));
+                pnew[dst..dst + rd].copy_from_slice(&mm[src..src + rd]);
+            }
+            for i in 0..=q {
+                let vi = if i == 0 { 1.0 } else { theta[i - 1] };
+                for j in 0..=q {
+                    pnew[i + rd * j] += vi * if j == 0 { 1.0 } else { theta[j - 1] };
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vectorised_prediction_is_bit_identical() {
+        let mut seed = 1u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        for (p, q, d) in [
+            (1, 1, 0),
+            (2, 3, 0),
+            (0, 8, 0),
+            (8, 1, 0),
+            (1, 2, 1),
+            (15, 2, 1),
+            (0, 9, 8),
+            (3, 0, 2),
+        ] {
+            let r = p.max(q + 1);
+            let rd = r + d;
+            let phi: Vec<f64> = (0..p).map(|_| rnd()).collect();
+            let theta: Vec<f64> = (0..q).map(|_| rnd()).collect();
+            let delta: Vec<f64> = (0..d).map(|_| rnd()).collect();
+            let mut k = Kalman::new(r, d);
+            for v in k.p.iter_mut() {
+                *v = rnd();
+            }
+            let mut k2 = k.clone();
+            if d == 0 {
+                k.predict_cov_stationary(&phi, &theta);
+                Reference(&mut k2).predict_cov_stationary(&phi, &theta);
+            } else {
+                k.predict_cov(&phi, &theta, &delta);
+                Reference(&mut k2).predict_cov(&phi, &theta, &delta);
+            }
+            // Equal bits, except that a zero may differ in sign (0·x for padded φ).
+            for (a, b) in k.pn.iter().zip(&k2.pn) {
+                assert!(
+                    a.to_bits() == b.to_bits() || (*a == 0.0 && *b == 0.0),
+                    "p {p} q {q} d {d} rd {rd}"
+                );
+            }
+        }
+    }
 }

@@ -9,7 +9,8 @@ use super::q0::q0;
 use super::transform::expand;
 use super::{Likelihood, Order};
 
-/// Objective evaluations so far (diagnostics).
+/// Objective evaluations so far (test diagnostics: ML evaluations count 1e6 each).
+#[cfg(test)]
 pub static EVALS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Data, coefficient layout and scratch for one fit.
@@ -47,15 +48,24 @@ pub struct Problem<'a> {
     resid: Vec<f64>,
     /// Whether the next ML evaluation starts from a fresh diffuse covariance.
     fresh: bool,
-    /// The `phi`, `theta` that `q0` was computed for (empty: none yet).
-    q0_key: Vec<f64>,
+    /// The `phi`, `theta` that `q0` was computed for (`None`: not computed yet).
+    q0_key: Option<Vec<f64>>,
 }
 
 impl<'a> Problem<'a> {
     /// Set up for `order` on `y` with regressors `reg` (`ncx` columns) and coefficients
     /// `coef` (free ones marked in `mask`).
     #[allow(clippy::too_many_arguments)]
-    pub fn new(y: &'a [f64], reg: &'a [f64], ncx: usize, order: Order, coef: Vec<f64>, mask: Vec<bool>, kappa: f64, likelihood: Likelihood) -> Self {
+    pub fn new(
+        y: &'a [f64],
+        reg: &'a [f64],
+        ncx: usize,
+        order: Order,
+        coef: Vec<f64>,
+        mask: Vec<bool>,
+        kappa: f64,
+        likelihood: Likelihood,
+    ) -> Self {
         let (lp, lq) = order.poly_lens();
         let r = lp.max(lq + 1);
         let delta = order.delta();
@@ -80,7 +90,7 @@ impl<'a> Problem<'a> {
             w: vec![0.0; n],
             resid: vec![0.0; n],
             fresh: true,
-            q0_key: Vec::new(),
+            q0_key: None,
         }
     }
 
@@ -111,11 +121,25 @@ impl<'a> Problem<'a> {
 
     /// The CSS objective at `free` (untransformed coefficients).
     pub fn css_value(&mut self, free: &[f64]) -> f64 {
+        #[cfg(test)]
         EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.load(free);
-        expand(&self.par, &self.order, false, &mut self.phi, &mut self.theta);
+        expand(
+            &self.par,
+            &self.order,
+            false,
+            &mut self.phi,
+            &mut self.theta,
+        );
         self.regress();
-        let res = css(&self.x, &self.order, &self.phi, &self.theta, &mut self.w, &mut self.resid);
+        let res = css(
+            &self.x,
+            &self.order,
+            &self.phi,
+            &self.theta,
+            &mut self.w,
+            &mut self.resid,
+        );
         if res.is_infinite() {
             return f64::MAX;
         }
@@ -128,9 +152,22 @@ impl<'a> Problem<'a> {
     /// The CSS residuals and variance at the full coefficient vector `coef`.
     pub fn css_residuals(&mut self, coef: &[f64]) -> (f64, Vec<f64>) {
         self.par.copy_from_slice(coef);
-        expand(&self.par, &self.order, false, &mut self.phi, &mut self.theta);
+        expand(
+            &self.par,
+            &self.order,
+            false,
+            &mut self.phi,
+            &mut self.theta,
+        );
         self.regress();
-        let v = css(&self.x, &self.order, &self.phi, &self.theta, &mut self.w, &mut self.resid);
+        let v = css(
+            &self.x,
+            &self.order,
+            &self.phi,
+            &self.theta,
+            &mut self.w,
+            &mut self.resid,
+        );
         (v, self.resid.clone())
     }
 
@@ -154,12 +191,17 @@ impl<'a> Problem<'a> {
         }
         self.fresh = false;
         // Probes that move only regression coefficients keep phi and theta: reuse Q₀.
-        let same = self.q0_key.len() == self.phi.len() + self.theta.len()
-            && self.q0_key.iter().zip(self.phi.iter().chain(&self.theta)).all(|(a, b)| a.to_bits() == b.to_bits());
+        let same = self.q0_key.as_ref().is_some_and(|k| {
+            k.len() == self.phi.len() + self.theta.len()
+                && k.iter()
+                    .zip(self.phi.iter().chain(&self.theta))
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+        });
         if !same {
             q0(&self.phi, &self.theta, &mut self.q0, &mut self.q0_work);
-            self.q0_key.clear();
-            self.q0_key.extend(self.phi.iter().chain(&self.theta));
+            let key = self.q0_key.get_or_insert_with(Vec::new);
+            key.clear();
+            key.extend(self.phi.iter().chain(&self.theta));
         }
         for i in 0..r {
             self.kal.pn[i * rd..i * rd + r].copy_from_slice(&self.q0[i * r..(i + 1) * r]);
@@ -168,12 +210,21 @@ impl<'a> Problem<'a> {
 
     /// The ML objective at `free` (AR blocks through the PACF transform when `trans`).
     pub fn ml_value(&mut self, free: &[f64], trans: bool) -> f64 {
+        #[cfg(test)]
         EVALS.fetch_add(1_000_000, std::sync::atomic::Ordering::Relaxed);
         self.load(free);
-        expand(&self.par, &self.order, trans, &mut self.phi, &mut self.theta);
+        expand(
+            &self.par,
+            &self.order,
+            trans,
+            &mut self.phi,
+            &mut self.theta,
+        );
         self.init_state();
         self.regress();
-        let s = self.kal.run(&self.x, &self.phi, &self.theta, &self.delta, None);
+        let s = self
+            .kal
+            .run(&self.x, &self.phi, &self.theta, &self.delta, None);
         concentrated(s)
     }
 
@@ -182,12 +233,24 @@ impl<'a> Problem<'a> {
     /// `kal`.
     pub fn final_pass(&mut self, coef: &[f64]) -> (Sums, Vec<f64>) {
         self.par.copy_from_slice(coef);
-        expand(&self.par, &self.order, false, &mut self.phi, &mut self.theta);
+        expand(
+            &self.par,
+            &self.order,
+            false,
+            &mut self.phi,
+            &mut self.theta,
+        );
         self.fresh = true;
         self.init_state();
         self.regress();
         let mut resid = vec![0.0; self.y.len()];
-        let s = self.kal.run(&self.x, &self.phi, &self.theta, &self.delta, Some(&mut resid));
+        let s = self.kal.run(
+            &self.x,
+            &self.phi,
+            &self.theta,
+            &self.delta,
+            Some(&mut resid),
+        );
         (s, resid)
     }
 }

@@ -352,7 +352,12 @@ pub(super) fn wolfe2_search(pr: &mut Probe<'_, '_>, phi0: f64, old_phi0: f64) ->
             return None;
         }
         if phi_a1 > phi0 + C1 * alpha1 * derphi0 || (phi_a1 >= phi_a0 && i > 0) {
-            let z = zoom(pr, [alpha0, alpha1, phi_a0, phi_a1, derphi_a0], phi0, derphi0)?;
+            let z = zoom(
+                pr,
+                [alpha0, alpha1, phi_a0, phi_a1, derphi_a0],
+                phi0,
+                derphi0,
+            )?;
             return done(z.0, z.1, true);
         }
         let derphi_a1 = pr.derphi(alpha1);
@@ -360,7 +365,12 @@ pub(super) fn wolfe2_search(pr: &mut Probe<'_, '_>, phi0: f64, old_phi0: f64) ->
             return done(alpha1, phi_a1, true);
         }
         if derphi_a1 >= 0.0 {
-            let z = zoom(pr, [alpha1, alpha0, phi_a1, phi_a0, derphi_a1], phi0, derphi0)?;
+            let z = zoom(
+                pr,
+                [alpha1, alpha0, phi_a1, phi_a0, derphi_a1],
+                phi0,
+                derphi0,
+            )?;
             return done(z.0, z.1, true);
         }
         let alpha2 = (2.0 * alpha1).min(STPMAX);
@@ -380,7 +390,11 @@ fn zoom(pr: &mut Probe<'_, '_>, lo: [f64; 5], phi0: f64, derphi0: f64) -> Option
     let (mut phi_rec, mut a_rec) = (phi0, 0.0);
     for i in 0..=10 {
         let dalpha = a_hi - a_lo;
-        let (a, b) = if dalpha < 0.0 { (a_hi, a_lo) } else { (a_lo, a_hi) };
+        let (a, b) = if dalpha < 0.0 {
+            (a_hi, a_lo)
+        } else {
+            (a_lo, a_hi)
+        };
         let mut a_j = None;
         if i > 0 {
             let cchk = 0.2 * dalpha;

@@ -87,12 +87,36 @@ pub struct Order {
 impl Order {
     /// A non-seasonal `(p, d, q)`.
     pub fn new(p: usize, d: usize, q: usize) -> Self {
-        Order { p, d, q, sp: 0, sd: 0, sq: 0, period: 1 }
+        Order {
+            p,
+            d,
+            q,
+            sp: 0,
+            sd: 0,
+            sq: 0,
+            period: 1,
+        }
     }
 
     /// `(p, d, q)(P, D, Q)_period`.
-    pub fn seasonal(p: usize, d: usize, q: usize, sp: usize, sd: usize, sq: usize, period: usize) -> Self {
-        Order { p, d, q, sp, sd, sq, period }
+    pub fn seasonal(
+        p: usize,
+        d: usize,
+        q: usize,
+        sp: usize,
+        sd: usize,
+        sq: usize,
+        period: usize,
+    ) -> Self {
+        Order {
+            p,
+            d,
+            q,
+            sp,
+            sd,
+            sq,
+            period,
+        }
     }
 
     /// Number of ARMA coefficients `p + q + P + Q`.
@@ -112,7 +136,10 @@ impl Order {
 
     /// Lengths of the expanded AR and MA polynomials.
     pub fn poly_lens(&self) -> (usize, usize) {
-        (self.p + self.period * self.sp, self.q + self.period * self.sq)
+        (
+            self.p + self.period * self.sp,
+            self.q + self.period * self.sq,
+        )
     }
 
     /// The state dimension `max(p', q' + 1) + d + D·period`.

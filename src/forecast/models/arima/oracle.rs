@@ -38,7 +38,9 @@ fn read(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut lines = text.lines();
     let head = lines.next().map(split).unwrap_or_default();
-    lines.map(|l| head.iter().cloned().zip(split(l)).collect()).collect()
+    lines
+        .map(|l| head.iter().cloned().zip(split(l)).collect())
+        .collect()
 }
 
 fn quote(s: &str) -> String {
@@ -51,8 +53,12 @@ fn json_list(v: &[f64]) -> String {
 }
 
 fn json_coef(m: &super::ArimaModel) -> String {
-    let items: Vec<String> =
-        m.coef_names().iter().zip(&m.coef).map(|(k, v)| format!("\"{k}\": {v:e}")).collect();
+    let items: Vec<String> = m
+        .coef_names()
+        .iter()
+        .zip(&m.coef)
+        .map(|(k, v)| format!("\"{k}\": {v:e}"))
+        .collect();
     format!("{{{}}}", items.join(", "))
 }
 
@@ -80,14 +86,22 @@ fn oracle() {
     };
     let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in read(&dir.join("series.csv")) {
-        series.entry(r["unique_id"].clone()).or_default().push(r["y"].parse().unwrap_or(f64::NAN));
+        series
+            .entry(r["unique_id"].clone())
+            .or_default()
+            .push(r["y"].parse().unwrap_or(f64::NAN));
     }
     let h = 14;
     let mut out = String::from("unique_id,spec,method,ok,coef,sigma2,loglik,aicc,mean,se,error\n");
     let skip = std::env::var("ARIMA_ORACLE_SKIP").unwrap_or_default();
-    for r in read(&dir.join("sf_fixed.csv")).into_iter().filter(|_| !skip.contains("fixed")) {
+    for r in read(&dir.join("sf_fixed.csv"))
+        .into_iter()
+        .filter(|_| !skip.contains("fixed"))
+    {
         let (uid, name, method) = (&r["unique_id"], &r["spec"], &r["method"]);
-        let (Some(y), Some((order, mean))) = (series.get(uid), spec(name)) else { continue };
+        let (Some(y), Some((order, mean))) = (series.get(uid), spec(name)) else {
+            continue;
+        };
         let mut cfg = Config::new(order);
         cfg.include_mean = mean;
         cfg.likelihood = likelihood;
@@ -119,8 +133,39 @@ fn oracle() {
                 );
             }
             Err(e) => {
-                let _ = writeln!(out, "{uid},{name},{method},0,,,,,,{}", quote(&e.to_string()));
+                let _ = writeln!(
+                    out,
+                    "{uid},{name},{method},0,,,,,,{}",
+                    quote(&e.to_string())
+                );
             }
+        }
+    }
+    // Regression with ARIMA errors (benchmarks/oracle_arima.py: y = 5 + 3 price + AR(1)).
+    let mut xs: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for r in read(&dir.join("xreg_series.csv")) {
+        let e = xs.entry(r["unique_id"].clone()).or_default();
+        e.0.push(r["y"].parse().unwrap_or(f64::NAN));
+        e.1.push(r["price"].parse().unwrap_or(f64::NAN));
+    }
+    for (uid, (y, price)) in xs.iter().filter(|_| !skip.contains("fixed")) {
+        let n = y.len() - h;
+        let mut cfg = Config::new(Order::new(1, 0, 0));
+        cfg.likelihood = likelihood;
+        if let Ok(m) = fit(&y[..n], &price[..n], 1, &cfg) {
+            let (mut mu, mut var) = (vec![0.0; h], vec![0.0; h]);
+            m.forecast(h, &price[n..], &mut mu, &mut var);
+            let se: Vec<f64> = var.iter().map(|v| v.sqrt()).collect();
+            let _ = writeln!(
+                out,
+                "{uid},xreg_100,CSS-ML,1,{},{:e},{:e},{:e},{},{},",
+                quote(&json_coef(&m)),
+                m.sigma2,
+                m.loglik,
+                m.aicc,
+                quote(&json_list(&mu)),
+                quote(&json_list(&se))
+            );
         }
     }
     if !skip.contains("fixed") {
@@ -131,8 +176,14 @@ fn oracle() {
     }
 
     let mut out = String::from("unique_id,p,q,P,Q,constant,coef,aicc,mean,seconds\n");
-    let cfg = AutoConfig { likelihood, ..AutoConfig::default() };
-    let limit: usize = std::env::var("ARIMA_ORACLE_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+    let cfg = AutoConfig {
+        likelihood,
+        ..AutoConfig::default()
+    };
+    let limit: usize = std::env::var("ARIMA_ORACLE_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
     for r in read(&dir.join("sf_auto.csv")).into_iter().take(limit) {
         let uid = &r["unique_id"];
         let Some(y) = series.get(uid) else { continue };
@@ -170,7 +221,10 @@ fn oracle() {
 #[test]
 #[ignore = "debugging aid: ARIMA_ORACLE_DIR, ARIMA_UID, ARIMA_SPEC, ARIMA_METHOD"]
 fn trace_one() {
-    let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) else {
+    let (Ok(dir), Ok(uid)) = (
+        std::env::var("ARIMA_ORACLE_DIR"),
+        std::env::var("ARIMA_UID"),
+    ) else {
         return;
     };
     let y: Vec<f64> = read(&std::path::PathBuf::from(dir).join("series.csv"))
@@ -182,11 +236,17 @@ fn trace_one() {
     let (order, mean) = match spec(&spec_name) {
         Some(s) => s,
         None => {
-            let v: Vec<usize> = spec_name.split(',').filter_map(|t| t.parse().ok()).collect();
+            let v: Vec<usize> = spec_name
+                .split(',')
+                .filter_map(|t| t.parse().ok())
+                .collect();
             if v.len() != 7 {
                 return;
             }
-            (Order::seasonal(v[0], v[1], v[2], v[3], v[4], v[5], 7), v[6] == 1)
+            (
+                Order::seasonal(v[0], v[1], v[2], v[3], v[4], v[5], 7),
+                v[6] == 1,
+            )
         }
     };
     let mut cfg = Config::new(order);
@@ -206,7 +266,10 @@ fn trace_one() {
 #[test]
 #[ignore = "debugging aid: ARIMA_ORACLE_DIR, ARIMA_UID, ARIMA_D"]
 fn trace_auto() {
-    let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) else {
+    let (Ok(dir), Ok(uid)) = (
+        std::env::var("ARIMA_ORACLE_DIR"),
+        std::env::var("ARIMA_UID"),
+    ) else {
         return;
     };
     let y: Vec<f64> = read(&std::path::PathBuf::from(dir).join("series.csv"))
@@ -214,7 +277,10 @@ fn trace_auto() {
         .filter(|r| r["unique_id"] == uid)
         .map(|r| r["y"].parse().unwrap_or(f64::NAN))
         .collect();
-    let d: usize = std::env::var("ARIMA_D").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let d: usize = std::env::var("ARIMA_D")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let t0 = Instant::now();
     let r = auto_search(&y, &[], 0, d, 0, 7, &AutoConfig::default());
     eprintln!("{:?} {:?}", r.map(|m| m.order), t0.elapsed());
@@ -224,8 +290,13 @@ fn trace_auto() {
 #[ignore = "timing aid"]
 fn bench_eval() {
     use super::likelihood::Problem;
-    let mut y: Vec<f64> = (0..739).map(|t| ((t * 7919) % 13) as f64 + (t % 7) as f64).collect();
-    if let (Ok(dir), Ok(uid)) = (std::env::var("ARIMA_ORACLE_DIR"), std::env::var("ARIMA_UID")) {
+    let mut y: Vec<f64> = (0..739)
+        .map(|t| ((t * 7919) % 13) as f64 + (t % 7) as f64)
+        .collect();
+    if let (Ok(dir), Ok(uid)) = (
+        std::env::var("ARIMA_ORACLE_DIR"),
+        std::env::var("ARIMA_UID"),
+    ) {
         y = read(&std::path::PathBuf::from(dir).join("series.csv"))
             .into_iter()
             .filter(|r| r["unique_id"] == uid)
@@ -233,12 +304,21 @@ fn bench_eval() {
             .collect();
     }
     for (o, free) in [
-        (Order::seasonal(1, 1, 2, 2, 0, 0, 7), vec![-0.57, -0.247, -0.653, -0.055, -0.093]),
+        (
+            Order::seasonal(1, 1, 2, 2, 0, 0, 7),
+            vec![-0.57, -0.247, -0.653, -0.055, -0.093],
+        ),
         (Order::new(1, 1, 1), vec![0.3, -0.5]),
         (Order::new(2, 0, 2), vec![0.3, 0.1, -0.5, 0.1]),
-        (Order::seasonal(1, 1, 2, 2, 0, 0, 7), vec![0.3, -0.5, 0.1, 0.2, 0.1]),
+        (
+            Order::seasonal(1, 1, 2, 2, 0, 0, 7),
+            vec![0.3, -0.5, 0.1, 0.2, 0.1],
+        ),
         (Order::seasonal(0, 1, 1, 0, 1, 1, 7), vec![-0.5, -0.5]),
-        (Order::seasonal(2, 0, 2, 1, 0, 1, 7), vec![0.3, 0.1, -0.5, 0.1, 0.2, 0.1]),
+        (
+            Order::seasonal(2, 0, 2, 1, 0, 1, 7),
+            vec![0.3, 0.1, -0.5, 0.1, 0.2, 0.1],
+        ),
     ] {
         for lik in [Likelihood::Statsforecast, Likelihood::Exact] {
             let k = free.len();
@@ -257,7 +337,11 @@ fn bench_eval() {
                 x[0] += i as f64 * 1e-9;
                 acc += prob.css_value(&x);
             }
-            eprintln!("{o:?} {lik:?}: ml {:?}/eval, css {:?}/eval ({acc:.3})", (css0 - t0) / reps, css0.elapsed() / reps);
+            eprintln!(
+                "{o:?} {lik:?}: ml {:?}/eval, css {:?}/eval ({acc:.3})",
+                (css0 - t0) / reps,
+                css0.elapsed() / reps
+            );
         }
     }
 }

@@ -56,8 +56,21 @@ impl ArimaModel {
             *v = r.u32()? as usize;
         }
         let [p, d, q, sp, sd, sq, period, n_xreg] = u;
-        let order = Order { p, d, q, sp, sd, sq, period };
-        if period == 0 || [p, q, sp, sq].iter().any(|&k| k > 50) || d > 10 || sd > 10 || n_xreg > 1 << 20 {
+        let order = Order {
+            p,
+            d,
+            q,
+            sp,
+            sd,
+            sq,
+            period,
+        };
+        if period == 0
+            || [p, q, sp, sq].iter().any(|&k| k > 50)
+            || d > 10
+            || sd > 10
+            || n_xreg > 1 << 20
+        {
             return Err(bad("orders out of range"));
         }
         if order.state_dim() > 2000 {
@@ -105,7 +118,10 @@ impl ArimaModel {
         }
         let flat = match r.u8()? {
             0 => None,
-            1 => Some(r.f64()?).filter(|v| v.is_finite()).map(Some).ok_or_else(|| bad("flat value"))?,
+            1 => Some(r.f64()?)
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| bad("flat value"))?,
             _ => return Err(bad("flat flag")),
         };
         let a = r.f64s()?;

@@ -43,7 +43,11 @@ pub fn moments(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>)
     let (p, q) = (phi.len(), theta.len());
     let r = p.max(q + 1);
     if r == 1 {
-        out[0] = if p > 0 { 1.0 / (1.0 - phi[0] * phi[0]) } else { 1.0 };
+        out[0] = if p > 0 {
+            1.0 / (1.0 - phi[0] * phi[0])
+        } else {
+            1.0
+        };
         return;
     }
     let ph = |k: usize| if k >= 1 && k <= p { phi[k - 1] } else { 0.0 };
@@ -109,7 +113,11 @@ pub fn moments(phi: &[f64], theta: &[f64], out: &mut [f64], work: &mut Vec<f64>)
     let first = |out: &[f64], k: usize| if k < r { out[k] } else { 0.0 };
     for i in (1..r).rev() {
         for j in (i..r).rev() {
-            let below = if i + 1 < r && j + 1 < r { out[(i + 1) * r + j + 1] } else { 0.0 };
+            let below = if i + 1 < r && j + 1 < r {
+                out[(i + 1) * r + j + 1]
+            } else {
+                0.0
+            };
             let (fi, fj) = (ph(i + 1), ph(j + 1));
             out[i * r + j] = below
                 + fi * first(out, j + 1)
@@ -180,7 +188,13 @@ mod tests {
             v
         };
         let rv: Vec<f64> = (0..r)
-            .map(|i| if i == 0 { 1.0 } else { theta.get(i - 1).copied().unwrap_or(0.0) })
+            .map(|i| {
+                if i == 0 {
+                    1.0
+                } else {
+                    theta.get(i - 1).copied().unwrap_or(0.0)
+                }
+            })
             .collect();
         let mut pm = vec![0.0; r * r];
         for _ in 0..5000 {
@@ -220,10 +234,16 @@ mod tests {
             moments(phi, theta, &mut mom, &mut work);
             let want = lyapunov(phi, theta);
             for (a, b) in mom.iter().zip(&want) {
-                assert!((a - b).abs() < 1e-10, "{phi:?} {theta:?}: {mom:?} vs {want:?}");
+                assert!(
+                    (a - b).abs() < 1e-10,
+                    "{phi:?} {theta:?}: {mom:?} vs {want:?}"
+                );
             }
             for (a, b) in out.iter().zip(&want) {
-                assert!((a - b).abs() < 1e-10, "{phi:?} {theta:?}: {out:?} vs {want:?}");
+                assert!(
+                    (a - b).abs() < 1e-10,
+                    "{phi:?} {theta:?}: {out:?} vs {want:?}"
+                );
             }
         }
     }

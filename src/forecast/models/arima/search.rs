@@ -118,25 +118,52 @@ impl Ctx<'_> {
     /// statsforecast's `myarima`.
     pub(super) fn myarima(&self, o: [usize; 4], constant: bool, method: Method) -> Candidate {
         let [p, q, sp, sq] = o;
-        let order = Order { p, d: self.d, q, sp, sd: self.sd, sq, period: self.m };
+        let order = Order {
+            p,
+            d: self.d,
+            q,
+            sp,
+            sd: self.sd,
+            sq,
+            period: self.m,
+        };
         let diffs = self.d + self.sd;
         let mut cfg = Config::new(order);
         cfg.method = method;
         cfg.likelihood = self.likelihood;
         cfg.include_mean = constant;
         cfg.include_drift = diffs == 1 && constant;
-        let t0 = std::time::Instant::now();
-        let e0 = super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed);
+        #[cfg(test)]
+        let (t0, e0) = (
+            std::time::Instant::now(),
+            super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed),
+        );
         let res = fit_full(self.y, self.xreg, self.k, &cfg);
+        #[cfg(test)]
         if std::env::var("ARIMA_TRACE_FITS").is_ok() {
             let e = super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed) - e0;
-            eprintln!("fit {o:?} c={constant} {:?} ml {} css {} {:?}", t0.elapsed(), e / 1_000_000, e % 1_000_000, res.as_ref().map(|f| (f.model.aic, f.model.code)));
+            eprintln!(
+                "fit {o:?} c={constant} {:?} ml {} css {} {:?}",
+                t0.elapsed(),
+                e / 1_000_000,
+                e % 1_000_000,
+                res.as_ref().map(|f| (f.model.aic, f.model.code))
+            );
         }
         let fit = match res {
             Ok(f) => f,
-            Err(_) => return Candidate { ic: f64::INFINITY, model: None },
+            Err(_) => {
+                return Candidate {
+                    ic: f64::INFINITY,
+                    model: None,
+                }
+            }
         };
-        let Fit { mut model, var_nan, css_sigma2 } = fit;
+        let Fit {
+            mut model,
+            var_nan,
+            css_sigma2,
+        } = fit;
         let nstar = model.nobs as f64;
         let npar = model.npar() as f64;
         if method == Method::Css {
@@ -175,7 +202,10 @@ impl Ctx<'_> {
         if !ok || var_nan {
             ic = f64::INFINITY;
         }
-        Candidate { ic, model: Some(model) }
+        Candidate {
+            ic,
+            model: Some(model),
+        }
     }
 }
 
@@ -222,24 +252,30 @@ pub fn auto_search(
     let n = y.len();
     let m = period.max(1);
     let likelihood = cfg.likelihood;
-    let fixed_fit = |order: Order, constant: bool, fixed: Option<Vec<Option<f64>>>, with_x: bool| {
-        let mut c = Config::new(order);
-        c.method = Method::Css;
-        c.include_mean = constant;
-        c.include_drift = constant && order.diffs() == 1;
-        c.fixed = fixed;
-        c.likelihood = likelihood;
-        if with_x {
-            c.method = cfg.method.unwrap_or(Method::Ml);
-            fit_full(y, xreg, k, &c).map(|f| f.model)
-        } else {
-            fit_full(y, &[], 0, &c).map(|f| f.model)
-        }
-    };
+    let fixed_fit =
+        |order: Order, constant: bool, fixed: Option<Vec<Option<f64>>>, with_x: bool| {
+            let mut c = Config::new(order);
+            c.method = Method::Css;
+            c.include_mean = constant;
+            c.include_drift = constant && order.diffs() == 1;
+            c.fixed = fixed;
+            c.likelihood = likelihood;
+            if with_x {
+                c.method = cfg.method.unwrap_or(Method::Ml);
+                fit_full(y, xreg, k, &c).map(|f| f.model)
+            } else {
+                fit_full(y, &[], 0, &c).map(|f| f.model)
+            }
+        };
     if is_constant(y) {
         let mean = y.iter().sum::<f64>() / n as f64;
         let fixed = cfg.allow_mean.then(|| vec![Some(mean)]);
-        return fixed_fit(Order::seasonal(0, 0, 0, 0, 0, 0, m), cfg.allow_mean, fixed, false);
+        return fixed_fit(
+            Order::seasonal(0, 0, 0, 0, 0, 0, m),
+            cfg.allow_mean,
+            fixed,
+            false,
+        );
     }
     let (mut max_p, mut max_q) = (cfg.max_p.min(n / 3), cfg.max_q.min(n / 3));
     let (mut max_sp, mut max_sq) = (cfg.max_sp.min(n / 3 / m), cfg.max_sq.min(n / 3 / m));
@@ -251,7 +287,10 @@ pub fn auto_search(
     }
     let dx = diff(&diff(y, m, sd), 1, d);
     if dx.is_empty() {
-        return Err(ArimaError::TooShort { n, needed: d + sd * m });
+        return Err(ArimaError::TooShort {
+            n,
+            needed: d + sd * m,
+        });
     }
     if is_constant(&dx) {
         let order = Order::seasonal(0, d, 0, 0, sd, 0, m);
@@ -298,9 +337,26 @@ pub fn auto_search(
     }
     let allow_drift = cfg.allow_drift && d + sd == 1;
     let allow_mean = cfg.allow_mean && d + sd == 0;
-    let ctx = Ctx { y: ys, xreg: xs, k, d, sd, m, ic, offset, likelihood };
-    let method = cfg.method.unwrap_or(if approx { Method::Css } else { Method::CssMl });
-    let lim = Limits { max_p, max_q, max_sp, max_sq };
+    let ctx = Ctx {
+        y: ys,
+        xreg: xs,
+        k,
+        d,
+        sd,
+        m,
+        ic,
+        offset,
+        likelihood,
+    };
+    let method = cfg
+        .method
+        .unwrap_or(if approx { Method::Css } else { Method::CssMl });
+    let lim = Limits {
+        max_p,
+        max_q,
+        max_sp,
+        max_sq,
+    };
     let (best, results) = if cfg.stepwise {
         stepwise(&ctx, cfg, lim, allow_drift || allow_mean, n, method)
     } else {
@@ -315,7 +371,10 @@ pub fn auto_search(
             if ic.is_nan() {
                 continue;
             }
-            let refit_method = cfg.method.filter(|&mm| mm != Method::Css).unwrap_or(Method::CssMl);
+            let refit_method = cfg
+                .method
+                .filter(|&mm| mm != Method::Css)
+                .unwrap_or(Method::CssMl);
             let f = ctx.myarima(o, c, refit_method);
             if f.ic < f64::INFINITY {
                 best = f;
@@ -341,8 +400,17 @@ pub(super) struct Limits {
 pub(super) type Tried = Vec<([usize; 4], f64, bool)>;
 
 /// statsforecast's `search_arima` (the full grid, `p + q + P + Q ≤ max_order`).
-fn grid(ctx: &Ctx<'_>, cfg: &AutoConfig, l: Limits, allow_k: bool, method: Method) -> (Candidate, Tried) {
-    let mut best = Candidate { ic: f64::INFINITY, model: None };
+fn grid(
+    ctx: &Ctx<'_>,
+    cfg: &AutoConfig,
+    l: Limits,
+    allow_k: bool,
+    method: Method,
+) -> (Candidate, Tried) {
+    let mut best = Candidate {
+        ic: f64::INFINITY,
+        model: None,
+    };
     let mut tried = Vec::new();
     for i in 0..=l.max_p {
         for j in 0..=l.max_q {

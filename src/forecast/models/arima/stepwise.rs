@@ -73,7 +73,8 @@ pub(super) fn stepwise(
     }
     tried.truncate(nmodels);
 
-    let is_new = |tried: &Tried, o: [usize; 4], c: bool| !tried.iter().any(|(t, _, tc)| *t == o && *tc == c);
+    let is_new =
+        |tried: &Tried, o: [usize; 4], c: bool| !tried.iter().any(|(t, _, tc)| *t == o && *tc == c);
     let mut startk = 0;
     while startk < tried.len() && tried.len() < nmodels {
         startk = tried.len();

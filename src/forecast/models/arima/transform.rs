@@ -179,7 +179,15 @@ mod tests {
     use super::*;
 
     fn order(p: usize, q: usize, sp: usize, sq: usize) -> Order {
-        Order { p, d: 0, q, sp, sd: 0, sq, period: 7 }
+        Order {
+            p,
+            d: 0,
+            q,
+            sp,
+            sd: 0,
+            sq,
+            period: 7,
+        }
     }
 
     #[test]
@@ -211,7 +219,15 @@ mod tests {
     fn expand_multiplies_seasonal_factors() {
         // statsforecast: arima_transpar([0.3, 0.2, -0.4], [1,1,1,0,7,1,1], False)
         //   -> phi [0.3, 0, 0, 0, 0, 0, -0.4, 0.12], theta [0.2]
-        let o = Order { p: 1, d: 1, q: 1, sp: 1, sd: 1, sq: 0, period: 7 };
+        let o = Order {
+            p: 1,
+            d: 1,
+            q: 1,
+            sp: 1,
+            sd: 1,
+            sq: 0,
+            period: 7,
+        };
         let (mut phi, mut theta) = (vec![0.0; 8], vec![0.0; 1]);
         expand(&[0.3, 0.2, -0.4], &o, false, &mut phi, &mut theta);
         assert_eq!(phi, vec![0.3, 0.0, 0.0, 0.0, 0.0, 0.0, -0.4, 0.3 * 0.4]);

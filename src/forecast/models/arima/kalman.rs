@@ -151,15 +151,18 @@ impl Kalman {
             if let Some(res) = resid.as_deref_mut() {
                 res[l] = resid0 / gain.sqrt();
             }
-            for i in 0..rd {
-                self.a[i] = anew[i] + m[i] * resid0 / gain;
+            for ((o, &an), &mi) in self.a.iter_mut().zip(anew).zip(m.iter()) {
+                *o = an + mi * resid0 / gain;
             }
             if !steady {
-                for j in 0..rd {
-                    let mj = m[j];
-                    let (pc, pnc) = (&mut self.p[rd * j..rd * (j + 1)], &pn[rd * j..rd * (j + 1)]);
-                    for i in 0..rd {
-                        pc[i] = pnc[i] - m[i] * mj / gain;
+                for ((pc, pnc), &mj) in self
+                    .p
+                    .chunks_exact_mut(rd)
+                    .zip(pn.chunks_exact(rd))
+                    .zip(m.iter())
+                {
+                    for ((o, &v), &mi) in pc.iter_mut().zip(pnc).zip(m.iter()) {
+                        *o = v - mi * mj / gain;
                     }
                 }
             }
@@ -274,12 +277,17 @@ impl Kalman {
             let (src, dst) = (rd * (r + i - 1), rd * (r + i));
             pnew[dst..dst + rd].copy_from_slice(&mm[src..src + rd]);
         }
-        for i in 0..=q {
-            let vi = if i == 0 { 1.0 } else { theta[i - 1] };
-            for j in 0..=q {
-                pnew[i + rd * j] += vi * if j == 0 { 1.0 } else { theta[j - 1] };
+        // Pn += (1, θ)(1, θ)ᵀ: entry (i, j) gets v_i·v_j, as in R.
+        let v = &mut self.v;
+        v.clear();
+        v.push(1.0);
+        v.extend_from_slice(theta);
+        for (col, &vj) in pnew.chunks_exact_mut(rd).zip(v.iter()) {
+            for (o, &vi) in col.iter_mut().zip(v.iter()) {
+                *o += vi * vj;
             }
         }
+        let _ = q;
     }
 }
 

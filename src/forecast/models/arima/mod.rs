@@ -15,9 +15,12 @@
 //!   values (zeros, and OLS on the differenced data for the regression coefficients);
 //! * `sigma2`, `loglik`, AIC, AICc, BIC counted as statsforecast counts them.
 //!
-//! Files: `fit` (estimation), `likelihood` (the objectives), `kalman`, `q0`, `css`,
-//! `transform`, `bfgs` + `linesearch` (optimiser), `forecast` (forecasts, paths, fitted
-//! values, refiltering), `persist` (encode/decode), `search` (AutoARIMA).
+//! Files: `fit` (estimation), `likelihood` (the objectives), `kalman` (the filter), `q0` +
+//! `gardner` (initial covariance), `css`, `transform` (polynomials, PACF transform,
+//! stationarity tests), `bfgs` + `linesearch` (optimiser), `forecast` (forecasts, paths,
+//! fitted values, refiltering), `persist` (encode/decode), `search` + `stepwise`
+//! (AutoARIMA), `tests` (unit tests), `oracle` (ignored comparison with statsforecast, see
+//! `benchmarks/oracle_arima.py`).
 //!
 //! # Deliberate differences from statsforecast 2.1.1
 //! * **The likelihood of integrated models.** statsforecast's objective reuses the filter's
@@ -41,7 +44,18 @@
 //!   under that orthogonal change of variables, so only finite-difference rounding differs.
 //! * OLS starting values solve the normal equations (columns found linearly dependent get
 //!   0, where statsmodels' pseudo-inverse spreads the weight).
-//! * No missing values (the caller supplies finite series), no Box–Cox, normal errors only.
+//! * The filter stops updating covariances once they have converged (relative change below
+//!   1e-14 per step, `kalman.rs`); statsforecast runs the full recursion. Sums differ at
+//!   rounding level; the operations before that point are statsforecast's, bit for bit.
+//! * `Q₀` for more than 12 ARMA states with an AR part comes from the ARMA moments
+//!   (`q0.rs`), equal to Gardner et al.'s to rounding (statsforecast runs Gardner always).
+//! * `fixed` is a per-coefficient vector (statsforecast takes a dict by name); AutoARIMA's
+//!   `xreg` rank-deficiency check (an SVD) is not made; in the grid search with
+//!   `approximation`, the refit takes candidates in criterion order until one is finite
+//!   (statsforecast refits the best and re-searches when it fails).
+//! * No missing values (the caller supplies finite series), no Box–Cox, normal errors only,
+//!   no coefficient covariance matrix (only statsforecast's NaN check of it, for the
+//!   search).
 
 mod bfgs;
 mod css;

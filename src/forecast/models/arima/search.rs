@@ -250,6 +250,11 @@ pub fn auto_search(
         return Err(ArimaError::TooShort { n: 0, needed: 0 });
     }
     let n = y.len();
+    if xreg.len() != n.saturating_mul(k) || y.iter().chain(xreg).any(|v| !v.is_finite()) {
+        return Err(ArimaError::Invalid(
+            "y and xreg must be finite, xreg n x k".into(),
+        ));
+    }
     let m = period.max(1);
     let likelihood = cfg.likelihood;
     let fixed_fit =

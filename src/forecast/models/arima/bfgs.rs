@@ -22,7 +22,8 @@
 // Index loops: small dense matrices indexed by row and column.
 #![allow(clippy::needless_range_loop)]
 
-use super::linesearch::{dcsrch_search, wolfe2_search, Probe};
+use super::dcsrch::dcsrch_search;
+use super::linesearch::{wolfe2_search, Probe};
 
 /// Outcome of a minimisation.
 #[derive(Debug, Clone)]

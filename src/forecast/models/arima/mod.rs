@@ -58,7 +58,9 @@
 //!   search).
 
 mod bfgs;
+mod candidate;
 mod css;
+mod dcsrch;
 mod fit;
 mod forecast;
 mod gardner;

@@ -13,9 +13,9 @@
 //! * with `approximation`, candidates are fitted by CSS with statsforecast's offset and
 //!   the best ones refitted by CSS-ML in order of their criterion.
 
-use super::fit::{fit_full, Fit};
-use super::stepwise::stepwise;
-use super::transform::roots_outside;
+use super::candidate::Ctx;
+use super::fit::fit_full;
+use super::stepwise::{grid, stepwise};
 use super::{ArimaError, ArimaModel, Config, Likelihood, Method, Order};
 
 /// The information criterion that ranks candidates.
@@ -93,131 +93,6 @@ impl Default for AutoConfig {
             method: None,
             likelihood: Likelihood::Statsforecast,
         }
-    }
-}
-
-/// One candidate's outcome.
-pub(super) struct Candidate {
-    pub ic: f64,
-    pub model: Option<ArimaModel>,
-}
-
-pub(super) struct Ctx<'a> {
-    y: &'a [f64],
-    xreg: &'a [f64],
-    k: usize,
-    d: usize,
-    sd: usize,
-    pub m: usize,
-    ic: Ic,
-    offset: f64,
-    likelihood: Likelihood,
-}
-
-impl Ctx<'_> {
-    /// statsforecast's `myarima`.
-    pub(super) fn myarima(&self, o: [usize; 4], constant: bool, method: Method) -> Candidate {
-        let [p, q, sp, sq] = o;
-        let order = Order {
-            p,
-            d: self.d,
-            q,
-            sp,
-            sd: self.sd,
-            sq,
-            period: self.m,
-        };
-        let diffs = self.d + self.sd;
-        let mut cfg = Config::new(order);
-        cfg.method = method;
-        cfg.likelihood = self.likelihood;
-        cfg.include_mean = constant;
-        cfg.include_drift = diffs == 1 && constant;
-        #[cfg(test)]
-        let (t0, e0) = (
-            std::time::Instant::now(),
-            super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed),
-        );
-        let res = fit_full(self.y, self.xreg, self.k, &cfg);
-        #[cfg(test)]
-        if std::env::var("ARIMA_TRACE_FITS").is_ok() {
-            let e = super::likelihood::EVALS.load(std::sync::atomic::Ordering::Relaxed) - e0;
-            eprintln!(
-                "fit {o:?} c={constant} {:?} ml {} css {} {:?}",
-                t0.elapsed(),
-                e / 1_000_000,
-                e % 1_000_000,
-                res.as_ref().map(|f| (f.model.aic, f.model.code))
-            );
-        }
-        let fit = match res {
-            Ok(f) => f,
-            Err(_) => {
-                return Candidate {
-                    ic: f64::INFINITY,
-                    model: None,
-                }
-            }
-        };
-        let Fit {
-            mut model,
-            var_nan,
-            css_sigma2,
-        } = fit;
-        let nstar = model.nobs as f64;
-        let npar = model.npar() as f64;
-        if method == Method::Css {
-            model.aic = if css_sigma2 <= 0.0 {
-                f64::NEG_INFINITY
-            } else {
-                self.offset + nstar * css_sigma2.ln() + 2.0 * npar
-            };
-        }
-        let mut ic = f64::INFINITY;
-        if model.aic.is_nan() {
-            model.aic = f64::INFINITY;
-            model.bic = f64::INFINITY;
-            model.aicc = f64::INFINITY;
-        } else {
-            model.bic = model.aic + npar * (nstar.ln() - 2.0);
-            let den = nstar - npar - 1.0;
-            model.aicc = if den != 0.0 {
-                model.aic + 2.0 * npar * (npar + 1.0) / den
-            } else {
-                f64::INFINITY
-            };
-            ic = match self.ic {
-                Ic::Aicc => model.aicc,
-                Ic::Aic => model.aic,
-                Ic::Bic => model.bic,
-            };
-        }
-        let mut ok = true;
-        if p + sp > 0 {
-            ok &= roots_ok(&model.phi, -1.0);
-        }
-        if q + sq > 0 && ic < f64::INFINITY {
-            ok &= roots_ok(&model.theta, 1.0);
-        }
-        if !ok || var_nan {
-            ic = f64::INFINITY;
-        }
-        Candidate {
-            ic,
-            model: Some(model),
-        }
-    }
-}
-
-/// statsforecast's root test: coefficients of magnitude above 1e-8, tested only when the
-/// last of them is at lag two or more; `sign` −1 for AR (`1 − φz…`), +1 for MA.
-fn roots_ok(poly: &[f64], sign: f64) -> bool {
-    match poly.iter().rposition(|v| v.abs() > 1e-8) {
-        Some(last) if last > 0 => {
-            let a: Vec<f64> = poly[..=last].iter().map(|&v| -sign * v).collect();
-            roots_outside(&a, 1.01)
-        }
-        _ => true,
     }
 }
 
@@ -403,38 +278,3 @@ pub(super) struct Limits {
 
 /// Candidates fitted: orders `[p, q, P, Q]`, criterion, constant.
 pub(super) type Tried = Vec<([usize; 4], f64, bool)>;
-
-/// statsforecast's `search_arima` (the full grid, `p + q + P + Q ≤ max_order`).
-fn grid(
-    ctx: &Ctx<'_>,
-    cfg: &AutoConfig,
-    l: Limits,
-    allow_k: bool,
-    method: Method,
-) -> (Candidate, Tried) {
-    let mut best = Candidate {
-        ic: f64::INFINITY,
-        model: None,
-    };
-    let mut tried = Vec::new();
-    for i in 0..=l.max_p {
-        for j in 0..=l.max_q {
-            for ii in 0..=l.max_sp {
-                for jj in 0..=l.max_sq {
-                    if i + j + ii + jj > cfg.max_order {
-                        continue;
-                    }
-                    for kk in 0..=usize::from(allow_k) {
-                        let o = [i, j, ii, jj];
-                        let f = ctx.myarima(o, kk == 1, method);
-                        tried.push((o, f.ic, kk == 1));
-                        if f.ic < best.ic {
-                            best = f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    (best, tried)
-}

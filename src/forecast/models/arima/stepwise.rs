@@ -4,9 +4,10 @@
 //! constant; then repeatedly try the neighbours of the best model in a fixed order (vary
 //! `P`, `Q`, both, then `p`, `q`, both, then toggle the constant), moving to the first that
 //! improves the criterion, until none does or `nmodels` fits were made. Each candidate is
-//! fitted once.
+//! fitted once. Also the full grid (statsforecast's `search_arima`).
 
-use super::search::{AutoConfig, Candidate, Ctx, Limits, Tried};
+use super::candidate::{Candidate, Ctx};
+use super::search::{AutoConfig, Limits, Tried};
 use super::Method;
 
 /// Run the stepwise search; returns the best candidate and every candidate tried.
@@ -133,6 +134,41 @@ pub(super) fn stepwise(
                 best = f;
                 (p, q, sp, sq, constant) = (np, nq, nsp, nsq, nc);
                 break;
+            }
+        }
+    }
+    (best, tried)
+}
+
+/// statsforecast's `search_arima` (the full grid, `p + q + P + Q ≤ max_order`).
+pub(super) fn grid(
+    ctx: &Ctx<'_>,
+    cfg: &AutoConfig,
+    l: Limits,
+    allow_k: bool,
+    method: Method,
+) -> (Candidate, Tried) {
+    let mut best = Candidate {
+        ic: f64::INFINITY,
+        model: None,
+    };
+    let mut tried = Vec::new();
+    for i in 0..=l.max_p {
+        for j in 0..=l.max_q {
+            for ii in 0..=l.max_sp {
+                for jj in 0..=l.max_sq {
+                    if i + j + ii + jj > cfg.max_order {
+                        continue;
+                    }
+                    for kk in 0..=usize::from(allow_k) {
+                        let o = [i, j, ii, jj];
+                        let f = ctx.myarima(o, kk == 1, method);
+                        tried.push((o, f.ic, kk == 1));
+                        if f.ic < best.ic {
+                            best = f;
+                        }
+                    }
+                }
             }
         }
     }

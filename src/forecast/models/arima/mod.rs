@@ -44,9 +44,8 @@
 //!   under that orthogonal change of variables, so only finite-difference rounding differs.
 //! * OLS starting values solve the normal equations (columns found linearly dependent get
 //!   0, where statsmodels' pseudo-inverse spreads the weight).
-//! * The filter stops updating covariances once they have converged (relative change below
-//!   1e-14 per step, `kalman.rs`); statsforecast runs the full recursion. Sums differ at
-//!   rounding level; the operations before that point are statsforecast's, bit for bit.
+//! * The filter stops updating covariances once they have converged (`kalman.rs`: every
+//!   entry unchanged to the bit but vanishing ones); statsforecast runs the full recursion.
 //! * `Q₀` for more than 12 ARMA states with an AR part comes from the ARMA moments
 //!   (`q0.rs`), equal to Gardner et al.'s to rounding (statsforecast runs Gardner always).
 //! * `fixed` is a per-coefficient vector (statsforecast takes a dict by name); AutoARIMA's

@@ -3,6 +3,7 @@
 //! `tests/test_forecaster_vs_statsforecast.py`); deliberate differences say so.
 
 mod aggregation;
+pub mod arima;
 pub mod decompose;
 pub mod ets;
 mod intermittent;

@@ -237,7 +237,11 @@ class DemandForecaster:
         return exog
 
     def _new_stat_core(self) -> Any:
-        natives = [self.models[j]._native(self.season_length) for j in self._stat_idx]
+        names = self._features.dynamic_names
+        natives = [
+            _native_with_regressors(self.models[j], self.season_length, names)
+            for j in self._stat_idx
+        ]
         return _core.DemandForecaster(natives) if natives else None
 
     def _new_ml_core(self) -> Any:
@@ -982,6 +986,55 @@ class DemandForecaster:
             self._frame_style,
         )
 
+    def arima_models(self, model: str | None = None) -> pd.DataFrame:
+        """The ARIMA model each series uses under an ``ARIMA`` or ``AutoARIMA`` model.
+
+        Args:
+            model: alias of the model (default: the first ARIMA or AutoARIMA model).
+
+        Returns:
+            DataFrame ``unique_id, arima, p, d, q, P, D, Q, season_length, intercept, drift,
+            aicc, sigma2, loglik, coefficients`` (one row per series; ``arima`` reads like
+            ``"ARIMA(1,1,1)(0,1,1)[7] with drift"``; ``coefficients`` is a dict by name, the
+            regressors under their column names). Series that fell back to another model
+            (see ``fallbacks_``) have ``arima`` empty and NaN elsewhere.
+
+        Raises:
+            NotFittedError: called before :meth:`fit`.
+            InvalidParameterError: ``model`` is not an ARIMA or AutoARIMA model of this
+                forecaster (or there is none).
+        """
+        ids, _ = self._require_fitted()
+        arimas = [j for j in self._stat_idx if self.models[j].name in ("ARIMA", "AutoARIMA")]
+        if model is None:
+            if not arimas:
+                raise InvalidParameterError("this forecaster has no ARIMA or AutoARIMA model")
+            j = arimas[0]
+        else:
+            j = self._model_index(model)
+            if j not in arimas:
+                raise InvalidParameterError(
+                    f"model {model!r} is not an ARIMA or AutoARIMA model of this forecaster"
+                )
+        info, coefs = self._core.arima_models(self._stat_idx.index(j))
+        names = self._features.dynamic_names
+        cols = ["p", "d", "q", "P", "D", "Q", "season_length", "intercept", "drift"]
+        out: dict[str, Any] = {"unique_id": ids, "arima": [_arima_string(r) for r in info]}
+        for c, name in enumerate(cols):
+            out[name] = info[:, c]
+        for c, name in enumerate(["aicc", "sigma2", "loglik"], start=len(cols)):
+            out[name] = info[:, c]
+        out["coefficients"] = np.array(
+            [None if d is None else {_coef_name(k, names): v for k, v in d.items()} for d in coefs],
+            dtype=object,
+        )
+        frame = pd.DataFrame(out)
+        for name in cols:
+            frame[name] = frame[name].astype("Int64" if frame[name].isna().any() else np.int64)
+        for name in ("intercept", "drift"):
+            frame[name] = frame[name].astype("boolean" if frame[name].isna().any() else bool)
+        return _polars.to_polars(frame, self._frame_style) if self._frame_style.polars else frame
+
     def feature_importances(self) -> pd.DataFrame:
         """Feature importances of the global models (normalised to sum to 1 per model).
 
@@ -1057,6 +1110,66 @@ class DemandForecaster:
             f"DemandForecaster(models={self.models!r}, freq={self.freq!r}, "
             f"season_length={self.season_length}{conformal}{feats}{fitted})"
         )
+
+
+def _native_with_regressors(
+    model: Any, season_length: int, regressors: list[str]
+) -> tuple[str, dict[str, float], dict[str, str]]:
+    """``model``'s native triple; ARIMA's ``fixed`` regressor names become ``ex_<j>``."""
+    native: tuple[str, dict[str, float], dict[str, str]] = model._native(season_length)
+    fixed = native[2].get("fixed")
+    if model.name != "ARIMA" or not fixed:
+        return native
+    parts = []
+    for part in fixed.split(","):
+        name, value = part.split("=", 1)
+        if name in regressors:
+            name = f"ex_{regressors.index(name) + 1}"
+        elif not _is_arma_coefficient(name):
+            if not regressors:  # validated again at fit, once the columns are known
+                continue
+            raise InvalidParameterError(
+                f"fixed coefficient {name!r} is neither an ARIMA coefficient nor a regressor "
+                f"column (the regressors are {regressors})"
+            )
+        parts.append(f"{name}={value}")
+    text = dict(native[2])
+    if parts:
+        text["fixed"] = ",".join(parts)
+    else:
+        text.pop("fixed")
+    return (native[0], native[1], text)
+
+
+def _is_arma_coefficient(name: str) -> bool:
+    import re
+
+    return (
+        name in ("intercept", "drift") or re.fullmatch(r"(ar|ma|sar|sma)[1-9]\d*", name) is not None
+    )
+
+
+def _coef_name(name: str, regressors: list[str]) -> str:
+    if name.startswith("ex_") and name[3:].isdigit() and int(name[3:]) <= len(regressors):
+        return regressors[int(name[3:]) - 1]
+    return name
+
+
+def _arima_string(row: np.ndarray) -> str:
+    """statsforecast's / R's model string, e.g. ``ARIMA(1,1,1)(0,1,1)[7] with drift``."""
+    if np.isnan(row[0]):
+        return ""
+    p, d, q, sp, sd, sq, m = (int(v) for v in row[:7])
+    text = f"ARIMA({p},{d},{q})"
+    if sp + sd + sq:
+        text += f"({sp},{sd},{sq})[{m}]"
+    if row[8]:
+        text += " with drift"
+    elif row[7]:
+        text += " with non-zero mean"
+    elif d + sd == 0:
+        text += " with zero mean"
+    return text
 
 
 def _caller_stacklevel() -> int:

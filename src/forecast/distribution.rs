@@ -17,7 +17,7 @@ use crate::planning::normal;
 /// Whether `spec` has a model-based forecast distribution (else: conformal).
 pub fn has_distribution(spec: &ModelSpec) -> bool {
     match spec {
-        ModelSpec::AutoEts(_) => true,
+        ModelSpec::AutoEts(_) | ModelSpec::Arima(_) | ModelSpec::AutoArima(_) => true,
         ModelSpec::WithRegressors(inner) => has_distribution(inner),
         ModelSpec::Mstl { trend, .. } => has_distribution(trend),
         _ => false,
@@ -50,6 +50,7 @@ pub fn quantiles_into(
             quantiles_into(&m.trend, h, probs, g, xf, out);
             m.add_seasonal(out, probs.len());
         }
+        State::Arima(a) => a.quantiles_into(h, probs, xf, out),
         State::Ets(e) => interval::quantiles_into(e, h, probs, g, out),
         State::Cycle(_) => {
             let mut mean = vec![0.0; h];
@@ -85,6 +86,7 @@ pub fn paths_into(
             paths_into(&m.trend, h, n_paths, g, xf, out);
             m.add_seasonal(out, n_paths);
         }
+        State::Arima(a) => a.paths_into(h, n_paths, g, xf, out),
         State::Ets(e) => simulate_into(e, h, n_paths, g, out),
         State::Cycle(_) => {
             let mut mean = vec![0.0; h];

@@ -3,8 +3,9 @@
 
 use super::distribution;
 use super::exog::Exog;
-use super::fitted::Fitted;
+use super::fitted::{Fitted, State};
 use super::models;
+use super::models::arima_model::ArimaState;
 use super::models::ets::EtsState;
 use super::spec::ModelSpec;
 use crate::error::{Error, Result};
@@ -204,6 +205,30 @@ impl FittedPanel {
             Some(s) => Err(Error::param(
                 "model_index",
                 format!("model {m} ({}) is not an ETS model", s.name()),
+            )),
+            None => Err(Error::param(
+                "model_index",
+                format!("must be < {}, got {m}", self.specs.len()),
+            )),
+        }
+    }
+
+    /// The ARIMA state of every series for model `m` (None where a series fell back to a
+    /// model that is not ARIMA).
+    ///
+    /// Errors when `m` is out of range or model `m` is not ARIMA or AutoARIMA.
+    pub fn arima_states(&self, m: usize) -> Result<Vec<Option<&ArimaState>>> {
+        match self.specs.get(m) {
+            Some(ModelSpec::Arima(_) | ModelSpec::AutoArima(_)) => Ok(self.fitted[m]
+                .iter()
+                .map(|f| match &f.state {
+                    State::Arima(a) => Some(a.as_ref()),
+                    _ => None,
+                })
+                .collect()),
+            Some(s) => Err(Error::param(
+                "model_index",
+                format!("model {m} ({}) is not an ARIMA model", s.name()),
             )),
             None => Err(Error::param(
                 "model_index",

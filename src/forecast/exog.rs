@@ -97,47 +97,20 @@ impl Regression {
     /// Ordinary least squares of `y` on an intercept and `x` (one row per observation).
     pub fn fit(y: &[f64], x: Exog<'_>) -> Regression {
         let (n, k) = (y.len(), x.k());
-        let mut xbar = vec![0.0; k];
-        for t in 0..n {
-            for (m, v) in xbar.iter_mut().zip(x.row(t)) {
-                *m += v;
-            }
-        }
-        for m in &mut xbar {
-            *m /= n.max(1) as f64;
-        }
+        let xbar = column_means(x, n);
         let mut beta = vec![0.0; k];
         if n < 2 || k == 0 {
             return Regression { xbar, beta };
         }
         let ybar = y.iter().sum::<f64>() / n as f64;
-        // Gram matrix of the centred regressors and their cross products with y.
-        let mut g = Array2::<f64>::zeros((k, k));
+        let g = centred_gram(x, n, &xbar);
         let mut xy = vec![0.0; k];
-        let mut c = vec![0.0; k];
         for (t, yt) in y.iter().enumerate() {
-            for (cj, (v, m)) in c.iter_mut().zip(x.row(t).iter().zip(&xbar)) {
-                *cj = v - m;
-            }
-            for a in 0..k {
-                xy[a] += c[a] * (yt - ybar);
-                for b in 0..=a {
-                    g[[a, b]] += c[a] * c[b];
-                }
+            for ((a, v), m) in xy.iter_mut().zip(x.row(t)).zip(&xbar) {
+                *a += (v - m) * (yt - ybar);
             }
         }
-        for a in 0..k {
-            for b in 0..a {
-                g[[b, a]] = g[[a, b]];
-            }
-        }
-        let kept: Vec<usize> = independent_columns(&g, COLLINEAR_TOL)
-            .into_iter()
-            .filter(|&j| g[[j, j]] > 0.0)
-            .collect();
-        if kept.is_empty() {
-            return Regression { xbar, beta };
-        }
+        let kept = independent(&g);
         let sub = Array2::from_shape_fn((kept.len(), kept.len()), |(a, b)| g[[kept[a], kept[b]]]);
         let Some(l) = cholesky(&sub) else {
             return Regression { xbar, beta };
@@ -192,6 +165,68 @@ impl Regression {
     }
 }
 
+/// The regressor columns that carry information for a series of `n` rows: not constant,
+/// and not a linear combination of earlier columns after centring (ascending indices).
+pub fn informative_columns(x: Exog<'_>, n: usize) -> Vec<usize> {
+    if x.is_empty() || n < 2 {
+        return Vec::new();
+    }
+    let xbar = column_means(x, n);
+    independent(&centred_gram(x, n, &xbar))
+}
+
+/// The columns `cols` of the first `n` rows of `x`, row-major.
+pub fn select_columns(x: Exog<'_>, n: usize, cols: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n * cols.len());
+    for t in 0..n.min(x.n_rows()) {
+        let row = x.row(t);
+        out.extend(cols.iter().map(|&j| row[j]));
+    }
+    out
+}
+
+fn column_means(x: Exog<'_>, n: usize) -> Vec<f64> {
+    let mut xbar = vec![0.0; x.k()];
+    for t in 0..n {
+        for (m, v) in xbar.iter_mut().zip(x.row(t)) {
+            *m += v;
+        }
+    }
+    for m in &mut xbar {
+        *m /= n.max(1) as f64;
+    }
+    xbar
+}
+
+fn centred_gram(x: Exog<'_>, n: usize, xbar: &[f64]) -> Array2<f64> {
+    let k = x.k();
+    let mut g = Array2::<f64>::zeros((k, k));
+    let mut c = vec![0.0; k];
+    for t in 0..n {
+        for (cj, (v, m)) in c.iter_mut().zip(x.row(t).iter().zip(xbar)) {
+            *cj = v - m;
+        }
+        for a in 0..k {
+            for b in 0..=a {
+                g[[a, b]] += c[a] * c[b];
+            }
+        }
+    }
+    for a in 0..k {
+        for b in 0..a {
+            g[[b, a]] = g[[a, b]];
+        }
+    }
+    g
+}
+
+fn independent(g: &Array2<f64>) -> Vec<usize> {
+    independent_columns(g, COLLINEAR_TOL)
+        .into_iter()
+        .filter(|&j| g[[j, j]] > 0.0)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +248,10 @@ mod tests {
         assert!((r.beta[1] + 3.0).abs() < 1e-10);
         assert_eq!(r.beta[2], 0.0);
         assert_eq!(r.beta[3], 0.0);
+        let x4 = Exog::new(&x, 4, n as usize).unwrap();
+        assert_eq!(informative_columns(x4, n as usize), vec![0, 1]);
+        let sel = select_columns(x4, 2, &[1, 3]);
+        assert_eq!(sel, vec![x[1], x[3], x[5], x[7]]);
         let mut eff = vec![0.0; n as usize];
         r.effect_into(Exog::new(&x, 4, n as usize).unwrap(), &mut eff);
         let ybar = y.iter().sum::<f64>() / y.len() as f64;

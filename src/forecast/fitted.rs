@@ -5,6 +5,7 @@
 use super::codec::{Reader, Writer};
 use super::exog::Exog;
 use super::frozen::Frozen;
+use super::models::arima_model::ArimaState;
 use super::models::ets::EtsState;
 use super::models::mstl_model::MstlState;
 use super::models::regressed::Regressed;
@@ -114,6 +115,8 @@ pub enum State {
     Regressed(Box<Regressed>),
     /// An MSTL model: a trend forecaster plus seasonal cycles (see `models::mstl_model`).
     Mstl(Box<MstlState>),
+    /// An ARIMA model, with the regressor columns it uses (see `models::arima_model`).
+    Arima(Box<ArimaState>),
 }
 
 impl State {
@@ -122,6 +125,7 @@ impl State {
     const TAG_ETS: u8 = 10;
     const TAG_REGRESSED: u8 = 30;
     const TAG_MSTL: u8 = 31;
+    const TAG_ARIMA: u8 = 20;
 
     fn encode(&self, w: &mut Writer) {
         match self {
@@ -145,6 +149,10 @@ impl State {
                 w.u8(Self::TAG_MSTL);
                 m.encode(w);
             }
+            State::Arima(a) => {
+                w.u8(Self::TAG_ARIMA);
+                a.encode(w);
+            }
         }
     }
 
@@ -161,6 +169,7 @@ impl State {
             Self::TAG_ETS => Ok(State::Ets(EtsState::decode(r)?)),
             Self::TAG_REGRESSED => Ok(State::Regressed(Box::new(Regressed::decode(r)?))),
             Self::TAG_MSTL => Ok(State::Mstl(Box::new(MstlState::decode(r)?))),
+            Self::TAG_ARIMA => Ok(State::Arima(Box::new(ArimaState::decode(r)?))),
             t => Err(Error::Decode(format!("unknown model state tag {t}"))),
         }
     }
@@ -209,7 +218,7 @@ impl Fitted {
             && match &self.state {
                 State::Regressed(r) => r.inner.is_refilterable(),
                 State::Mstl(m) => m.trend.is_refilterable(),
-                State::Cycle(_) | State::Theta(_) | State::Ets(_) => true,
+                State::Cycle(_) | State::Theta(_) | State::Ets(_) | State::Arima(_) => true,
             }
     }
 
@@ -240,6 +249,7 @@ impl Fitted {
             State::Ets(e) => e.forecast_into(out),
             State::Regressed(r) => r.forecast_x(out, xf),
             State::Mstl(m) => m.forecast_x(out, xf),
+            State::Arima(a) => a.forecast_x(out, xf),
         }
     }
 
@@ -248,6 +258,7 @@ impl Fitted {
         match &self.state {
             State::Regressed(r) => r.reg.beta.len(),
             State::Mstl(m) => m.trend.n_exog(),
+            State::Arima(a) => a.k,
             State::Cycle(_) | State::Theta(_) | State::Ets(_) => 0,
         }
     }
@@ -258,7 +269,7 @@ impl Fitted {
         match &self.state {
             State::Ets(e) => Some(e),
             State::Regressed(r) => r.inner.ets(),
-            State::Cycle(_) | State::Theta(_) | State::Mstl(_) => None,
+            State::Cycle(_) | State::Theta(_) | State::Mstl(_) | State::Arima(_) => None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod models;
 pub mod persist;
 pub mod rolling;
 pub mod spec;
+mod spec_arima;
 pub mod update;
 
 pub use engine::{fit, fit_with_progress, FittedPanel};

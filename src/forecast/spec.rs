@@ -5,6 +5,7 @@
 
 use super::models::ets::EtsSpec;
 use super::models::theta::Kind as ThetaKind;
+pub use super::spec_arima::{ArimaSpec, AutoArimaSpec};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -54,6 +55,12 @@ pub enum ModelSpec {
     /// regressors, the inner model on what the regressors leave (see
     /// `models::regressed`). For models without native regressor support.
     WithRegressors(Box<ModelSpec>),
+    /// A fixed-order ARIMA, a regression with ARIMA errors when the panel has regressors
+    /// (statsforecast's `ARIMA`, see `models::arima_model`).
+    Arima(ArimaSpec),
+    /// AutoARIMA: differencing tests, then the stepwise order search (statsforecast's
+    /// `AutoARIMA`).
+    AutoArima(Box<AutoArimaSpec>),
     /// Multiple seasonal decomposition by LOESS, then `trend` (a non-seasonal model) on the
     /// seasonally adjusted series (statsforecast's `MSTL`, see `models::mstl_model`).
     Mstl {
@@ -85,7 +92,7 @@ pub struct ModelParams {
 }
 
 /// Reads parameters off a [`ModelParams`], rejecting unknown names.
-struct Fields<'a> {
+pub(super) struct Fields<'a> {
     p: &'a ModelParams,
     used: Vec<&'static str>,
 }
@@ -95,7 +102,7 @@ impl<'a> Fields<'a> {
         Fields { p, used: vec![] }
     }
 
-    fn int(&mut self, key: &'static str, min: i64) -> Result<usize> {
+    pub(super) fn int(&mut self, key: &'static str, min: i64) -> Result<usize> {
         self.used.push(key);
         let v = *self
             .p
@@ -125,7 +132,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A text parameter from `options`, `options[0]` when absent.
-    fn choice(&mut self, key: &'static str, options: &[&'static str]) -> Result<&'static str> {
+    pub(super) fn choice(
+        &mut self,
+        key: &'static str,
+        options: &[&'static str],
+    ) -> Result<&'static str> {
         self.used.push(key);
         match self.p.text.get(key) {
             None => Ok(options[0]),
@@ -137,7 +148,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
+    pub(super) fn text_or(&mut self, key: &'static str, default: &'a str) -> &'a str {
         self.used.push(key);
         self.p.text.get(key).map_or(default, String::as_str)
     }
@@ -180,7 +191,28 @@ impl<'a> Fields<'a> {
             .map_err(|e| Error::param(key, e.to_string()))
     }
 
-    fn opt_bool(&mut self, key: &'static str) -> Result<Option<bool>> {
+    /// An integer >= `min`, None when absent.
+    pub(super) fn opt_int(&mut self, key: &'static str, min: i64) -> Result<Option<usize>> {
+        if self.p.num.contains_key(key) {
+            self.int(key, min).map(Some)
+        } else {
+            self.used.push(key);
+            Ok(None)
+        }
+    }
+
+    /// A bool (0 or 1), `default` when absent.
+    pub(super) fn flag(&mut self, key: &'static str, default: bool) -> Result<bool> {
+        Ok(self.opt_bool(key)?.unwrap_or(default))
+    }
+
+    /// A text parameter, None when absent.
+    pub(super) fn opt_text(&mut self, key: &'static str) -> Option<&'a str> {
+        self.used.push(key);
+        self.p.text.get(key).map(String::as_str)
+    }
+
+    pub(super) fn opt_bool(&mut self, key: &'static str) -> Result<Option<bool>> {
         self.used.push(key);
         match self.p.num.get(key) {
             None => Ok(None),
@@ -277,6 +309,8 @@ impl ModelParams {
                 let model = f.text_or("model", "ZZZ");
                 ModelSpec::AutoEts(EtsSpec::new(m, model, f.opt_bool("damped")?)?)
             }
+            "ARIMA" => ModelSpec::Arima(ArimaSpec::check(&mut f)?),
+            "AutoARIMA" => ModelSpec::AutoArima(Box::new(AutoArimaSpec::check(&mut f)?)),
             "MSTL" => {
                 let periods = f.periods("season_length")?;
                 let trend = f.model("trend_forecaster")?;
@@ -395,13 +429,15 @@ impl ModelSpec {
             ModelSpec::AutoEts(_) => "AutoETS",
             ModelSpec::WithRegressors(_) => "WithRegressors",
             ModelSpec::Mstl { .. } => "MSTL",
+            ModelSpec::Arima(_) => "ARIMA",
+            ModelSpec::AutoArima(_) => "AutoARIMA",
         }
     }
 
     /// Whether the model uses the exogenous regressors of the panel.
     pub fn uses_exog(&self) -> bool {
         match self {
-            ModelSpec::WithRegressors(_) => true,
+            ModelSpec::WithRegressors(_) | ModelSpec::Arima(_) | ModelSpec::AutoArima(_) => true,
             ModelSpec::Mstl { trend, .. } => trend.uses_exog(),
             _ => false,
         }
@@ -447,6 +483,8 @@ impl ModelSpec {
                 }
             }
             ModelSpec::WithRegressors(ref inner) => p.with_text("model", &inner.params().to_text()),
+            ModelSpec::Arima(ref a) => a.params(p),
+            ModelSpec::AutoArima(ref a) => a.params(p),
             ModelSpec::Mstl {
                 ref periods,
                 ref trend,

@@ -5,6 +5,7 @@
 use super::arrays;
 use crate::error::Error;
 use crate::forecast::exog::Exog;
+use crate::forecast::models::arima_model::ArimaState;
 use crate::forecast::{self, persist, FittedPanel, ModelParams, ModelSpec};
 use crate::panel::Panel;
 use numpy::ndarray::Array2;
@@ -475,6 +476,75 @@ impl PyDemandForecaster {
             })
             .collect();
         to_matrix(py, cols, states.len())
+    }
+
+    /// The ARIMA model each series uses under model `model_index` (ARIMA or AutoARIMA).
+    ///
+    /// Returns:
+    ///     (orders, coefficients): a float64 array (n_series, 12) with p, d, q, P, D, Q,
+    ///     season length, intercept (0/1), drift (0/1), AICc, sigma2 and log-likelihood (NaN
+    ///     rows where the series fell back to a model that is not ARIMA), and per series a
+    ///     dict of coefficients by name (`ex_<j>` for regressor column j, 1-based; None where
+    ///     the series fell back).
+    ///
+    /// Raises:
+    ///     NotFittedError: `fit` has not been called.
+    ///     InvalidParameterError: model `model_index` does not exist or is not ARIMA.
+    #[allow(clippy::type_complexity)]
+    fn arima_models<'py>(
+        &self,
+        py: Python<'py>,
+        model_index: usize,
+    ) -> PyResult<(
+        Bound<'py, PyArray2<f64>>,
+        Vec<Option<BTreeMap<String, f64>>>,
+    )> {
+        let fp = self.fitted()?;
+        let states = fp.arima_states(model_index)?;
+        let row = |s: &ArimaState| {
+            let (m, o) = (&s.model, s.order());
+            [
+                o.p as f64,
+                o.d as f64,
+                o.q as f64,
+                o.sp as f64,
+                o.sd as f64,
+                o.sq as f64,
+                o.period as f64,
+                f64::from(u8::from(m.has_intercept)),
+                f64::from(u8::from(m.has_drift)),
+                m.aicc,
+                m.sigma2,
+                m.loglik,
+            ]
+        };
+        let cols = (0..12)
+            .map(|j| {
+                states
+                    .iter()
+                    .map(|s| s.map_or(f64::NAN, |s| row(s)[j]))
+                    .collect()
+            })
+            .collect();
+        let coefs = states
+            .iter()
+            .map(|s| {
+                s.map(|s| {
+                    let n_arma = s.model.coef.len() - s.model.n_xreg;
+                    s.model
+                        .coef_names()
+                        .into_iter()
+                        .zip(&s.model.coef)
+                        .enumerate()
+                        .map(|(i, (name, &c))| match i.checked_sub(n_arma) {
+                            Some(j) => (format!("ex_{}", s.kept[j] + 1), c),
+                            None => (name, c),
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        Ok((to_matrix(py, cols, states.len())?, coefs))
     }
 
     /// Series finished by the fit in progress (or the last fit), for progress bars.

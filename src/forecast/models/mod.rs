@@ -4,6 +4,7 @@
 
 mod aggregation;
 pub mod arima;
+pub mod arima_model;
 pub mod decompose;
 pub mod ets;
 mod intermittent;
@@ -28,6 +29,8 @@ pub use refilter::{refilter, refilter_x, FittedOut};
 pub fn fit_x(spec: &ModelSpec, y: &[f64], x: Exog<'_>) -> Fitted {
     match *spec {
         ModelSpec::WithRegressors(ref inner) => regressed::fit(inner, y, x),
+        ModelSpec::Arima(ref a) => arima_model::fit(a, y, x, refilter::FittedOut::none()),
+        ModelSpec::AutoArima(ref a) => arima_model::fit_auto(a, y, x, refilter::FittedOut::none()),
         ModelSpec::Mstl {
             ref periods,
             ref trend,
@@ -61,7 +64,10 @@ pub fn fit(spec: &ModelSpec, y: &[f64]) -> Fitted {
             multiplicative,
         } => theta::fit(y, kind, season_length, multiplicative),
         ModelSpec::AutoEts(ref ets) => ets::fit(ets, y),
-        ModelSpec::WithRegressors(_) | ModelSpec::Mstl { .. } => fit_x(spec, y, Exog::NONE),
+        ModelSpec::WithRegressors(_)
+        | ModelSpec::Mstl { .. }
+        | ModelSpec::Arima(_)
+        | ModelSpec::AutoArima(_) => fit_x(spec, y, Exog::NONE),
     }
 }
 

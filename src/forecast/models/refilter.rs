@@ -10,7 +10,8 @@
 
 use super::mstl_model::MstlState;
 use super::{
-    aggregation, decompose, ets, fit_x, intermittent, naive, regressed, ses, ses_opt, theta,
+    aggregation, arima_model, decompose, ets, fit_x, intermittent, naive, regressed, ses, ses_opt,
+    theta,
 };
 use crate::forecast::exog::Exog;
 use crate::forecast::fitted::{Fitted, State};
@@ -32,6 +33,11 @@ impl<'a> FittedOut<'a> {
     /// Nowhere.
     pub fn none() -> Self {
         FittedOut(None)
+    }
+
+    /// The same destination, borrowed for a nested call.
+    pub fn reborrow(&mut self) -> FittedOut<'_> {
+        FittedOut(self.0.as_deref_mut())
     }
 
     /// Whether fitted values are wanted.
@@ -101,6 +107,17 @@ pub fn refilter_x(
     }
     if let State::Mstl(m) = &old.state {
         return refilter_mstl(spec, m, old, y, x, out);
+    }
+    if let State::Arima(a) = &old.state {
+        // a refilter that fails (a non-finite state) keeps the old fit
+        let mut out = out;
+        return match arima_model::refilter(a, y, x, out.reborrow()) {
+            Some(f) => f,
+            None => {
+                out.fill(f64::NAN);
+                old.clone()
+            }
+        };
     }
     let new = match (&old.frozen, &old.state) {
         (Frozen::Naive, _) => naive::naive_into(y, out),

@@ -158,14 +158,17 @@ impl Kalman {
                 *o = an + mi * resid0 / gain;
             }
             if !steady {
+                // P = Pn − m mᵀ / F, with the division taken out of the inner loop
+                let inv = 1.0 / gain;
                 for ((pc, pnc), &mj) in self
                     .p
                     .chunks_exact_mut(rd)
                     .zip(pn.chunks_exact(rd))
                     .zip(m.iter())
                 {
+                    let wj = mj * inv;
                     for ((o, &v), &mi) in pc.iter_mut().zip(pnc).zip(m.iter()) {
-                        *o = v - mi * mj / gain;
+                        *o = v - mi * wj;
                     }
                 }
             }

@@ -3,6 +3,7 @@
 //! `½ (ln(Σv²/F ÷ ν) + Σ ln F ÷ ν)` (statsforecast's `arma_css_op` and `armafn`).
 //! Free parameters enter in mask order; the regression part is subtracted first.
 
+use super::chandrasekhar::Chandrasekhar;
 use super::css::css;
 use super::kalman::{Kalman, Sums};
 use super::q0::q0;
@@ -41,6 +42,10 @@ pub struct Problem<'a> {
     pub theta: Vec<f64>,
     /// The filter.
     pub kal: Kalman,
+    /// The stationary recursions (exact likelihood; differenced series when integrated).
+    chandra: Chandrasekhar,
+    /// The differenced series minus the regression part.
+    dx: Vec<f64>,
     par: Vec<f64>,
     q0: Vec<f64>,
     q0_work: Vec<f64>,
@@ -76,6 +81,8 @@ impl<'a> Problem<'a> {
             ncx,
             order,
             kal: Kalman::new(r, delta.len()),
+            chandra: Chandrasekhar::default(),
+            dx: Vec::with_capacity(n),
             delta,
             par: coef.clone(),
             coef,
@@ -190,7 +197,14 @@ impl<'a> Problem<'a> {
             }
         }
         self.fresh = false;
-        // Probes that move only regression coefficients keep phi and theta: reuse Q₀.
+        self.ensure_q0();
+        for i in 0..r {
+            self.kal.pn[i * rd..i * rd + r].copy_from_slice(&self.q0[i * r..(i + 1) * r]);
+        }
+    }
+
+    /// `Q₀` for the current `phi`, `theta` (kept while only regression coefficients move).
+    fn ensure_q0(&mut self) {
         let same = self.q0_key.as_ref().is_some_and(|k| {
             k.len() == self.phi.len() + self.theta.len()
                 && k.iter()
@@ -202,9 +216,6 @@ impl<'a> Problem<'a> {
             let key = self.q0_key.get_or_insert_with(Vec::new);
             key.clear();
             key.extend(self.phi.iter().chain(&self.theta));
-        }
-        for i in 0..r {
-            self.kal.pn[i * rd..i * rd + r].copy_from_slice(&self.q0[i * r..(i + 1) * r]);
         }
     }
 
@@ -220,11 +231,43 @@ impl<'a> Problem<'a> {
             &mut self.phi,
             &mut self.theta,
         );
+        if self.likelihood == Likelihood::Exact {
+            if !self.delta.is_empty() {
+                return self.differenced_value();
+            }
+            self.regress();
+            self.ensure_q0();
+            let s = self.chandra.run(&self.x, &self.phi, self.kal.r, &self.q0);
+            return concentrated(s);
+        }
         self.init_state();
         self.regress();
         let s = self
             .kal
             .run(&self.x, &self.phi, &self.theta, &self.delta, None);
+        concentrated(s)
+    }
+
+    /// The exact likelihood of an integrated model as the likelihood of the differenced
+    /// series: with a diffuse prior on the differencing states, the observations after the
+    /// first `d + D·m` carry exactly the information of `∇ᵈ∇ₘᴰ(y − Xβ)`, a stationary ARMA
+    /// series (the diffuse filter's innovations become those of the differenced series'
+    /// filter as κ → ∞; R's κ = 1e6 approximates that limit). Filtering the differenced
+    /// series needs only the `r` ARMA states instead of `r + d + D·m`: the same objective
+    /// up to the O(1/κ) approximation, several times cheaper.
+    fn differenced_value(&mut self) -> f64 {
+        self.regress();
+        let nd = self.delta.len();
+        self.dx.clear();
+        for t in nd..self.x.len() {
+            let mut v = self.x[t];
+            for (i, d) in self.delta.iter().enumerate() {
+                v -= d * self.x[t - 1 - i];
+            }
+            self.dx.push(v);
+        }
+        self.ensure_q0();
+        let s = self.chandra.run(&self.dx, &self.phi, self.kal.r, &self.q0);
         concentrated(s)
     }
 

@@ -58,6 +58,7 @@
 
 mod bfgs;
 mod candidate;
+mod chandrasekhar;
 mod css;
 mod dcsrch;
 mod fit;

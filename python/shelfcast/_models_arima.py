@@ -17,6 +17,14 @@ __all__ = ["ARIMA", "MSTL", "AutoARIMA"]
 _METHODS = ("CSS-ML", "ML", "CSS")
 _ICS = ("aicc", "aic", "bic")
 _SEASONAL_TESTS = ("seas", "ocsb")
+_LIKELIHOODS = ("exact", "statsforecast")
+
+_LIKELIHOOD_DOC = """likelihood: ``"exact"`` (default): the exact Gaussian likelihood, with a
+            diffuse prior on the differencing states (R's ``stats::arima``);
+            ``"statsforecast"``: the function statsforecast 2.1.1 maximises, which for
+            integrated models (d + D > 0) keeps the previous evaluation's covariance for
+            the differencing states instead of restarting them diffuse, to reproduce its
+            estimates (slower). For d + D = 0 the two are the same."""
 
 
 def _triple(name: str, v: object) -> tuple[int, int, int]:
@@ -89,7 +97,9 @@ class ARIMA(Model):
             drift if d + D = 1; False means neither.
         method: ``"CSS-ML"``, ``"ML"`` or ``"CSS"``.
         fixed: coefficients held at given values, by name: ``ar1``…, ``ma1``…, ``sar1``…,
-            ``sma1``…, ``intercept``, ``drift``, or a regressor column's name.
+            ``sma1``…, ``intercept``, ``drift``, a regressor column's name or ``ex_<j>`` for
+            the j-th regressor (statsforecast's names).
+        {likelihood}
         alias: output column name.
 
     Raises:
@@ -110,6 +120,7 @@ class ARIMA(Model):
         include_constant: bool | None = None,
         method: str = "CSS-ML",
         fixed: Mapping[str, float] | None = None,
+        likelihood: str = "exact",
         *,
         alias: str | None = None,
     ) -> None:
@@ -124,6 +135,7 @@ class ARIMA(Model):
         )
         self.method = _choice("method", method, _METHODS)
         self.fixed = _fixed(fixed)
+        self.likelihood = _choice("likelihood", likelihood, _LIKELIHOODS)
         if self.season_length == 1 and any(self.seasonal_order):
             raise InvalidParameterError(
                 f"a seasonal order {self.seasonal_order} needs season_length >= 2"
@@ -139,6 +151,7 @@ class ARIMA(Model):
             "include_constant": self.include_constant,
             "method": self.method,
             "fixed": self.fixed,
+            "likelihood": self.likelihood,
         }
 
     def _native_params(self) -> dict[str, Any]:
@@ -159,6 +172,7 @@ class ARIMA(Model):
             "include_mean": mean,
             "include_drift": drift,
             "method": self.method,
+            "likelihood": self.likelihood,
         }
         if self.fixed:
             out["fixed"] = ",".join(f"{k}={v!r}" for k, v in self.fixed.items())
@@ -205,6 +219,7 @@ class AutoARIMA(Model):
         seasonal_test: ``"seas"`` or ``"ocsb"``.
         allowdrift: consider a drift when d + D = 1.
         allowmean: consider a mean when d + D = 0.
+        {likelihood}
         alias: output column name.
 
     Raises:
@@ -243,6 +258,7 @@ class AutoARIMA(Model):
         seasonal_test: str = "seas",
         allowdrift: bool = True,
         allowmean: bool = True,
+        likelihood: str = "exact",
         alias: str | None = None,
     ) -> None:
         super().__init__(alias=alias)
@@ -274,6 +290,7 @@ class AutoARIMA(Model):
         self.seasonal_test = _choice("seasonal_test", seasonal_test, _SEASONAL_TESTS)
         self.allowdrift = _bool("allowdrift", allowdrift)
         self.allowmean = _bool("allowmean", allowmean)
+        self.likelihood = _choice("likelihood", likelihood, _LIKELIHOODS)
 
     _INTS = (
         "max_p",
@@ -304,6 +321,7 @@ class AutoARIMA(Model):
             seasonal_test=self.seasonal_test,
             allowdrift=self.allowdrift,
             allowmean=self.allowmean,
+            likelihood=self.likelihood,
         )
         return out
 
@@ -317,6 +335,10 @@ class AutoARIMA(Model):
         if self.alias != type(self).__name__:
             args.append(f"alias={self.alias!r}")
         return f"AutoARIMA({', '.join(args)})"
+
+
+ARIMA.__doc__ = (ARIMA.__doc__ or "").replace("{likelihood}", _LIKELIHOOD_DOC)
+AutoARIMA.__doc__ = (AutoARIMA.__doc__ or "").replace("{likelihood}", _LIKELIHOOD_DOC)
 
 
 class MSTL(Model):

@@ -4,6 +4,7 @@ many series, fitted natively."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -1142,10 +1143,9 @@ def _native_with_regressors(
 
 
 def _is_arma_coefficient(name: str) -> bool:
-    import re
-
     return (
-        name in ("intercept", "drift") or re.fullmatch(r"(ar|ma|sar|sma)[1-9]\d*", name) is not None
+        name in ("intercept", "drift")
+        or re.fullmatch(r"(ar|ma|sar|sma|ex_)[1-9]\d*", name) is not None
     )
 
 

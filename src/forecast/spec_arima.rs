@@ -17,6 +17,8 @@ pub struct ArimaSpec {
     pub include_drift: bool,
     /// How the coefficients are estimated.
     pub method: Method,
+    /// Which likelihood the estimation maximises (exact, or statsforecast 2.1.1's).
+    pub likelihood: Likelihood,
     /// Coefficients held fixed, by name (`ar1`, `ma2`, `sar1`, `sma1`, `intercept`, `drift`,
     /// `ex_<j>` for regressor column `j`, 1-based), in the order given.
     pub fixed: Vec<(String, f64)>,
@@ -46,6 +48,21 @@ pub struct AutoArimaSpec {
 }
 
 const METHODS: [&str; 3] = ["CSS-ML", "ML", "CSS"];
+const LIKELIHOODS: [&str; 2] = ["exact", "statsforecast"];
+
+fn likelihood(f: &mut Fields<'_>) -> Result<Likelihood> {
+    Ok(match f.choice("likelihood", &LIKELIHOODS)? {
+        "statsforecast" => Likelihood::Statsforecast,
+        _ => Likelihood::Exact,
+    })
+}
+
+fn likelihood_name(l: Likelihood) -> &'static str {
+    match l {
+        Likelihood::Exact => "exact",
+        Likelihood::Statsforecast => "statsforecast",
+    }
+}
 const ICS: [&str; 3] = ["aicc", "aic", "bic"];
 const SEASONAL_TESTS: [&str; 2] = ["seas", "ocsb"];
 
@@ -128,6 +145,7 @@ impl ArimaSpec {
         let include_mean = f.flag("include_mean", true)?;
         let include_drift = f.flag("include_drift", false)?;
         let method = method(f.choice("method", &METHODS)?);
+        let likelihood = likelihood(f)?;
         let fixed = match f.opt_text("fixed") {
             Some(text) => parse_fixed(text, &order)?,
             None => Vec::new(),
@@ -137,6 +155,7 @@ impl ArimaSpec {
             include_mean,
             include_drift,
             method,
+            likelihood,
             fixed,
         })
     }
@@ -154,7 +173,8 @@ impl ArimaSpec {
             .with("season_length", o.period as f64)
             .with("include_mean", f64::from(u8::from(self.include_mean)))
             .with("include_drift", f64::from(u8::from(self.include_drift)))
-            .with_text("method", self.method.name());
+            .with_text("method", self.method.name())
+            .with_text("likelihood", likelihood_name(self.likelihood));
         if !self.fixed.is_empty() {
             let list: Vec<String> = self
                 .fixed
@@ -205,7 +225,7 @@ impl AutoArimaSpec {
             allow_drift: f.flag("allowdrift", true)?,
             allow_mean: f.flag("allowmean", true)?,
             method: method_name.map(method),
-            likelihood: Likelihood::Exact,
+            likelihood: likelihood(f)?,
         };
         f.choice("test", &["kpss"])?;
         let seasonal_test = match f.choice("seasonal_test", &SEASONAL_TESTS)? {
@@ -250,6 +270,7 @@ impl AutoArimaSpec {
             .with("stationary", flag(self.stationary))
             .with("seasonal", flag(self.seasonal))
             .with_text("ic", ic_name(s.ic))
+            .with_text("likelihood", likelihood_name(s.likelihood))
             .with_text(
                 "seasonal_test",
                 match self.seasonal_test {
@@ -313,7 +334,8 @@ mod tests {
             .with("max_p", 3.0)
             .with_text("ic", "bic")
             .with_text("seasonal_test", "ocsb")
-            .with_text("method", "CSS");
+            .with_text("method", "CSS")
+            .with_text("likelihood", "statsforecast");
         let spec = custom.check().unwrap();
         assert_eq!(spec.params().check().unwrap(), spec);
         assert!(p.clone().with_text("ic", "hqic").check().is_err());

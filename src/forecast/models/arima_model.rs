@@ -9,12 +9,13 @@
 //! design); the others get no coefficient for that series. Forecasts take the same columns
 //! of each future row.
 //!
-//! Likelihood: the exact Gaussian likelihood with a diffuse prior on the differencing states
-//! (R's `stats::arima`). statsforecast 2.1.1 maximises a slightly different function for
-//! integrated models (see `models::arima`); for `d + D = 0` the two are the same, and so are
-//! the forecasts.
+//! Likelihood: by default the exact Gaussian likelihood with a diffuse prior on the
+//! differencing states (R's `stats::arima`). statsforecast 2.1.1 maximises a slightly
+//! different function for integrated models (see `models::arima`); `likelihood =
+//! "statsforecast"` reproduces it (to get its estimates), at the cost of the full Kalman
+//! filter in every evaluation. For `d + D = 0` the two are the same.
 
-use super::arima::{self, ArimaError, ArimaModel, Config, Likelihood, Order};
+use super::arima::{self, ArimaError, ArimaModel, Config, Order};
 use super::ets::simulate::Normal;
 use super::naive;
 use super::refilter::FittedOut;
@@ -49,7 +50,7 @@ pub fn fit(spec: &ArimaSpec, y: &[f64], x: Exog<'_>, out: FittedOut<'_>) -> Fitt
     cfg.include_mean = spec.include_mean;
     cfg.include_drift = spec.include_drift;
     cfg.method = spec.method;
-    cfg.likelihood = Likelihood::Exact;
+    cfg.likelihood = spec.likelihood;
     if !spec.fixed.is_empty() {
         cfg.fixed = Some(fixed_vector(spec, &kept));
     }

@@ -197,3 +197,29 @@ def test_input_frames_are_not_modified():
     fc.predict(3, level=[80], X_df=X)
     pd.testing.assert_frame_equal(df, before)
     pd.testing.assert_frame_equal(X, X_before)
+
+
+def test_planner_passes_the_future_regressors():
+    from shelfcast import ReorderPlanner
+
+    df = planted()
+    fc = DemandForecaster([WithRegressors(AutoETS(7, model="ANA"))]).fit(df)
+    inventory = pd.DataFrame(
+        {
+            "unique_id": ["a", "b"],
+            "on_hand": [10.0, 200.0],
+            "lead_time": [3, 3],
+            "order_cost": [20.0, 20.0],
+            "holding_cost": [0.1, 0.1],
+        }
+    )
+    planner = ReorderPlanner(service_level=0.95, horizon=7, distribution="auto")
+    with pytest.raises(InvalidParameterError, match="X_df"):
+        planner.plan(fc, inventory)
+    cheap = planner.plan(fc, inventory, X_df=future_of(df, 7, [2.0]))
+    dear = planner.plan(fc, inventory, X_df=future_of(df, 7, [3.0]))
+    # a higher price lowers demand (beta = -4), so lead-time demand and the reorder point
+    assert (dear["lead_time_demand"] < cheap["lead_time_demand"] - 5).all()
+    assert (dear["reorder_point"] < cheap["reorder_point"]).all()
+    orders = planner.schedule(fc, inventory, X_df=future_of(df, 7, [2.0]))
+    assert set(orders.columns) >= {"unique_id", "order_date", "quantity"}

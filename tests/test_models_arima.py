@@ -303,3 +303,25 @@ def test_persistence_fallbacks_and_errors(tmp_path, small_panel):
         AutoARIMA(ic="hqic")
     assert repr(AutoARIMA(7, max_p=3)) == "AutoARIMA(season_length=7, max_p=3)"
     assert repr(ARIMA((1, 1, 1))) == "ARIMA(order=(1, 1, 1))"
+
+
+def test_fitted_values_are_statsforecasts_with_the_same_coefficients(skus):
+    """In-sample fitted values y − residuals (the filter's standardised innovations, as R's
+    and statsforecast's ``fitted``), with the same coefficients on both sides."""
+    one = skus[skus["unique_id"] == skus["unique_id"].iloc[0]]
+    order, seasonal = (1, 1, 1), (0, 0, 1)
+    sf, _ = sf_fit(one, sfm.ARIMA(order=order, season_length=7, seasonal_order=seasonal))
+    coef = {k: float(v) for k, v in sf.fitted_[0, 0].model_["coef"].items()}
+    model = sfm.ARIMA(order=order, season_length=7, seasonal_order=seasonal, fixed=coef)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref_sf = StatsForecast([model], freq="D", n_jobs=1)
+        ref_sf.forecast(df=one, h=3, fitted=True, level=[80])
+        ref = ref_sf.forecast_fitted_values().reset_index()
+    fc = DemandForecaster([ARIMA(order, 7, seasonal, fixed=coef)], freq="D")
+    fc.forecast(one, 3, fitted=True)
+    ours = fc.forecast_fitted_values(level=[80])
+    both = ours.merge(ref, on=["unique_id", "ds"], suffixes=("", "_sf"))
+    assert len(both) == len(one)
+    np.testing.assert_allclose(both["ARIMA"], both["ARIMA_sf"], rtol=1e-7, atol=1e-7)
+    assert (both["ARIMA-lo-80"] <= both["ARIMA"] + 1e-12).all()

@@ -144,11 +144,22 @@ def _pandas(frame: Any) -> Any:
 
 
 def _from_forecaster(
-    forecast: Any, ids: np.ndarray, h: int, model: str | None, paths: bool, n_paths: int, seed: int
+    forecast: Any,
+    ids: np.ndarray,
+    h: int,
+    model: str | None,
+    paths: bool,
+    n_paths: int,
+    seed: int,
+    X_df: Any = None,
 ) -> DemandInput:
     # a shelfcast forecaster fitted on polars answers in pandas here: no round trip
     as_pandas = callable(getattr(forecast, "_predict_as", None))
-    pred = forecast._predict_as(_polars.PANDAS, h) if as_pandas else _pandas(forecast.predict(h))
+    exog: dict[str, Any] = {} if X_df is None else {"X_df": X_df}
+    if as_pandas:
+        pred = forecast._predict_as(_polars.PANDAS, h, **exog)
+    else:
+        pred = _pandas(forecast.predict(h, **exog))
     names = list(getattr(forecast, "model_names", None) or [])
     names = names or [c for c in pred.columns if c not in ("unique_id", "ds")]
     col = model or names[0]
@@ -161,7 +172,7 @@ def _from_forecaster(
     out = _from_long(frame, ids, h)
     if paths and callable(getattr(forecast, "sample_paths", None)):
         series = pd.unique(pred["unique_id"].to_numpy())
-        arr = _paths_array(forecast.sample_paths(h, n_paths, seed), col, series, h)
+        arr = _paths_array(forecast.sample_paths(h, n_paths, seed, **exog), col, series, h)
         pos = pd.Index(series).get_indexer(ids)
         out = DemandInput(out.mean, out.sigma, out.dates, np.ascontiguousarray(arr[pos]))
     return out
@@ -232,6 +243,7 @@ def demand_input(
     n_paths: int = 1000,
     seed: int = 0,
     start: pd.Timestamp | None = None,
+    X_df: Any = None,
 ) -> DemandInput:
     """Read the forecast for the items ``ids`` over ``h`` periods.
 
@@ -249,6 +261,8 @@ def demand_input(
         n_paths: paths to draw.
         seed: seed for the paths.
         start: first date of a per-item (no ``ds``) forecast; default today.
+        X_df: future exogenous regressors passed to the forecaster's ``predict`` and
+            ``sample_paths`` (when its models use them).
 
     Returns:
         The aligned arrays.
@@ -260,7 +274,7 @@ def demand_input(
         InvalidParameterError: an unknown model or misshapen sample paths.
     """
     if is_forecaster(forecast):
-        return _from_forecaster(forecast, ids, h, model, paths, n_paths, seed)
+        return _from_forecaster(forecast, ids, h, model, paths, n_paths, seed, X_df)
     if not isinstance(forecast, pd.DataFrame):
         raise ColumnTypeError(
             "forecast must be a fitted DemandForecaster (or an object with predict and "

@@ -162,6 +162,7 @@ class ReorderPlanner:
         inventory: pd.DataFrame,
         horizon: int,
         start: str | pd.Timestamp | None,
+        X_df: pd.DataFrame | None = None,
     ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], DemandInput]:
         inv = _inventory_columns(inventory)
         ids = inv.pop("unique_id")
@@ -183,6 +184,7 @@ class ReorderPlanner:
             n_paths=self.n_paths,
             seed=self.seed,
             start=None if start is None else pd.Timestamp(start),
+            X_df=X_df,
         )
         levels = None
         if "service_level" in inventory.columns:
@@ -215,6 +217,7 @@ class ReorderPlanner:
         inventory: pd.DataFrame,
         *,
         start: str | pd.Timestamp | None = None,
+        X_df: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Plan the next order of every item in ``inventory``.
 
@@ -235,6 +238,10 @@ class ReorderPlanner:
                 ``pack_size`` (1), ``max_qty`` (no cap), ``service_level`` (per-item target
                 overriding the planner's).
             start: first date of a forecast without ``ds`` (default: today).
+            X_df: future exogenous regressors for a forecaster whose models use them
+                (``unique_id, ds`` and every regressor, one row per item and period of the
+                horizon and the longest lead time), passed to its ``predict`` and
+                ``sample_paths``.
 
         Returns:
             One row per item: ``unique_id, on_hand, on_order, inventory_position,
@@ -251,7 +258,7 @@ class ReorderPlanner:
             InvalidItemError: an item is missing from the forecast or has an invalid value
                 (the message names the item and column).
         """
-        ids, inv, raw, demand = self._run(forecast, inventory, self.horizon, start)
+        ids, inv, raw, demand = self._run(forecast, inventory, self.horizon, start, X_df)
         reasons = _REASONS if self.policy in ("sQ", "sS") else _REASONS_PERIODIC
         log.info(
             "planned %d items (policy %s): %d order now, %d projected stockouts",
@@ -270,6 +277,7 @@ class ReorderPlanner:
         horizon: int | None = None,
         *,
         start: str | pd.Timestamp | None = None,
+        X_df: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Every order over the horizon, from the inventory projected on the mean forecast.
 
@@ -284,6 +292,7 @@ class ReorderPlanner:
             inventory: as for :meth:`plan`.
             horizon: periods to schedule (default: the planner's ``horizon``).
             start: first date of a forecast without ``ds``.
+            X_df: future exogenous regressors, as for :meth:`plan`.
 
         Returns:
             One row per order, sorted by date: ``unique_id, order_date, arrival_date,
@@ -293,7 +302,7 @@ class ReorderPlanner:
             InvalidItemError, MissingColumnError, ColumnTypeError: as for :meth:`plan`.
         """
         h = self.horizon if horizon is None else _check_int("horizon", horizon, 1)
-        ids, inv, raw, demand = self._run(forecast, inventory, h, start)
+        ids, inv, raw, demand = self._run(forecast, inventory, h, start, X_df)
         floor = np.maximum(np.maximum(inv["pack_size"], inv["moq"]), 1.0)
         levels = pd.DataFrame(
             {

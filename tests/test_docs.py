@@ -134,6 +134,9 @@ def produced() -> dict[str, list[list[str]]]:
     add("DemandForecaster.fallbacks_", fallbacks)
     cv = fc.cross_validation(stat_df, h=H, n_windows=2, level=[80])
     add("DemandForecaster.cross_validation", cv)
+    few = stat_df[stat_df["unique_id"].isin([*ids[:4], "SHORT"])]
+    arima = DemandForecaster([models.AutoARIMA(7)], freq="D").fit(few)
+    add("DemandForecaster.arima_models", arima.arima_models())
 
     exog = sales.assign(
         promo=(sales["ds"].dt.day == 1).astype(float),

@@ -88,6 +88,19 @@ def test_forecast_equals_single_process(client, sales):
     assert (want["SeasonalNaive-lo-95"] <= want["SeasonalNaive-lo-80"]).all()
 
 
+def test_arima_and_mstl_equal_single_process_and_ignore_extra_columns(client, sales):
+    """The new model families in partitions: the same frames as one process; an extra
+    column is ignored (as documented), so ARIMA fits without regressors there."""
+    from shelfcast.models import MSTL, AutoARIMA
+
+    few = sales[sales["unique_id"].isin(np.sort(sales["unique_id"].unique())[:6])]
+    models = [AutoARIMA(7), MSTL(7)]
+    ddf = dd.from_pandas(few.assign(price=1.0 + few["y"] % 3), npartitions=3)
+    got = sd.forecast(ddf, 7, models=models, level=[80]).compute()
+    want = DemandForecaster(models).forecast(few, 7, level=[80])
+    pd.testing.assert_frame_equal(_sorted(got, ["unique_id", "ds"]), want)
+
+
 def test_forecast_on_id_index_skips_the_shuffle(client, sales):
     ddf = dd.from_pandas(sales.set_index("unique_id"), npartitions=3, sort=True)
     assert ddf.known_divisions

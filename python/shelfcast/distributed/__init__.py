@@ -87,7 +87,8 @@ def forecast(
 
     Args:
         df: Dask or Spark DataFrame, long format ``unique_id, ds, y`` (every series
-            regular at ``freq``; extra columns are ignored).
+            regular at ``freq``; extra columns are ignored, so models that use regressors
+            fit without them).
         h: horizon in periods.
         models: per-series statistical models or model names (global models are refused).
         freq: pandas frequency of the series.

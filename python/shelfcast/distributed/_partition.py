@@ -214,7 +214,7 @@ def run_forecast(
     Raises:
         Same as :meth:`~shelfcast.DemandForecaster.forecast`.
     """
-    pdf = _with_id_column(pdf)
+    pdf = _sales_columns(_with_id_column(pdf))
     if len(pdf) == 0:
         return meta
     return spec.forecaster().forecast(pdf, h, level=level, quantiles=quantiles)
@@ -248,7 +248,7 @@ def run_cross_validation(
     Raises:
         Same as :meth:`~shelfcast.DemandForecaster.cross_validation`.
     """
-    pdf = _with_id_column(pdf)
+    pdf = _sales_columns(_with_id_column(pdf))
     if len(pdf) == 0:
         return meta
     if int(pdf.groupby(ID, sort=False).size().max()) <= h:  # not even the last window
@@ -294,8 +294,15 @@ def run_plan(
                 f"item {item!r}: column 'unique_id' has no sales to forecast this inventory "
                 f"item from ({len(inventory)} items without sales in this partition)"
             )
-        source = spec.forecaster().fit(forecast)
+        source = spec.forecaster().fit(_sales_columns(forecast))
     return plan.planner().plan(source, inventory)
+
+
+def _sales_columns(pdf: pd.DataFrame) -> pd.DataFrame:
+    """``unique_id, ds, y`` only: the distributed calls ignore extra columns (a model that
+    uses regressors, such as ARIMA, fits without them, as it would on such a frame)."""
+    keep = [c for c in (ID, "ds", "y") if c in pdf.columns]
+    return pdf if len(keep) == len(pdf.columns) else pdf[keep]
 
 
 # ------------------------------------------------------------------ empty output frames

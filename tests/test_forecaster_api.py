@@ -277,6 +277,7 @@ def test_failed_fit_keeps_previous_state(small_panel):
 
 
 # ------------------------------------------------------------- input not mutated
+@pytest.mark.filterwarnings("ignore::shelfcast.exceptions.ExogenousWarning")
 def test_input_not_mutated(small_panel):
     df = small_panel.sample(frac=1.0, random_state=3)  # unsorted, shuffled index
     df["extra"] = np.arange(len(df))
@@ -309,6 +310,7 @@ def test_unsorted_input_same_result(small_panel, retail_split):
 
 
 # --------------------------------------------------------------- column layouts
+@pytest.mark.filterwarnings("ignore::shelfcast.exceptions.ExogenousWarning")
 def test_non_contiguous_y(small_panel):
     # A y column that is a strided view into a 2-d block (pandas' layout for a frame built
     # from a C-ordered 2-d array).

@@ -196,6 +196,7 @@ def test_mixed_models_intervals_cv_and_quantile_objective(
     assert list(imp.index) == fc.feature_names
 
 
+@pytest.mark.filterwarnings("ignore::shelfcast.exceptions.ExogenousWarning")
 def test_pickle_and_save_load_round_trip(
     small: tuple[pd.DataFrame, pd.DataFrame], tmp_path
 ) -> None:

@@ -24,6 +24,10 @@ from shelfcast.metrics import aggregate_hierarchy, hierarchy_weights, wrmsse, ws
 from shelfcast.models import CrostonSBA, LinearRegression, SeasonalNaive  # noqa: E402
 from shelfcast.simulation import SimulationResult, simulate_policy  # noqa: E402
 
+# The shared frames carry a price column that the stat models here ignore; the warning
+# saying so is tested in test_forecaster_exog.py, these tests are about the frame types.
+pytestmark = pytest.mark.filterwarnings("ignore::shelfcast.exceptions.ExogenousWarning")
+
 N_SKUS = 25
 H = 14
 

@@ -26,6 +26,7 @@ sfm = pytest.importorskip("statsforecast.models")
 StatsForecast = pytest.importorskip("statsforecast").StatsForecast
 
 H = 14
+CONSTANTS = {"intercept", "drift"}
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +161,39 @@ def test_auto_arima_selects_statsforecasts_orders_on_most_skus(skus):
             mae = (both["y"] - both["AutoARIMA"]).abs().mean()
             assert mae <= 1.05 * (both["y"] - both["AutoARIMA_sf"]).abs().mean()
     assert share["exact"] >= 0.6 and share["statsforecast"] >= 0.85, share
+
+
+SEARCHES = {
+    "grid": {"stepwise": False, "max_p": 2, "max_q": 2, "max_P": 1, "max_Q": 1, "max_order": 4},
+    "approximation": {"approximation": True},
+    "bic": {"ic": "bic"},
+    "stationary-aic": {"stationary": True, "ic": "aic"},
+}
+
+
+@pytest.mark.parametrize("search", list(SEARCHES))
+def test_search_options_select_statsforecasts_orders(skus, search):
+    """The exhaustive search (stepwise=False), the CSS approximation, BIC and a stationary
+    AIC search pick statsforecast's order on all or nearly all of 12 SKUs when both maximise
+    the same likelihood (measured on 30 SKUs: 97 %, 93 %, 100 %, 100 %)."""
+    sub = skus[skus["unique_id"].isin(skus["unique_id"].unique()[:12])]
+    kw = SEARCHES[search]
+    fitted, _ = sf_fit_each(sub, sfm.AutoARIMA(season_length=7, **kw))
+    assert len(fitted) == 12
+    theirs = {
+        uid: (*m.model_["arma"][:4], *m.model_["arma"][5:], set(m.model_["coef"]) & CONSTANTS)
+        for uid, m in fitted.items()
+    }
+    fc = DemandForecaster([AutoARIMA(7, likelihood="statsforecast", **kw)], freq="D").fit(sub)
+    same = 0
+    for r in fc.arima_models().itertuples():
+        p, q, sp, sq, d, sd, const = theirs[r.unique_id]
+        assert (r.d, r.D) == (d, sd), r.unique_id
+        if kw.get("stationary"):
+            assert r.d == r.D == 0
+        mine_const = {c for c in CONSTANTS if getattr(r, c)}
+        same += (r.p, r.q, r.P, r.Q, mine_const) == (p, q, sp, sq, const)
+    assert same >= 11, same
 
 
 @pytest.mark.skipif(

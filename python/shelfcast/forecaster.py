@@ -321,10 +321,12 @@ class DemandForecaster:
             quantiles: quantile levels in (0, 1), e.g. ``[0.5, 0.9]``: adds
                 ``<model>-q-<100·q>`` columns (e.g. ``CrostonSBA-q-90``), from the same
                 distribution as the intervals.
-            X_df: future values of the dynamic exogenous features: columns ``unique_id``,
-                ``ds`` and every dynamic feature, one row per series and future date (step
-                ``k`` uses its own row). Required when the global models use dynamic
-                features, ignored otherwise.
+            X_df: future values of the exogenous columns: ``unique_id``, ``ds`` and every
+                regressor (the training frame's extra numeric columns, for ``ARIMA``,
+                ``AutoARIMA`` and ``WithRegressors(...)``) or dynamic feature (global
+                models), one row per series and future date (step ``k`` uses its own row).
+                Required when a model uses regressors or dynamic features, ignored
+                otherwise.
 
         Returns:
             DataFrame ``unique_id, ds, <model alias>..., [intervals], [quantiles]`` with ``h``

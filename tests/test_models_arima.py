@@ -274,6 +274,30 @@ def test_arimax_equals_statsforecast_arima_with_exogenous():
     np.testing.assert_allclose(both["ARIMA"], both["ARIMA_sf"], rtol=1e-6, atol=1e-6)
 
 
+def test_model_strings_read_like_statsforecasts():
+    """``arima_models().arima`` is statsforecast's ``arima_string`` (R's trailing blanks
+    after "with drift" stripped), with and without regressors."""
+    from statsforecast.arima import arima_string
+
+    df = planted(n=300, beta=3.0, seed=2)
+    plain = df[["unique_id", "ds", "y"]]
+    cases = [
+        (df, ARIMA((1, 0, 0)), sfm.ARIMA(order=(1, 0, 0))),
+        (df, AutoARIMA(7), sfm.AutoARIMA(season_length=7)),
+        (plain, ARIMA((1, 1, 0), include_drift=True), sfm.ARIMA((1, 1, 0), include_drift=True)),
+        (plain, ARIMA((0, 1, 1), 7, (0, 1, 1)), sfm.ARIMA((0, 1, 1), 7, (0, 1, 1))),
+        (plain, ARIMA((2, 0, 0)), sfm.ARIMA((2, 0, 0))),
+        (plain, ARIMA((1, 0, 0), include_mean=False), sfm.ARIMA((1, 0, 0), include_mean=False)),
+    ]
+    for frame, ours, theirs in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sf = StatsForecast([theirs], freq="D", n_jobs=1).fit(df=frame)
+        want = [arima_string(m.model_).strip() for m in sf.fitted_[:, 0]]
+        got = DemandForecaster([ours], freq="D").fit(frame).arima_models()["arima"].tolist()
+        assert got == want, repr(ours)
+
+
 def test_update_equals_a_refit_with_frozen_coefficients(skus):
     sub = skus[skus["unique_id"].isin(skus["unique_id"].unique()[:6])]
     cut = sub["ds"].max() - pd.Timedelta(days=21)

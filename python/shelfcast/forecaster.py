@@ -1022,7 +1022,11 @@ class DemandForecaster:
         info, coefs = self._core.arima_models(self._stat_idx.index(j))
         names = self._features.dynamic_names
         cols = ["p", "d", "q", "P", "D", "Q", "season_length", "intercept", "drift"]
-        out: dict[str, Any] = {"unique_id": ids, "arima": [_arima_string(r) for r in info]}
+        regressed = [d is not None and any(k.startswith("ex_") for k in d) for d in coefs]
+        out: dict[str, Any] = {
+            "unique_id": ids,
+            "arima": [_arima_string(r, x) for r, x in zip(info, regressed, strict=True)],
+        }
         for c, name in enumerate(cols):
             out[name] = info[:, c]
         for c, name in enumerate(["aicc", "sigma2", "loglik"], start=len(cols)):
@@ -1157,14 +1161,17 @@ def _coef_name(name: str, regressors: list[str]) -> str:
     return name
 
 
-def _arima_string(row: np.ndarray) -> str:
-    """statsforecast's / R's model string, e.g. ``ARIMA(1,1,1)(0,1,1)[7] with drift``."""
+def _arima_string(row: np.ndarray, regressed: bool = False) -> str:
+    """statsforecast's / R's model string, e.g. ``ARIMA(1,1,1)(0,1,1)[7] with drift`` or
+    ``Regression with ARIMA(1,0,1) errors`` (a series whose regressors were used)."""
     if np.isnan(row[0]):
         return ""
     p, d, q, sp, sd, sq, m = (int(v) for v in row[:7])
     text = f"ARIMA({p},{d},{q})"
     if sp + sd + sq:
         text += f"({sp},{sd},{sq})[{m}]"
+    if regressed:
+        return f"Regression with {text} errors"
     if row[8]:
         text += " with drift"
     elif row[7]:

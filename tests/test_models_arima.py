@@ -363,6 +363,40 @@ def test_persistence_fallbacks_and_errors(tmp_path, small_panel):
     assert repr(ARIMA((1, 1, 1))) == "ARIMA(order=(1, 1, 1))"
 
 
+def test_degenerate_series_with_a_regressor_save_load_and_forecast_finitely(tmp_path):
+    """A constant series (statsforecast's fixed-mean model: the regressor unused), an
+    all-zero one and three observations (statsforecast 2.1.1 selects a model with an
+    infinite variance there; here none with no more observations than coefficients) beside
+    a normal one: every forecast and bound finite, and save/load and pickle give them back."""
+    rng = np.random.default_rng(5)
+    ds = pd.date_range("2023-01-01", periods=120, freq="D")
+    ys = {
+        "flat": np.full(120, 5.0),
+        "zero": np.zeros(120),
+        "three": np.array([1.0, 2.0, 3.0]),
+        "normal": rng.poisson(4, 120).astype(float),
+    }
+    df = pd.concat(
+        [
+            pd.DataFrame({"unique_id": k, "ds": ds[: len(y)], "y": y, "price": rng.random(len(y))})
+            for k, y in ys.items()
+        ],
+        ignore_index=True,
+    )
+    X = future(df, [0.5, 0.7, 0.2])
+    fc = DemandForecaster([AutoARIMA(7), ARIMA((1, 0, 0))], freq="D").fit(df)
+    want = fc.predict(3, level=[90], X_df=X)
+    assert np.isfinite(want.drop(columns=["unique_id", "ds"]).to_numpy()).all()
+    flat = want[want["unique_id"] == "flat"]
+    assert (flat["AutoARIMA"] == 5.0).all()
+    info = fc.arima_models().set_index("unique_id")
+    assert info.loc["flat", "coefficients"] == {"intercept": 5.0}
+    assert np.isfinite(info["sigma2"].dropna()).all() and (info["sigma2"].dropna() >= 0).all()
+    fc.save(tmp_path / "m.npz")
+    for other in (DemandForecaster.load(tmp_path / "m.npz"), pickle.loads(pickle.dumps(fc))):
+        pd.testing.assert_frame_equal(other.predict(3, level=[90], X_df=X), want)
+
+
 def test_fitted_values_are_statsforecasts_with_the_same_coefficients(skus):
     """In-sample fitted values y − residuals (the filter's standardised innovations, as R's
     and statsforecast's ``fitted``), with the same coefficients on both sides."""

@@ -177,7 +177,16 @@ fn finish(
     out: FittedOut<'_>,
 ) -> Fitted {
     match fit {
-        Ok(model) => from_model(ArimaState { model, kept, k }, y, xs, out),
+        Ok(model) => {
+            // a constant series gets statsforecast's fixed-mean model without regressors
+            let (kept, xs) = if model.n_xreg == kept.len() {
+                (kept, xs)
+            } else {
+                debug_assert_eq!(model.n_xreg, 0);
+                (Vec::new(), &[][..])
+            };
+            from_model(ArimaState { model, kept, k }, y, xs, out)
+        }
         Err(e) => {
             let why = match e {
                 ArimaError::TooShort { .. } => Fallback::TooShort,

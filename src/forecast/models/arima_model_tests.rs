@@ -135,3 +135,62 @@ fn auto_arima_differences_a_random_walk_and_not_white_noise() {
         .collect();
     assert_eq!(differences(a, &week, &[], 0).1, 1);
 }
+
+/// Every fitted state reads back; its forecasts and variances are finite.
+fn round_trips_finite(f: &Fitted, xf: Exog<'_>, h: usize) {
+    let mut w = Writer::default();
+    f.encode(&mut w);
+    let mut again = Writer::default();
+    Fitted::decode(&mut Reader::new(&w.buf))
+        .unwrap()
+        .encode(&mut again);
+    assert_eq!(again.buf, w.buf); // (bytes: the AIC of a fixed model is NaN)
+    let State::Arima(s) = &f.state else { return };
+    let (mut mean, mut var) = (vec![0.0; h], vec![0.0; h]);
+    s.model.forecast(h, &s.future(xf, h), &mut mean, &mut var);
+    assert!(
+        mean.iter().chain(&var).all(|v| v.is_finite()),
+        "{mean:?} {var:?}"
+    );
+}
+
+#[test]
+fn constant_and_very_short_series_with_a_regressor_give_loadable_finite_models() {
+    let auto = spec(ModelParams::named("AutoARIMA").with("season_length", 7.0));
+    let ModelSpec::AutoArima(a) = &auto else {
+        panic!()
+    };
+    let price: Vec<f64> = (0..120)
+        .map(|t| 2.0 + ((t * 5) % 7) as f64 * 0.25)
+        .collect();
+    let future = [2.0, 2.5, 3.0];
+    let xf = Exog::new(&future, 1, 3).unwrap();
+    // a constant series: statsforecast's fixed-mean model, which uses no regressor
+    let flat = vec![5.0; 120];
+    let f = fit_auto(
+        a,
+        &flat,
+        Exog::new(&price, 1, 120).unwrap(),
+        FittedOut::none(),
+    );
+    let State::Arima(s) = &f.state else { panic!() };
+    assert!(s.kept.is_empty() && s.model.n_xreg == 0);
+    round_trips_finite(&f, xf, 3);
+    let mut out = [0.0; 3];
+    f.forecast_x(&mut out, xf);
+    assert_eq!(out, [5.0; 3]);
+    // three observations: no candidate with as many coefficients as observations (its
+    // variance is infinite or negative; statsforecast 2.1.1 selects ARIMA(1,0,0) + mean +
+    // price here, with an infinite variance)
+    let y = [1.0, 2.0, 3.0];
+    let f = fit_auto(
+        a,
+        &y,
+        Exog::new(&price[..3], 1, 3).unwrap(),
+        FittedOut::none(),
+    );
+    round_trips_finite(&f, xf, 3);
+    if let State::Arima(s) = &f.state {
+        assert!(s.model.sigma2.is_finite());
+    }
+}

@@ -124,7 +124,11 @@ impl Ctx<'_> {
         if q + sq > 0 && ic < f64::INFINITY {
             ok &= roots_ok(&model.theta, 1.0);
         }
-        if !ok || var_nan {
+        // Not in statsforecast: a candidate with at least as many coefficients as
+        // observations has an infinite or negative innovation variance (its divisor
+        // `nobs - npar + 1` is 0 or less; statsforecast can select it and forecasts with
+        // infinite or NaN intervals); here it cannot be selected.
+        if !ok || var_nan || !(model.sigma2.is_finite() && model.sigma2 >= 0.0) {
             ic = f64::INFINITY;
         }
         Candidate {

@@ -9,7 +9,9 @@
 //! * a drift when `d + D = 1`, a mean when `d + D = 0`;
 //! * a candidate scores `inf` when it fails, when an AR or MA root (of a polynomial of
 //!   degree two or more, as statsforecast tests them) lies inside the circle of radius
-//!   1.01, or when a coefficient's standard error would be NaN (`checkarima`);
+//!   1.01, or when a coefficient's standard error would be NaN (`checkarima`); and (our
+//!   addition) when its innovation variance is infinite or negative (no more observations
+//!   than coefficients), which statsforecast would select on a very short series;
 //! * with `approximation`, candidates are fitted by CSS with statsforecast's offset and
 //!   the best ones refitted by CSS-ML in order of their criterion.
 

@@ -109,20 +109,8 @@ pub fn ndiffs(y: &[f64], alpha: f64, max_d: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::noise;
     use super::*;
-
-    /// A deterministic pseudo-random walk's increments (uniform on [-0.5, 0.5)).
-    fn noise(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-            })
-            .collect()
-    }
 
     #[test]
     fn stationary_series_passes_random_walk_fails() {

@@ -19,3 +19,17 @@ pub(crate) fn is_constant(x: &[f64]) -> bool {
 
 #[cfg(test)]
 mod oracle;
+
+/// Tests' data: a deterministic pseudo-random walk's increments (uniform on [-0.5, 0.5)).
+#[cfg(test)]
+fn noise(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        })
+        .collect()
+}

@@ -130,19 +130,8 @@ pub(crate) fn fit(
 
 #[cfg(test)]
 mod tests {
+    use super::super::noise;
     use super::*;
-
-    fn noise(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-            })
-            .collect()
-    }
 
     #[test]
     fn critical_values() {

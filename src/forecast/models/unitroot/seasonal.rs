@@ -63,19 +63,8 @@ pub fn nsdiffs(x: &[f64], period: usize, max_d: usize, test: SeasonalTest) -> us
 
 #[cfg(test)]
 mod tests {
+    use super::super::noise;
     use super::*;
-
-    fn noise(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-            })
-            .collect()
-    }
 
     #[test]
     fn strong_season_is_differenced_noise_is_not() {

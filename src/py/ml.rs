@@ -65,7 +65,46 @@ fn days_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>) -> Cow<'a, [i64]> {
     }
 }
 
+/// The panel as `feature_matrix`, `fit`, `sigmas` and `fitted_values` take it.
+struct PanelArrays<'a, 'py> {
+    y: &'a PyReadonlyArray1<'py, f64>,
+    offsets: &'a PyReadonlyArray1<'py, i64>,
+    days: &'a PyReadonlyArray1<'py, i64>,
+    dynamic: &'a PyReadonlyArray2<'py, f64>,
+    statics: &'a PyReadonlyArray2<'py, f64>,
+}
+
 impl PyGlobalForecaster {
+    /// Check the panel's arrays against the feature configuration (copying non-contiguous
+    /// ones) and run `f` on them with the GIL released.
+    fn with_panel<R: Send>(
+        &self,
+        py: Python<'_>,
+        a: PanelArrays<'_, '_>,
+        f: impl FnOnce(&PanelData<'_>) -> Result<R, Error> + Send,
+    ) -> PyResult<R> {
+        let values = arrays::slice(a.y);
+        let offsets = arrays::offsets(a.offsets)?;
+        let n_series = offsets.len().saturating_sub(1);
+        let dyn_ = matrix(
+            a.dynamic,
+            values.len(),
+            self.spec.dynamic_names.len(),
+            "dynamic",
+        )?;
+        let stat = matrix(a.statics, n_series, self.spec.static_names.len(), "statics")?;
+        let days = days_slice(a.days);
+        Ok(py.detach(|| {
+            let panel = Panel::new(&values, &offsets)?;
+            f(&PanelData {
+                panel,
+                days: &days,
+                dynamic: &dyn_,
+                statics: &stat,
+            })
+        })?)
+    }
+
     fn fitted(&self) -> PyResult<Arc<MlFitted>> {
         let guard = self
             .state
@@ -214,28 +253,17 @@ impl PyGlobalForecaster {
         dynamic: PyReadonlyArray2<'py, f64>,
         statics: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<DesignArrays<'py>> {
-        let values = arrays::slice(&y);
-        let offsets = arrays::offsets(&offsets)?;
-        let n_series = offsets.len().saturating_sub(1);
-        let dyn_ = matrix(
-            &dynamic,
-            values.len(),
-            self.spec.dynamic_names.len(),
-            "dynamic",
-        )?;
-        let stat = matrix(&statics, n_series, self.spec.static_names.len(), "statics")?;
-        let days = days_slice(&days);
         let spec = &self.spec;
-        let d = py.detach(|| -> Result<_, Error> {
-            let panel = Panel::new(&values, &offsets)?;
-            let data = PanelData {
-                panel,
-                days: &days,
-                dynamic: &dyn_,
-                statics: &stat,
-            };
-            let tr = spec.transform(&panel)?;
-            spec.design(&data, &tr.z, true)
+        let arrays = PanelArrays {
+            y: &y,
+            offsets: &offsets,
+            days: &days,
+            dynamic: &dynamic,
+            statics: &statics,
+        };
+        let d = self.with_panel(py, arrays, |data| {
+            let tr = spec.transform(&data.panel)?;
+            spec.design(data, &tr.z, true)
         })?;
         let n = d.n_rows();
         let x = Array2::from_shape_vec((n, d.n_features), d.x)
@@ -274,29 +302,16 @@ impl PyGlobalForecaster {
         dynamic: PyReadonlyArray2<'_, f64>,
         statics: PyReadonlyArray2<'_, f64>,
     ) -> PyResult<()> {
-        let values = arrays::slice(&y);
-        let offsets = arrays::offsets(&offsets)?;
-        let n_series = offsets.len().saturating_sub(1);
-        let dyn_ = matrix(
-            &dynamic,
-            values.len(),
-            self.spec.dynamic_names.len(),
-            "dynamic",
-        )?;
-        let stat = matrix(&statics, n_series, self.spec.static_names.len(), "statics")?;
-        let days = days_slice(&days);
         let (spec, specs, progress) = (&self.spec, &self.specs, &self.progress);
         progress.store(0, Ordering::Relaxed);
-        let fitted = py.detach(|| {
-            let panel = Panel::new(&values, &offsets)?;
-            let data = PanelData {
-                panel,
-                days: &days,
-                dynamic: &dyn_,
-                statics: &stat,
-            };
-            ml::fit(spec, specs, &data, progress)
-        })?;
+        let arrays = PanelArrays {
+            y: &y,
+            offsets: &offsets,
+            days: &days,
+            dynamic: &dynamic,
+            statics: &statics,
+        };
+        let fitted = self.with_panel(py, arrays, |data| ml::fit(spec, specs, data, progress))?;
         let mut guard = self
             .state
             .write()
@@ -376,27 +391,15 @@ impl PyGlobalForecaster {
         statics: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let values = arrays::slice(&y);
-        let offsets = arrays::offsets(&offsets)?;
-        let n = offsets.len().saturating_sub(1);
-        let dyn_ = matrix(
-            &dynamic,
-            values.len(),
-            self.spec.dynamic_names.len(),
-            "dynamic",
-        )?;
-        let stat = matrix(&statics, n, self.spec.static_names.len(), "statics")?;
-        let days = days_slice(&days);
-        let sig = py.detach(|| {
-            let panel = Panel::new(&values, &offsets)?;
-            let data = PanelData {
-                panel,
-                days: &days,
-                dynamic: &dyn_,
-                statics: &stat,
-            };
-            ml::engine::in_sample_sigmas(&fp, &data)
-        })?;
+        let n = offsets.as_array().len().saturating_sub(1);
+        let arrays = PanelArrays {
+            y: &y,
+            offsets: &offsets,
+            days: &days,
+            dynamic: &dynamic,
+            statics: &statics,
+        };
+        let sig = self.with_panel(py, arrays, |data| ml::engine::in_sample_sigmas(&fp, data))?;
         let flat: Vec<f64> = (0..n).flat_map(|i| sig.iter().map(move |s| s[i])).collect();
         let a = Array2::from_shape_vec((n, sig.len()), flat)
             .map_err(|e| Error::Shape(e.to_string()))?;
@@ -424,30 +427,20 @@ impl PyGlobalForecaster {
         statics: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let fp = self.fitted()?;
-        let values = arrays::slice(&y);
-        let offsets = arrays::offsets(&offsets)?;
-        let n = offsets.len().saturating_sub(1);
-        let dyn_ = matrix(
-            &dynamic,
-            values.len(),
-            self.spec.dynamic_names.len(),
-            "dynamic",
-        )?;
-        let stat = matrix(&statics, n, self.spec.static_names.len(), "statics")?;
-        let days = days_slice(&days);
-        let preds = py.detach(|| {
-            let panel = Panel::new(&values, &offsets)?;
-            let data = PanelData {
-                panel,
-                days: &days,
-                dynamic: &dyn_,
-                statics: &stat,
-            };
-            ml::engine::in_sample_predictions(&fp, &data)
+        let n_rows = y.as_array().len();
+        let arrays = PanelArrays {
+            y: &y,
+            offsets: &offsets,
+            days: &days,
+            dynamic: &dynamic,
+            statics: &statics,
+        };
+        let preds = self.with_panel(py, arrays, |data| {
+            ml::engine::in_sample_predictions(&fp, data)
         })?;
         let n_models = preds.len();
         let flat: Vec<f64> = preds.into_iter().flatten().collect();
-        let a = Array2::from_shape_vec((n_models, values.len()), flat)
+        let a = Array2::from_shape_vec((n_models, n_rows), flat)
             .map_err(|e| Error::Shape(e.to_string()))?
             .reversed_axes();
         Ok(a.into_pyarray(py))

@@ -84,3 +84,23 @@ def shared_datasets() -> Path:
     if not SHARED_DATASETS.is_dir():
         pytest.skip(f"shared data sets not found at {SHARED_DATASETS}")
     return SHARED_DATASETS
+
+
+def ets_textbook(model: dict, h: int) -> np.ndarray:
+    """A statsforecast ETS fit's forecast from its final states with φ + … + φ^k damping
+    (statsforecast 2.1 adds φ twice: tests/test_models_ets.py)."""
+    _, t, s, d = model["components"]
+    m, phi = model["m"], (model["par"][3] if d == "D" else 1.0)
+    st = model["states"][-1]
+    level, slope = st[0], (st[1] if t != "N" else 0.0)
+    seasons = st[1 + (t != "N") :]
+    out = np.empty(h)
+    for k in range(1, h + 1):
+        damp = sum(phi**i for i in range(1, k + 1))
+        f = level if t == "N" else level + damp * slope if t == "A" else level * slope**damp
+        if s == "A":
+            f += seasons[(m - k) % m]
+        elif s == "M":
+            f *= seasons[(m - k) % m]
+        out[k - 1] = f
+    return out

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ets_textbook
 from shelfcast import DemandForecaster
 from shelfcast import features as F
 from shelfcast import models as sc
@@ -139,24 +140,6 @@ def test_fallbacks_are_kept(small_panel):
 
 
 # ----------------------------------------------------------- vs statsforecast forward
-def _textbook(model: dict, h: int) -> np.ndarray:
-    """statsforecast's final states projected with φ + … + φ^k damping (see
-    tests/test_models_ets.py: statsforecast 2.1 adds φ twice)."""
-    _, t, s, d = model["components"]
-    m, phi = model["m"], (model["par"][3] if d == "D" else 1.0)
-    st = model["states"][-1]
-    level, slope = st[0], (st[1] if t != "N" else 0.0)
-    seasons = st[1 + (t != "N") :]
-    out = np.empty(h)
-    for k in range(1, h + 1):
-        damp = sum(phi**i for i in range(1, k + 1))
-        f = level if t == "N" else level + damp * slope if t == "A" else level * slope**damp
-        if s == "A":
-            f += seasons[(m - k) % m]
-        elif s == "M":
-            f *= seasons[(m - k) % m]
-        out[k - 1] = f
-    return out
 
 
 def test_ets_update_equals_statsforecast_forward(retail_subset):
@@ -182,7 +165,7 @@ def test_ets_update_equals_statsforecast_forward(retail_subset):
             if e + t + ("d" if d == "D" else "") + s_ != fc._core.ets_components(j)[i]:
                 continue  # not the same model (never on this data)
             mod = forward_ets(ref.model_, y_full)
-            np.testing.assert_allclose(ours[i], _textbook(mod, H), rtol=TOL, atol=TOL)
+            np.testing.assert_allclose(ours[i], ets_textbook(mod, H), rtol=TOL, atol=TOL)
             if mod["components"][3] == "N" and "M" not in mod["components"][1:3]:
                 # class 1 and 2 intervals; statsforecast 2.1 counts the seasonal terms of
                 # the variance for the whole horizon, so seasonal ones are compared at h = 7

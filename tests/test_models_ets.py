@@ -3,7 +3,7 @@ series, validation and persistence.
 
 statsforecast 2.1's damped-trend forecasts add φ twice (fixed upstream later); shelfcast
 uses the textbook φ + … + φʰ, so forecasts are compared with statsforecast's fitted final
-states projected with the textbook formula (``_textbook``). Selections and every
+states projected with the textbook formula (``conftest.ets_textbook``). Selections and every
 undamped forecast are compared as they are.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ets_textbook
 from shelfcast import DemandForecaster, _core
 from shelfcast.datasets import load_online_retail
 from shelfcast.exceptions import InvalidParameterError
@@ -30,25 +31,6 @@ def _sf_code(model: dict) -> str:
     """statsforecast's component string ("AAND") in shelfcast's form ("AAN", "AAdN")."""
     e, t, s, d = model["components"]
     return e + t + ("d" if d == "D" else "") + s
-
-
-def _textbook(model: dict, h: int) -> np.ndarray:
-    """A statsforecast fit's forecast from its final states with φ + … + φ^k damping."""
-    _, t, s, d = model["components"]
-    m, phi = model["m"], (model["par"][3] if d == "D" else 1.0)
-    st = model["states"][-1]
-    level, slope = st[0], (st[1] if t != "N" else 0.0)
-    seasons = st[1 + (t != "N") :]
-    out = np.empty(h)
-    for k in range(1, h + 1):
-        damp = sum(phi**i for i in range(1, k + 1))
-        f = level if t == "N" else level + damp * slope if t == "A" else level * slope**damp
-        if s == "A":
-            f += seasons[(m - k) % m]
-        elif s == "M":
-            f *= seasons[(m - k) % m]
-        out[k - 1] = f
-    return out
 
 
 def _fit(models, df: pd.DataFrame, h: int = H) -> tuple[DemandForecaster, np.ndarray]:
@@ -68,7 +50,7 @@ def _compare(df: pd.DataFrame, spec: AutoETS, **sf_kwargs) -> tuple[float, np.nd
         ref = ets.ets_f(y, spec.season_length or 7, **sf_kwargs)
         agree.append(_sf_code(ref) == chosen[i])
         scale = max(np.abs(y).mean(), 1e-12)
-        diffs.append(np.abs(values[i, :, 0] - _textbook(ref, H)).max() / scale)
+        diffs.append(np.abs(values[i, :, 0] - ets_textbook(ref, H)).max() / scale)
     return float(np.mean(agree)), np.array(diffs)
 
 
